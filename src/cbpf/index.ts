@@ -1,0 +1,4 @@
+/** `tsbpf/cbpf`: the classic BPF machine. */
+export * from './opcodes.js';
+export * from './insn.js';
+export * from './program.js';
