@@ -1,0 +1,2 @@
+/** `tsbpf/ebpf`: the extended BPF platform. */
+export * from './isa/index.js';
