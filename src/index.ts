@@ -1,5 +1,6 @@
 /** The browser-safe public API of tsbpf. */
 export * from './core/errors.js';
 export * as cbpf from './cbpf/index.js';
+export * as ebpf from './ebpf/index.js';
 export { ClassicProgram } from './cbpf/program.js';
 export type { ClassicInsn } from './cbpf/insn.js';
