@@ -91,7 +91,7 @@ test('decode → encode is the identity on every slot sequence decode accepts (r
     accepted++;
     assert.deepEqual([...encode(insns)], [...bytes], `seed ${rng.seed} iteration ${i}`);
   }
-  assert.ok(accepted > 3_000, `only ${accepted} random slot pairs decoded`);
+  assert.ok(accepted > 1_000, `only ${accepted} random slot pairs decoded`);
 });
 
 test('malformed slots are DecodeErrors with the byte offset', () => {
