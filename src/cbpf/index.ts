@@ -2,3 +2,4 @@
 export * from './opcodes.js';
 export * from './insn.js';
 export * from './program.js';
+export * from './listing.js';
