@@ -1,0 +1,87 @@
+/**
+ * The classic libpcap file format: a 24-byte header (magic, version, snaplen, link type)
+ * followed by records of a 16-byte header (seconds, micro- or nanoseconds, captured length,
+ * original length) and the captured bytes. Either byte order; the magic says which, and
+ * whether the sub-second field counts micro- or nanoseconds.
+ */
+import type { RecordParser } from './chunk-parser.js';
+import { CaptureError } from './errors.js';
+import type { CaptureHeader, CapturePacket } from './types.js';
+
+export const PCAP_MAGIC_US = 0xa1b2c3d4;
+export const PCAP_MAGIC_NS = 0xa1b23c4d;
+/** libpcap's upper bound on a record when the header's snaplen is smaller (MAXIMUM_SNAPLEN). */
+const MAX_RECORD = 262144;
+
+export class PcapParser implements RecordParser {
+  header: CaptureHeader | undefined;
+  need = 24;
+  private littleEndian = true;
+  private nano = false;
+  private maxCaplen = MAX_RECORD;
+  private records = 0;
+
+  constructor(private readonly onHeader: (h: CaptureHeader) => void) {}
+
+  parse(buf: Uint8Array, pos: number, base: number, emit: (p: CapturePacket) => void): number {
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    if (!this.header) {
+      if (buf.length - pos < 24) { this.need = 24; return pos; }
+      this.readHeader(view, pos, base);
+      pos += 24;
+    }
+    const le = this.littleEndian;
+    const linkType = this.header!.linkType;
+    const mult = this.nano ? 1 : 1000;
+    const limit = this.nano ? 1e9 : 1e6;
+    for (;;) {
+      const avail = buf.length - pos;
+      if (avail < 16) { this.need = 16; return pos; }
+      const caplen = view.getUint32(pos + 8, le);
+      if (caplen > this.maxCaplen) {
+        throw new CaptureError(`invalid packet capture length ${caplen}, bigger than snaplen of ${this.maxCaplen}`, base + pos, this.records + 1);
+      }
+      if (avail < 16 + caplen) { this.need = 16 + caplen; return pos; }
+      const sub = view.getUint32(pos + 4, le);
+      this.records++;
+      emit({
+        data: buf.subarray(pos + 16, pos + 16 + caplen),
+        origLength: view.getUint32(pos + 12, le),
+        // A sub-second field out of range is carried over, like libpcap's readers tolerate.
+        seconds: view.getUint32(pos, le) + (sub >= limit ? Math.floor(sub / limit) : 0),
+        nanos: (sub % limit) * mult,
+        linkType,
+        interfaceId: 0,
+        index: this.records,
+        offset: base + pos,
+      });
+      pos += 16 + caplen;
+    }
+  }
+
+  private readHeader(view: DataView, pos: number, base: number): void {
+    const magicBE = view.getUint32(pos, false);
+    const magicLE = view.getUint32(pos, true);
+    if (magicLE === PCAP_MAGIC_US || magicLE === PCAP_MAGIC_NS) this.littleEndian = true;
+    else if (magicBE === PCAP_MAGIC_US || magicBE === PCAP_MAGIC_NS) this.littleEndian = false;
+    else throw new CaptureError('unknown file format', base + pos, 0);
+    const le = this.littleEndian;
+    this.nano = (le ? magicLE : magicBE) === PCAP_MAGIC_NS;
+    const versionMajor = view.getUint16(pos + 4, le);
+    const versionMinor = view.getUint16(pos + 6, le);
+    if (versionMajor !== 2) throw new CaptureError(`unsupported pcap version ${versionMajor}.${versionMinor}`, base + pos + 4, 0);
+    const snaplen = view.getUint32(pos + 16, le);
+    // The top bits of the link-type word carry FCS information; the type is the low 16 bits.
+    const linkType = view.getUint32(pos + 20, le) & 0xffff;
+    this.maxCaplen = Math.max(snaplen, MAX_RECORD);
+    this.header = { format: 'pcap', littleEndian: le, nanosecond: this.nano, versionMajor, versionMinor, linkType, snaplen };
+    this.onHeader(this.header);
+  }
+
+  end(leftover: number, offset: number): void {
+    if (!this.header) throw new CaptureError(leftover === 0 ? 'empty capture file' : 'truncated pcap file header', offset, 0);
+    if (leftover === 0) return;
+    if (leftover < 16) throw new CaptureError(`truncated dump file; tried to read 16 header bytes, only got ${leftover}`, offset, this.records + 1);
+    throw new CaptureError(`truncated dump file; tried to read ${this.need - 16} captured bytes, only got ${leftover - 16}`, offset, this.records + 1);
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * pcapng: a sequence of blocks `type, total length, body, total length`. A Section Header Block
+ * (SHB) starts each section and fixes its byte order; Interface Description Blocks (IDB) declare
+ * the interfaces of the section (link type, snaplen, timestamp resolution and offset, name);
+ * packets come in Enhanced (EPB), Simple (SPB) or obsolete (OPB) packet blocks. Name resolution,
+ * statistics, custom and unknown blocks are checked for framing and skipped.
+ */
+import type { RecordParser } from './chunk-parser.js';
+import { CaptureError } from './errors.js';
+import type { CaptureHeader, CaptureInterface, CapturePacket } from './types.js';
+
+export const BT_SHB = 0x0a0d0d0a;
+export const BT_IDB = 0x00000001;
+export const BT_OPB = 0x00000002;
+export const BT_SPB = 0x00000003;
+export const BT_NRB = 0x00000004;
+export const BT_ISB = 0x00000005;
+export const BT_EPB = 0x00000006;
+export const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+/** Larger blocks are taken as corruption rather than buffered (libpcap uses a similar cap). */
+const MAX_BLOCK = 16 * 1024 * 1024;
+
+const OPT_IF_NAME = 2;
+const OPT_IF_TSRESOL = 9;
+const OPT_IF_TSOFFSET = 14;
+
+export class PcapngParser implements RecordParser {
+  header: CaptureHeader | undefined;
+  need = 12;
+  /** Interfaces of the current section. */
+  interfaces: CaptureInterface[] = [];
+  private littleEndian = true;
+  private inSection = false;
+  private blocks = 0;
+  private packets = 0;
+  private sectionVersion: [number, number] = [1, 0];
+
+  constructor(private readonly onHeader: (h: CaptureHeader) => void, private readonly onInterface?: (i: CaptureInterface, id: number) => void) {}
+
+  parse(buf: Uint8Array, pos: number, base: number, emit: (p: CapturePacket) => void): number {
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    for (;;) {
+      const avail = buf.length - pos;
+      if (avail < 12) { this.need = 12; return pos; }
+      const at = base + pos;
+      const record = this.blocks + 1;
+      let le = this.littleEndian;
+      const typeLE = view.getUint32(pos, true);
+      if (typeLE === BT_SHB) {
+        const bom = view.getUint32(pos + 8, true);
+        if (bom === BYTE_ORDER_MAGIC) le = true;
+        else if (view.getUint32(pos + 8, false) === BYTE_ORDER_MAGIC) le = false;
+        else throw new CaptureError('bad byte-order magic in section header block', at + 8, record);
+      } else if (!this.inSection) {
+        throw new CaptureError('pcapng file does not start with a section header block', at, record);
+      }
+      const type = view.getUint32(pos, le);
+      const total = view.getUint32(pos + 4, le);
+      if (total < 12 || total % 4 !== 0 || total > MAX_BLOCK) {
+        throw new CaptureError(`invalid block total length ${total}`, at + 4, record);
+      }
+      if (avail < total) { this.need = total; return pos; }
+      if (view.getUint32(pos + total - 4, le) !== total) {
+        throw new CaptureError('block trailing length does not match its leading length', at + total - 4, record);
+      }
+      this.blocks++;
+      const body = pos + 8;
+      const bodyEnd = pos + total - 4;
+      switch (type) {
+        case BT_SHB: this.readShb(view, body, bodyEnd, le, at, record); break;
+        case BT_IDB: this.readIdb(view, buf, body, bodyEnd, at, record); break;
+        case BT_EPB: case BT_OPB: {
+          const fixed = 20;
+          if (bodyEnd - body < fixed) throw new CaptureError('packet block too short', at, record);
+          const id = type === BT_EPB ? view.getUint32(body, le) : view.getUint16(body, le);
+          const iface = this.iface(id, at, record);
+          const caplen = view.getUint32(body + 12, le);
+          if (caplen > bodyEnd - body - fixed) throw new CaptureError(`packet captured length ${caplen} exceeds its block`, at + 20, record);
+          const [seconds, nanos] = timestamp(view.getUint32(body + 4, le), view.getUint32(body + 8, le), iface);
+          emit({
+            data: buf.subarray(body + fixed, body + fixed + caplen),
+            origLength: view.getUint32(body + 16, le),
+            seconds, nanos, linkType: iface.linkType, interfaceId: id, index: ++this.packets, offset: at,
+          });
+          break;
+        }
+        case BT_SPB: {
+          if (bodyEnd - body < 4) throw new CaptureError('simple packet block too short', at, record);
+          const iface = this.iface(0, at, record);
+          const origLength = view.getUint32(body, le);
+          let caplen = Math.min(origLength, bodyEnd - body - 4);
+          if (iface.snaplen > 0) caplen = Math.min(caplen, iface.snaplen);
+          emit({
+            data: buf.subarray(body + 4, body + 4 + caplen),
+            origLength, seconds: 0, nanos: 0, linkType: iface.linkType, interfaceId: 0, index: ++this.packets, offset: at,
+          });
+          break;
+        }
+        default:
+          // NRB, ISB, custom (0xBAD/0x40000BAD) and unknown blocks: framing checked, content skipped.
+          break;
+      }
+      pos += total;
+    }
+  }
+
+  private iface(id: number, at: number, record: number): CaptureInterface {
+    const iface = this.interfaces[id];
+    if (!iface) throw new CaptureError(`packet for interface ${id}, but the section declares ${this.interfaces.length}`, at + 8, record);
+    return iface;
+  }
+
+  private readShb(view: DataView, body: number, end: number, le: boolean, at: number, record: number): void {
+    if (end - body < 16) throw new CaptureError('section header block too short', at, record);
+    const major = view.getUint16(body + 4, le);
+    const minor = view.getUint16(body + 6, le);
+    if (major !== 1) throw new CaptureError(`unsupported pcapng version ${major}.${minor}`, at + 12, record);
+    this.littleEndian = le;
+    this.inSection = true;
+    this.interfaces = [];
+    this.sectionVersion = [major, minor];
+    checkOptions(view, body + 16, end, le, at, record);
+  }
+
+  private readIdb(view: DataView, buf: Uint8Array, body: number, end: number, at: number, record: number): void {
+    const le = this.littleEndian;
+    if (end - body < 8) throw new CaptureError('interface description block too short', at, record);
+    const linkType = view.getUint16(body, le);
+    const snaplen = view.getUint32(body + 4, le);
+    let name: string | undefined;
+    let unitsPerSecond = 1e6;
+    let tsOffset = 0;
+    for (const opt of checkOptions(view, body + 8, end, le, at, record)) {
+      if (opt.code === OPT_IF_NAME) name = latin1(buf.subarray(opt.start, opt.start + opt.length)).replace(/\0+$/, '');
+      else if (opt.code === OPT_IF_TSRESOL && opt.length >= 1) {
+        const v = buf[opt.start]!;
+        const exp = v & 0x7f;
+        unitsPerSecond = v & 0x80 ? 2 ** exp : 10 ** exp;
+        if (exp > (v & 0x80 ? 63 : 19)) throw new CaptureError(`unsupported if_tsresol ${v}`, at, record);
+      } else if (opt.code === OPT_IF_TSOFFSET && opt.length >= 8) {
+        const hi = view.getInt32(opt.start + (le ? 4 : 0), le);
+        const lo = view.getUint32(opt.start + (le ? 0 : 4), le);
+        tsOffset = hi * 4294967296 + lo;
+      }
+    }
+    const iface: CaptureInterface = name === undefined ? { linkType, snaplen, unitsPerSecond, tsOffset } : { linkType, snaplen, name, unitsPerSecond, tsOffset };
+    this.interfaces.push(iface);
+    if (!this.header) {
+      this.header = {
+        format: 'pcapng', littleEndian: le, nanosecond: unitsPerSecond > 1e6,
+        versionMajor: this.sectionVersion[0], versionMinor: this.sectionVersion[1], linkType, snaplen,
+      };
+      this.onHeader(this.header);
+    }
+    this.onInterface?.(iface, this.interfaces.length - 1);
+  }
+
+  end(leftover: number, offset: number): void {
+    if (leftover > 0) throw new CaptureError(`truncated pcapng block; ${leftover} bytes of ${this.need} present`, offset, this.blocks + 1);
+    if (!this.header) throw new CaptureError('the capture file has no interface description blocks', offset, this.blocks + 1);
+  }
+}
+
+interface OptionSpan { readonly code: number; readonly start: number; readonly length: number }
+
+/** Walks an option list, checking that every option fits inside the block. */
+function checkOptions(view: DataView, pos: number, end: number, le: boolean, at: number, record: number): OptionSpan[] {
+  const out: OptionSpan[] = [];
+  while (pos + 4 <= end) {
+    const code = view.getUint16(pos, le);
+    const length = view.getUint16(pos + 2, le);
+    if (code === 0) break;
+    const padded = (length + 3) & ~3;
+    if (pos + 4 + padded > end) throw new CaptureError(`option ${code} overruns its block`, at, record);
+    out.push({ code, start: pos + 4, length });
+    pos += 4 + padded;
+  }
+  return out;
+}
+
+function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return s;
+}
+
+/** Splits a 64-bit count of interface units into seconds and nanoseconds, exactly. */
+export function timestamp(hi: number, lo: number, iface: CaptureInterface): [number, number] {
+  const ups = iface.unitsPerSecond;
+  const units = hi * 4294967296 + lo;
+  if (units <= Number.MAX_SAFE_INTEGER && ups <= 1e9 && 1e9 % ups === 0) {
+    let sec = Math.floor(units / ups);
+    let rem = units - sec * ups;
+    if (rem < 0) { sec -= 1; rem += ups; } else if (rem >= ups) { sec += 1; rem -= ups; }
+    return [sec + iface.tsOffset, rem * (1e9 / ups)];
+  }
+  const big = (BigInt(hi) << 32n) | BigInt(lo);
+  const u = BigInt(ups);
+  const sec = big / u;
+  const nanos = ((big % u) * 1000000000n) / u;
+  return [Number(sec) + iface.tsOffset, Number(nanos)];
+}

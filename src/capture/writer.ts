@@ -1,0 +1,149 @@
+/**
+ * Writing pcap and pcapng. The writer encodes into a buffer and hands full buffers to a sink
+ * (a file, stdout, an array in tests), so writing a large capture costs one copy per packet
+ * and constant memory.
+ *
+ * pcap holds one link type: packets of another link type are refused. pcapng declares an
+ * interface (IDB) the first time a packet arrives with a new (interfaceId, linkType) pair,
+ * so multi-interface captures keep their interfaces.
+ */
+import { BpfError } from '../core/errors.js';
+import { PCAP_MAGIC_NS, PCAP_MAGIC_US } from './pcap-reader.js';
+import { BT_EPB, BT_IDB, BT_SHB, BYTE_ORDER_MAGIC } from './pcapng-reader.js';
+import type { CaptureFormat, CapturePacket } from './types.js';
+
+export interface CaptureWriterOptions {
+  readonly format: CaptureFormat;
+  /** Link type of the pcap header (and of the first pcapng interface). */
+  readonly linkType: number;
+  readonly snaplen?: number;
+  /** Nanosecond timestamps (pcap nanosecond magic, pcapng if_tsresol 9). Default microseconds. */
+  readonly nanosecond?: boolean;
+  /** Byte order of the file; default little-endian. */
+  readonly littleEndian?: boolean;
+  /** pcapng if_name per interface id. */
+  readonly interfaceNames?: readonly string[];
+  /** Bytes buffered before the sink is called. */
+  readonly bufferSize?: number;
+}
+
+export class CaptureWriter {
+  private buf: Uint8Array;
+  private view: DataView;
+  private at = 0;
+  private readonly le: boolean;
+  private readonly nano: boolean;
+  private readonly snaplen: number;
+  /** pcapng: interface index per `${interfaceId}/${linkType}`. */
+  private readonly ifaces = new Map<string, number>();
+  private started = false;
+
+  constructor(private readonly options: CaptureWriterOptions, private readonly sink: (bytes: Uint8Array) => void) {
+    this.le = options.littleEndian ?? true;
+    this.nano = options.nanosecond ?? false;
+    this.snaplen = options.snaplen ?? 262144;
+    this.buf = new Uint8Array(options.bufferSize ?? 1 << 18);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  /** Writes the file header now (a capture with no packets still has one). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    if (this.options.format === 'pcap') {
+      this.reserve(24);
+      this.u32(this.nano ? PCAP_MAGIC_NS : PCAP_MAGIC_US);
+      this.u16(2); this.u16(4);
+      this.u32(0); this.u32(0);
+      this.u32(this.snaplen);
+      this.u32(this.options.linkType);
+    } else {
+      this.reserve(28);
+      this.u32(BT_SHB); this.u32(28); this.u32(BYTE_ORDER_MAGIC);
+      this.u16(1); this.u16(0);
+      this.u32(0xffffffff); this.u32(0xffffffff); // section length unknown (-1)
+      this.u32(28);
+      this.interfaceFor(0, this.options.linkType);
+    }
+  }
+
+  write(p: Pick<CapturePacket, 'data' | 'origLength' | 'seconds' | 'nanos'> & Partial<Pick<CapturePacket, 'linkType' | 'interfaceId'>>): void {
+    this.start();
+    const caplen = p.data.length;
+    if (this.options.format === 'pcap') {
+      if (p.linkType !== undefined && p.linkType !== this.options.linkType) {
+        throw new BpfError('USAGE', `pcap output holds one link type (${this.options.linkType}); packet has ${p.linkType}`);
+      }
+      this.reserve(16 + caplen);
+      this.u32(p.seconds);
+      this.u32(this.nano ? p.nanos : Math.floor(p.nanos / 1000));
+      this.u32(caplen);
+      this.u32(p.origLength);
+      this.bytes(p.data);
+      return;
+    }
+    const id = this.interfaceFor(p.interfaceId ?? 0, p.linkType ?? this.options.linkType);
+    const padded = (caplen + 3) & ~3;
+    const total = 32 + padded;
+    this.reserve(total);
+    const units = this.nano ? BigInt(p.seconds) * 1000000000n + BigInt(p.nanos) : BigInt(p.seconds) * 1000000n + BigInt(Math.floor(p.nanos / 1000));
+    this.u32(BT_EPB); this.u32(total); this.u32(id);
+    this.u32(Number(units >> 32n)); this.u32(Number(units & 0xffffffffn));
+    this.u32(caplen); this.u32(p.origLength);
+    this.bytes(p.data);
+    for (let i = caplen; i < padded; i++) this.buf[this.at++] = 0;
+    this.u32(total);
+  }
+
+  /** Hands everything buffered to the sink. */
+  flush(): void {
+    this.start();
+    if (this.at === 0) return;
+    this.sink(this.buf.slice(0, this.at));
+    this.at = 0;
+  }
+
+  private interfaceFor(interfaceId: number, linkType: number): number {
+    const key = `${interfaceId}/${linkType}`;
+    const known = this.ifaces.get(key);
+    if (known !== undefined) return known;
+    const id = this.ifaces.size;
+    this.ifaces.set(key, id);
+    const name = this.options.interfaceNames?.[interfaceId];
+    const nameBytes = name === undefined ? undefined : new TextEncoder().encode(name);
+    const nameLen = nameBytes ? 4 + ((nameBytes.length + 3) & ~3) : 0;
+    const resolLen = this.nano ? 8 : 0;
+    const optsLen = nameLen + resolLen + (nameLen + resolLen > 0 ? 4 : 0);
+    const total = 20 + optsLen;
+    this.reserve(total);
+    this.u32(BT_IDB); this.u32(total);
+    this.u16(linkType); this.u16(0); this.u32(this.snaplen);
+    if (nameBytes) {
+      this.u16(2); this.u16(nameBytes.length); this.bytes(nameBytes);
+      for (let i = nameBytes.length; i < ((nameBytes.length + 3) & ~3); i++) this.buf[this.at++] = 0;
+    }
+    if (this.nano) { this.u16(9); this.u16(1); this.u32(this.le ? 9 : 9 << 24); }
+    if (optsLen > 0) this.u32(0);
+    this.u32(total);
+    return id;
+  }
+
+  private reserve(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    this.flushBuffer();
+    if (n > this.buf.length) {
+      this.buf = new Uint8Array(n);
+      this.view = new DataView(this.buf.buffer);
+    }
+  }
+
+  private flushBuffer(): void {
+    if (this.at === 0) return;
+    this.sink(this.buf.slice(0, this.at));
+    this.at = 0;
+  }
+
+  private u16(v: number): void { this.view.setUint16(this.at, v, this.le); this.at += 2; }
+  private u32(v: number): void { this.view.setUint32(this.at, v >>> 0, this.le); this.at += 4; }
+  private bytes(b: Uint8Array): void { this.buf.set(b, this.at); this.at += b.length; }
+}
