@@ -1,0 +1,3 @@
+/** Translations between program forms. */
+export * from './classic-to-ebpf.js';
+export * as skBuff from './sk-buff.js';
