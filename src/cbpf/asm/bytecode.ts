@@ -34,7 +34,7 @@ interface Num { readonly value: bigint; readonly line: number; readonly column: 
 type Item = Num | { readonly brace: '{' | '}'; readonly line: number; readonly column: number };
 
 /** Reads numbers (C style: 0x hex, leading-0 octal, decimal) and braces, skipping comments. */
-function scan(text: string, separators: RegExp): Item[] {
+function scan(text: string, separators: RegExp, cForm: boolean): Item[] {
   const items: Item[] = [];
   let line = 1, lineStart = 0, at = 0;
   const col = (i: number): number => i - lineStart + 1;
@@ -50,6 +50,13 @@ function scan(text: string, separators: RegExp): Item[] {
     if (text.startsWith('//', at) || (ch === '#' && text.slice(lineStart, at).trim() === '')) {
       while (at < text.length && text[at] !== '\n') at++;
       continue;
+    }
+    if (cForm) {
+      // Let a whole C declaration through: `struct sock_filter code[4] = { ... };`.
+      const ident = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(at, at + 64));
+      if (ident) { at += ident[0].length; continue; }
+      if (ch === '[') { const end = text.indexOf(']', at); if (end > 0 && !text.slice(at, end).includes('\n')) { at = end + 1; continue; } }
+      if (ch === '=') { at++; continue; }
     }
     if (ch === '{' || ch === '}') { items.push({ brace: ch, line, column: col(at) }); at++; continue; }
     if (separators.test(ch)) { at++; continue; }
@@ -81,7 +88,8 @@ function toInsn(n: readonly Num[], at: number): ClassicInsn {
  * must match it.
  */
 export function parseBytecode(text: string): ClassicInsn[] {
-  const items = scan(text, text.includes('{') ? /[\s,;]/ : /[\s,]/);
+  const cForm = text.includes('{');
+  const items = scan(text, cForm ? /[\s,;]/ : /[\s,]/, cForm);
   if (items.some((i) => !isNum(i))) {
     // C form: records `{ code, jt, jf, k }`, optionally inside one outer `{ ... }`.
     const insns: ClassicInsn[] = [];

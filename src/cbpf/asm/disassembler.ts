@@ -6,7 +6,7 @@
  * prints with a single target.
  *
  * Fields an opcode ignores cannot be written in bpf_asm (it always emits 0 there). tcpdump
- * itself emits such values (its `tax` carries k = 1), so they are dropped with a `;` comment
+ * itself emits such values (its `tax` carries a leftover k), so they are dropped with a `;` comment
  * saying so; canonicalInsn() gives the instruction bpf_asm will produce. Opcodes bpf_asm has no
  * syntax for, and jumps outside the program, throw DisasmError.
  */
