@@ -1,0 +1,69 @@
+/**
+ * The helper registry of the userspace runtime: kernel helper numbers to implementations.
+ * `standardHelpers()` returns a fresh registry; callers add or replace entries (a Map) to
+ * extend it, e.g. program-type helpers. Semantics follow kernel/bpf/helpers.c.
+ */
+import type { Env, Helper } from '../env.js';
+import { EINVAL } from '../maps/map.js';
+import { HELPER } from './numbers.js';
+import { formatTrace, FormatError } from './trace-printk.js';
+import { MemoryFault } from '../memory.js';
+
+export { HELPER } from './numbers.js';
+export { formatTrace } from './trace-printk.js';
+
+const mapOf = (env: Env, pointer: bigint) => {
+  const map = env.mapAt(pointer);
+  if (!map) throw new MemoryFault(`helper argument 0x${pointer.toString(16)} is not a map pointer`, pointer, 0);
+  return map;
+};
+const neg = (errno: number): bigint => BigInt.asUintN(64, BigInt(errno));
+
+export const mapLookupElem: Helper = (env, r1, r2) => {
+  const map = mapOf(env, r1);
+  const ref = map.lookup(env.memory.bytes(r2, map.spec.keySize));
+  return ref ? env.memory.addressOf(ref.buffer, ref.offset) : 0n;
+};
+export const mapUpdateElem: Helper = (env, r1, r2, r3, r4) => {
+  const map = mapOf(env, r1);
+  const key = env.memory.bytes(r2, map.spec.keySize).slice();
+  const value = env.memory.bytes(r3, map.spec.valueSize).slice();
+  return neg(map.update(key, value, Number(BigInt.asUintN(32, r4))));
+};
+export const mapDeleteElem: Helper = (env, r1, r2) => {
+  const map = mapOf(env, r1);
+  return neg(map.delete(env.memory.bytes(r2, map.spec.keySize).slice()));
+};
+export const ktimeGetNs: Helper = (env) => BigInt.asUintN(64, env.clock());
+export const getPrandomU32: Helper = (env) => BigInt(env.random() >>> 0);
+export const getSmpProcessorId: Helper = (env) => BigInt(env.cpu >>> 0);
+/** long bpf_trace_printk(const char *fmt, u32 fmt_size, ...): the formatted length, or -EINVAL. */
+export const tracePrintk: Helper = (env, r1, r2, r3, r4, r5) => {
+  const size = Number(BigInt.asUintN(32, r2));
+  const bytes = env.memory.bytes(r1, size);
+  const nul = bytes.indexOf(0);
+  if (size === 0 || nul < 0) return neg(-EINVAL);
+  let fmt = '';
+  for (let i = 0; i < nul; i++) fmt += String.fromCharCode(bytes[i]!);
+  let line: string;
+  try {
+    line = formatTrace(env, fmt, [r3, r4, r5]);
+  } catch (err) {
+    if (err instanceof FormatError) return neg(-EINVAL);
+    throw err;
+  }
+  env.trace(line.endsWith('\n') ? line.slice(0, -1) : line);
+  return BigInt(line.length);
+};
+
+export function standardHelpers(): Map<number, Helper> {
+  return new Map<number, Helper>([
+    [HELPER.map_lookup_elem, mapLookupElem],
+    [HELPER.map_update_elem, mapUpdateElem],
+    [HELPER.map_delete_elem, mapDeleteElem],
+    [HELPER.ktime_get_ns, ktimeGetNs],
+    [HELPER.trace_printk, tracePrintk],
+    [HELPER.get_prandom_u32, getPrandomU32],
+    [HELPER.get_smp_processor_id, getSmpProcessorId],
+  ]);
+}
