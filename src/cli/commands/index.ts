@@ -1,5 +1,9 @@
 /** The registry of `tsbpf` subcommands. Add a command by importing it and listing it here. */
 import type { Command } from '../command.js';
+import { bpfAsmCommand } from './bpf-asm.js';
+import { bpfDisasmCommand } from './bpf-disasm.js';
 
 export const commands: readonly Command[] = [
+  bpfAsmCommand,
+  bpfDisasmCommand,
 ];
