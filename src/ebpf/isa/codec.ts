@@ -238,6 +238,19 @@ export function decodeRaw(slots: readonly RawInsn[]): Insn[] {
   return out;
 }
 
+/**
+ * Decodes the one instruction starting at slot `pc` (lddw reads `pc + 1` too), for tools such as
+ * disassemblers that keep going past a malformed slot.
+ */
+export function decodeAt(slots: readonly RawInsn[], pc: number): Insn {
+  try {
+    return Object.freeze(decodeOne(slots[pc]!, slots[pc + 1]));
+  } catch (err) {
+    if (err instanceof Malformed) throw new DecodeError(`instruction ${pc}: ${err.message}`, pc * op.INSN_SIZE);
+    throw err;
+  }
+}
+
 /** Splits bytes into raw slots. The byte order also decides which nibble holds dst (RFC 9669 §3). */
 export function bytesToRaw(bytes: Uint8Array, littleEndian = true): RawInsn[] {
   if (bytes.length % op.INSN_SIZE !== 0) {

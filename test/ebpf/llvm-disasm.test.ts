@@ -1,0 +1,108 @@
+/**
+ * The LLVM-syntax disassembler against llvm-objdump-19: the committed golden dumps of the C
+ * corpus (made by scripts/build-ebpf-corpus.sh), a live rebuild of the corpus when clang-19
+ * exists, and random instructions of every kind in both byte orders and both cpu modes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { encode, R0, R1, R2, alu32, alu64, atomic, ldx, stx, lddw, jmp, type Insn } from '../../src/ebpf/isa/index.js';
+import { disassembleLlvm, formatInsnLlvm } from '../../src/ebpf/asm/llvm-disasm.js';
+import { objdumpLlvm } from '../../src/ebpf/asm/llvm-objdump.js';
+import { parseElf } from '../../src/ebpf/object/elf.js';
+import { needsTool } from '../helpers/oracles.js';
+import { buildDir, compileCorpus, corpusObjects, objdumpGoldens, readBytes } from '../helpers/ebpf-corpus.js';
+import { randomProgram } from '../helpers/ebpf-random.js';
+import { llvmObjdumpBytes } from '../helpers/llvm.js';
+import { testSeed } from '../helpers/prng.js';
+
+function firstDifference(ours: string, want: string): string {
+  const a = ours.split('\n'), b = want.split('\n');
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return `line ${i + 1}: ours ${JSON.stringify(a[i])}, llvm-objdump ${JSON.stringify(b[i])}`;
+  }
+  return 'identical';
+}
+
+const optionsOf = (command: readonly string[]) => ({
+  cpu: command.includes('--mcpu=v4') ? ('v4' as const) : ('generic' as const),
+  rawInsn: !command.includes('--no-show-raw-insn'),
+});
+
+test('every golden llvm-objdump-19 dump of the corpus is reproduced byte for byte', () => {
+  const goldens = objdumpGoldens();
+  assert.ok(goldens.length >= 40, `expected the corpus goldens, found ${goldens.length}`);
+  let lines = 0;
+  for (const g of goldens) {
+    const elf = parseElf(readBytes(join(buildDir, g.object)));
+    const ours = objdumpLlvm(elf, g.object, optionsOf(g.command));
+    assert.equal(ours, g.text, `${g.file}: ${firstDifference(ours, g.text)}`);
+    lines += g.text.split('\n').length;
+  }
+  assert.ok(lines > 1000);
+});
+
+test('a fresh clang-19 build of the corpus disassembles as llvm-objdump-19 does', needsTool('clang-19'), (t) => {
+  if (needsTool('llvm-objdump-19').skip) return t.skip('llvm-objdump-19 is not installed');
+  const dir = mkdtempSync(join(tmpdir(), 'tsbpf-corpus-'));
+  try {
+    for (const obj of corpusObjects()) {
+      const path = compileCorpus(obj, dir);
+      for (const flags of [['-d'], ['-d', '--no-show-raw-insn', '--mcpu=v4']]) {
+        const r = spawnSync('llvm-objdump-19', [...flags, basename(path)], { cwd: dirname(path), encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        const ours = objdumpLlvm(parseElf(readBytes(path)), basename(path), optionsOf(flags));
+        assert.equal(ours, r.stdout, `${obj.file} ${flags.join(' ')}: ${firstDifference(ours, r.stdout)}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+for (const [triple, little] of [['bpfel', true], ['bpfeb', false]] as const) {
+  for (const cpu of ['generic', 'v4'] as const) {
+    test(`random instructions of every kind: ours ≡ llvm-objdump-19 (${triple}, ${cpu})`, needsTool('llvm-objdump-19'), () => {
+      const seed = testSeed(0x5eed + (little ? 0 : 1) + (cpu === 'v4' ? 2 : 0));
+      const prog = randomProgram(seed, 1500);
+      const bytes = encode(prog, little);
+      const want = llvmObjdumpBytes(bytes, { triple, mcpu: cpu === 'v4' ? 'v4' : undefined, raw: true });
+      const ours = disassembleLlvm(bytes, { cpu, listing: true, rawInsn: true, littleEndian: little, symbols: [{ name: 'f', address: 0 }] });
+      assert.equal(ours.length, want.length, `seed ${seed}`);
+      for (let i = 0; i < want.length; i++) assert.equal(ours[i], want[i], `seed ${seed}, line ${i}`);
+    });
+  }
+}
+
+test('instruction text details (facts taken from llvm-objdump-19 output)', () => {
+  const cases: [Insn, string, string][] = [
+    // instruction, generic cpu, v4
+    [alu64.mov.imm(R0, -1), 'r0 = -0x1', 'r0 = -0x1'],
+    [alu64.and.imm(R1, -0x80000000), 'r1 &= -0x80000000', 'r1 &= -0x80000000'],
+    [alu32.neg(R0), 'w0 = -w0', 'w0 = -w0'],
+    [ldx(4, R0, R1, 4), 'r0 = *(u32 *)(r1 + 0x4)', 'w0 = *(u32 *)(r1 + 0x4)'],
+    [ldx(8, R0, 10, -8), 'r0 = *(u64 *)(r10 - 0x8)', 'r0 = *(u64 *)(r10 - 0x8)'],
+    [stx(2, R1, R2, 2), '*(u16 *)(r1 + 0x2) = r2', '*(u16 *)(r1 + 0x2) = w2'],
+    [atomic('or', 4, R1, R2, 8), '<unknown>', 'lock *(u32 *)(r1 + 0x8) |= w2'],
+    [atomic('add', 4, R1, R2, 0, true), 'lock *(u32 *)(r1 + 0x0) += r2', 'w2 = atomic_fetch_add((u32 *)(r1 + 0x0), w2)'],
+    [atomic('cmpxchg', 8, R1, R2, 0x18), 'r0 = cmpxchg_64(r1 + 0x18, r0, r2)', 'r0 = cmpxchg_64(r1 + 0x18, r0, r2)'],
+    [lddw(R1, -0x61c8864680b583ebn), 'r1 = -0x61c8864680b583eb ll', 'r1 = -0x61c8864680b583eb ll'],
+    [lddw(R1, 7n, 2), 'ld_pseudo\tr1, 0x2, 0x7', 'ld_pseudo\tr1, 0x2, 0x7'],
+  ];
+  for (const [insn, generic, v4] of cases) {
+    assert.equal(formatInsnLlvm(insn), generic);
+    assert.equal(formatInsnLlvm(insn, { cpu: 'v4' }), v4);
+  }
+  const symbols = [{ name: 'f', address: 0 }, { name: 'g', address: 0xa8 }];
+  assert.equal(formatInsnLlvm(jmp.gt.imm(R1, 2, 3), { pc: 44, symbols }), 'if r1 > 0x2 goto +0x3 <g+0xd8>');
+  assert.equal(formatInsnLlvm(jmp.gt.imm(R1, 2, -3), { pc: 3, symbols }), 'if r1 > 0x2 goto -0x3 <f+0x8>');
+  assert.equal(formatInsnLlvm(jmp.eq.reg(R1, R2, 0x7fff)), 'if r1 == r2 goto +0x7fff');
+});
+
+test('undecodable slots print <unknown> and the listing continues', () => {
+  const bytes = new Uint8Array([0xe4, 1, 0, 0, 0, 0, 0, 0x80, 0x95, 0, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(disassembleLlvm(bytes, { listing: true }), ['       0:\t<unknown>', '       1:\texit']);
+});
