@@ -62,8 +62,11 @@ interface Rule { readonly re: RegExp; readonly bol?: boolean; readonly make: Mak
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const literal = (s: string): RegExp => new RegExp(escape(s), 'iy');
 
-/** The rules in bpf_exp.l's order; the first longest match wins. */
-const RULES: readonly Rule[] = [
+/**
+ * The rules in bpf_exp.l's order; the first longest match wins. Built per call: sticky regexes
+ * carry `lastIndex`, and the core keeps no mutable state at module level.
+ */
+const makeRules = (): readonly Rule[] => [
   ...MNEMONICS.map((op): Rule => ({ re: literal(op), make: (text) => ({ kind: 'op', op, text }) })),
   { re: /#?len/iy, make: (text) => ({ kind: 'len', text }) },
   ...EXTENSIONS.map(([name, value]): Rule => ({ re: new RegExp(`#?${name}`, 'iy'), make: (text) => ({ kind: 'ext', value, text }) })),
@@ -104,6 +107,7 @@ function describeChar(ch: string): string {
 export function tokenize(text: string): Token[] {
   const pos = new Positions(text);
   const tokens: Token[] = [];
+  const RULES = makeRules();
   let at = 0;
   while (at < text.length) {
     let best: { len: number; rule: Rule } | undefined;
