@@ -4,7 +4,7 @@
  * - 32-bit ALU results are zero-extended; shift amounts are masked to 5/6 bits.
  * - Division by zero gives 0; modulo by zero leaves dst unchanged (32-bit: upper half zeroed).
  * - Signed INT_MIN / -1 gives INT_MIN and INT_MIN % -1 gives 0, as the kernel defines them.
- * - Up to 8 call frames of 512 stack bytes; r6–r9 and r10 are restored on return; r10 is
+ * - Up to 8 call frames, each with its own 512-byte stack region; r6–r9 and r10 are restored on return; r10 is
  *   read-only (the codec allows it as a destination, the interpreter refuses it at load).
  * - Legacy ldabs/ldind read the packet big-endian; out of bounds ends the program with r0 = 0,
  *   as the kernel's skb loads do.
@@ -95,7 +95,8 @@ export class Vm {
   readonly maxInstructions: number;
   private readonly slots: (Slot | undefined)[];
   private readonly traceHook: ((event: TraceEvent) => void) | undefined;
-  private readonly stack: Region;
+  /** One 512-byte region per call frame, so a frame cannot run into its neighbour's stack. */
+  private readonly stacks: Region[];
   private readonly ctxId: number;
   private readonly packetId: number;
 
@@ -107,7 +108,7 @@ export class Vm {
     if (this.insns.length === 0) throw new VmFault('empty program');
     this.slots = this.prepare();
     const mem = this.env.memory;
-    this.stack = mem.map(new Uint8Array(STACK_SIZE * MAX_CALL_FRAMES), 'stack');
+    this.stacks = Array.from({ length: MAX_CALL_FRAMES }, () => mem.map(new Uint8Array(STACK_SIZE), 'stack'));
     this.ctxId = mem.map(new Uint8Array(0), 'ctx').id;
     this.packetId = mem.map(new Uint8Array(0), 'packet').id;
   }
@@ -171,13 +172,13 @@ export class Vm {
 
   run(input: RunInput = {}): RunResult {
     const mem = this.env.memory;
-    this.stack.bytes.fill(0);
+    for (const st of this.stacks) st.bytes.fill(0);
     const data = input.data ? input.data.slice() : undefined;
     const ctx = input.ctx ? input.ctx.slice() : undefined;
     const packet = mem.remap(this.packetId, data ?? new Uint8Array(0), 'packet');
     const ctxRegion = mem.remap(this.ctxId, ctx ?? new Uint8Array(0), 'ctx');
     const R: bigint[] = new Array<bigint>(11).fill(0n);
-    R[10] = this.stack.base + BigInt(this.stack.bytes.length);
+    R[10] = this.stacks[0]!.base + BigInt(STACK_SIZE);
     if (ctx) R[1] = ctxRegion.base;
     else if (data) { R[1] = packet.base; R[2] = BigInt(data.length); }
     input.args?.forEach((v, i) => { if (i < 5) R[i + 1] = u64(v); });
@@ -346,7 +347,7 @@ export class Vm {
           case 'call-local': {
             if (frames.length + 1 >= MAX_CALL_FRAMES) throw fault(`call depth exceeds ${MAX_CALL_FRAMES} frames`);
             frames.push({ ret: next, saved: [R[6]!, R[7]!, R[8]!, R[9]!, R[10]!] });
-            R[10] = R[10]! - BigInt(STACK_SIZE);
+            R[10] = this.stacks[frames.length]!.base + BigInt(STACK_SIZE);
             next = s.target;
             break;
           }
