@@ -1,0 +1,92 @@
+/**
+ * `tsbpf conformance-plugin` and `tsbpf run`, in-process through runCli with captured output.
+ * Programs come from the conformance suite's files (their `-- raw` words and expected r0).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { runCli } from '../../src/cli/run-cli.js';
+import type { CliIO } from '../../src/cli/command.js';
+import { parseDataFile, rawWords } from '../../src/ebpf/asm/conformance/index.js';
+import { CONFORMANCE_DIR } from '../helpers/conformance.js';
+
+async function run(argv: string[], files: Record<string, string | Uint8Array> = {}, stdin = '') {
+  let out = '', err = '';
+  const io: CliIO = {
+    stdout: (t) => { out += t; },
+    stderr: (t) => { err += t; },
+    readInput: async (path) => {
+      if (path === undefined || path === '-') return new TextEncoder().encode(stdin);
+      const f = files[path];
+      if (f === undefined) throw new Error(`ENOENT: ${path}`);
+      return typeof f === 'string' ? new TextEncoder().encode(f) : f;
+    },
+  };
+  const status = await runCli(argv, io);
+  return { status, out, err };
+}
+
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+const lddwData = parseDataFile(readFileSync(`${CONFORMANCE_DIR}/tests/lddw.data`, 'utf8'));
+const LDDW_HEX = hex(rawWords(lddwData.raw!));
+
+test('conformance-plugin: program on stdin, r0 in hex', async () => {
+  const r = await run(['conformance-plugin'], {}, `${LDDW_HEX}\n`);
+  assert.deepEqual(r, { status: 0, out: '1122334455667788\n', err: '' });
+});
+
+test('conformance-plugin: --program and a memory argument (r2 = its length)', async () => {
+  // mov r0, r2 ; exit  (the suite's mem-len.data), encoded by hand from RFC 9669: bf 20 .. / 95 ..
+  const r = await run(['conformance-plugin', '--program', 'bf2000000000000095000000000000000', '0000000100000002']);
+  assert.equal(r.status, 2, 'odd-length hex is a usage error');
+  const ok = await run(['conformance-plugin', '--program', 'bf20000000000000' + '9500000000000000', '0000000100000002']);
+  assert.deepEqual(ok, { status: 0, out: '8\n', err: '' });
+});
+
+test('conformance-plugin: rejection and faults exit non-zero with a message', async () => {
+  const unused = await run(['conformance-plugin', '--program', '0700010001000000' + '9500000000000000']);
+  assert.equal(unused.status, 1);
+  assert.match(unused.err, /^tsbpf: instruction 0: offset field must be zero/);
+  const fault = await run(['conformance-plugin', '--program', '7910000000000000' + '9500000000000000']);
+  assert.equal(fault.status, 1);
+  assert.match(fault.err, /invalid memory access/);
+  const jit = await run(['conformance-plugin', '--engine', 'jit', '--program', LDDW_HEX]);
+  assert.equal(jit.status, 1);
+  assert.match(jit.err, /JIT engine is not built yet/);
+  assert.equal((await run(['conformance-plugin', '--engine', 'gpu', '--program', LDDW_HEX])).status, 2);
+});
+
+const SWAP = [
+  '# swaps the first two bytes of the packet and returns the length',
+  'ldxb %r3, [%r1]', 'ldxb %r4, [%r1+1]', 'stxb [%r1], %r4', 'stxb [%r1+1], %r3', 'mov %r0, %r2', 'exit',
+].join('\n');
+
+test('run: conformance-syntax .s with --data-hex prints r0 and the changed data', async () => {
+  const r = await run(['run', '--data-hex', 'aabbcc', 'swap.s'], { 'swap.s': SWAP });
+  assert.deepEqual(r, { status: 0, out: 'r0 = 0x3 (3)\ndata = bbaacc\n', err: '' });
+});
+
+test('run: .hex and .bin programs, --data FILE, unchanged data not printed', async () => {
+  const bin = Uint8Array.from(Buffer.from('bf20000000000000' + '9500000000000000', 'hex'));
+  const a = await run(['run', '--data', 'pkt', 'p.bin'], { 'p.bin': bin, pkt: new Uint8Array(60) });
+  assert.deepEqual(a, { status: 0, out: 'r0 = 0x3c (60)\n', err: '' });
+  const b = await run(['run', 'p.hex'], { 'p.hex': LDDW_HEX.replace(/(.{16})/g, '$1\n') });
+  assert.deepEqual(b, { status: 0, out: 'r0 = 0x1122334455667788 (1234605616436508552)\n', err: '' });
+});
+
+test('run: --repeat prints the mean duration per run', async () => {
+  const r = await run(['run', '--repeat', '50', '--data-hex', 'aabb', 'swap.s'], { 'swap.s': SWAP });
+  assert.equal(r.status, 0);
+  assert.match(r.out, /^r0 = 0x2 \(2\)\ndata = bbaa\nduration \(average\): \d+ns, repeat 50\n$/);
+});
+
+test('run: errors', async () => {
+  assert.equal((await run(['run'])).status, 2);
+  assert.equal((await run(['run', '--repeat', '0', 'x.s'], { 'x.s': 'exit' })).status, 2);
+  assert.equal((await run(['run', 'x.txt'], { 'x.txt': '' })).status, 2);
+  const bad = await run(['run', 'x.s'], { 'x.s': 'mov %r0, 1\nfoo %r1\nexit\n' });
+  assert.equal(bad.status, 1);
+  assert.equal(bad.err, "tsbpf: x.s:2:1: invalid mnemonic 'foo'\n");
+  const jit = await run(['run', '--engine', 'jit', 'x.s'], { 'x.s': 'mov %r0, 1\nexit\n' });
+  assert.match(jit.err, /JIT engine is not built yet/);
+});
