@@ -2,8 +2,12 @@
 import type { Command } from '../command.js';
 import { bpfAsmCommand } from './bpf-asm.js';
 import { bpfDisasmCommand } from './bpf-disasm.js';
+import { conformancePluginCommand } from './conformance-plugin.js';
+import { runCommand } from './run.js';
 
 export const commands: readonly Command[] = [
   bpfAsmCommand,
   bpfDisasmCommand,
+  conformancePluginCommand,
+  runCommand,
 ];
