@@ -72,7 +72,7 @@ export class ArrayMap implements BpfMap {
     this.storage.set(value.subarray(0, this.spec.valueSize), i * this.elemSize);
     return 0;
   }
-  delete(): number { return -EINVAL; }
+  delete(_key: Uint8Array): number { return -EINVAL; }
   nextKey(key?: Uint8Array): Uint8Array | undefined {
     const i = key === undefined ? 0 : this.index(key) >= this.spec.maxEntries ? 0 : this.index(key) + 1;
     if (i >= this.spec.maxEntries) return undefined;
