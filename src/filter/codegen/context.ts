@@ -1,0 +1,137 @@
+/**
+ * The state of one compilation (libpcap's compiler_state): the block factory, the link-type
+ * offsets (which `vlan`, `mpls` and `pppoes` shift as the expression is read left to right), the
+ * scratch-register allocator, and the caller's options. Also the low-level generators every
+ * protocol family uses: loads relative to a layer, comparisons, byte-string comparisons.
+ */
+import {
+  BPF_ABS, BPF_ALU, BPF_AND, BPF_B, BPF_H, BPF_IND, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JSET, BPF_LD,
+  BPF_LDX, BPF_MSH, BPF_W, BPF_K, BPF_MEMWORDS,
+} from '../../cbpf/opcodes.js';
+import { FilterError } from '../errors.js';
+import { Block, BlockFactory, genAnd, genNot, stmt, type Stmt } from '../ir/block.js';
+import type { LinkTypeInfo } from './link-types.js';
+import type { NameResolver } from '../names/resolver.js';
+
+/** Where an offset is relative to (libpcap's enum e_offrel). */
+export type OffRel = 'packet' | 'linkhdr' | 'prevlinkhdr' | 'llc' | 'prevmplshdr' | 'linktype' | 'linkpl' | 'linkpl-nosnap' | 'tran-ipv4' | 'tran-ipv6';
+
+export interface GenOptions {
+  readonly link: LinkTypeInfo;
+  readonly snaplen: number;
+  readonly netmask: number;
+  readonly resolver: NameResolver;
+}
+
+export class Gen {
+  readonly f = new BlockFactory();
+  readonly link: LinkTypeInfo;
+  readonly resolver: NameResolver;
+  readonly netmask: number;
+  readonly snaplen: number;
+  offLinktype: number | undefined;
+  offLinkpl: number;
+  offNl: number;
+  offNlNosnap: number;
+  /** The DLT whose link-type rules apply now (`pppoes` switches to PPP). */
+  curLink: string;
+  labelStackDepth = 0;
+  vlanStackDepth = 0;
+  private readonly regused = new Array<boolean>(BPF_MEMWORDS).fill(false);
+  private curreg = 0;
+
+  constructor(o: GenOptions) {
+    this.link = o.link;
+    this.resolver = o.resolver;
+    this.netmask = o.netmask;
+    this.snaplen = o.snaplen;
+    this.curLink = o.link.name;
+    this.offLinktype = o.link.offLinktype;
+    this.offLinkpl = o.link.offLinkpl;
+    this.offNl = o.link.offNl;
+    this.offNlNosnap = o.link.offNlNosnap;
+  }
+
+  get linkName(): string { return this.link.name; }
+
+  error(message: string): never { throw new FilterError(message); }
+
+  allocReg(): number {
+    for (let n = BPF_MEMWORDS; n > 0; n--) {
+      if (this.regused[this.curreg]) this.curreg = (this.curreg + 1) % BPF_MEMWORDS;
+      else { this.regused[this.curreg] = true; return this.curreg; }
+    }
+    this.error('too many registers needed to evaluate expression');
+  }
+  freeReg(n: number): void { this.regused[n] = false; }
+
+  /** Absolute offset base of a layer (constant link layers only). */
+  private base(rel: OffRel): number {
+    switch (rel) {
+      case 'packet': return 0;
+      case 'linkhdr': return 0;
+      case 'prevlinkhdr': return 0;
+      case 'llc': return this.offLinkpl;
+      case 'prevmplshdr': return this.offLinkpl + this.offNl - 4;
+      case 'linktype':
+        if (this.offLinktype === undefined) this.error('link type has no type field');
+        return this.offLinktype;
+      case 'linkpl': return this.offLinkpl + this.offNl;
+      case 'linkpl-nosnap': return this.offLinkpl + this.offNlNosnap;
+      case 'tran-ipv6': return this.offLinkpl + this.offNl + 40;
+      case 'tran-ipv4': return this.offLinkpl + this.offNl;
+    }
+  }
+
+  /** gen_load_a: statements leaving the field in A. */
+  loadA(rel: OffRel, offset: number, size: number): Stmt[] {
+    if (rel === 'tran-ipv4') return [...this.loadxIphdrlen(), stmt(BPF_LD | BPF_IND | size, this.base(rel) + offset)];
+    return [stmt(BPF_LD | BPF_ABS | size, (this.base(rel) + offset) >>> 0)];
+  }
+
+  /** gen_loadx_iphdrlen: X = IPv4 header length. */
+  loadxIphdrlen(): Stmt[] {
+    return [stmt(BPF_LDX | BPF_MSH | BPF_B, this.offLinkpl + this.offNl)];
+  }
+
+  /** gen_ncmp: `(field & mask) jtype v`, negated for the reversed > / >= forms. */
+  ncmp(rel: OffRel, offset: number, size: number, mask: number, jtype: number, reverse: boolean, v: number): Block {
+    const s = this.loadA(rel, offset, size);
+    if (mask >>> 0 !== 0xffffffff) s.push(stmt(BPF_ALU | BPF_AND | BPF_K, mask >>> 0));
+    const b = this.f.jump(jtype, v >>> 0, s);
+    if (reverse && (jtype === BPF_JGT || jtype === BPF_JGE)) genNot(b);
+    return b;
+  }
+  cmp(rel: OffRel, offset: number, size: number, v: number): Block { return this.ncmp(rel, offset, size, 0xffffffff, BPF_JEQ, false, v); }
+  cmpGt(rel: OffRel, offset: number, size: number, v: number): Block { return this.ncmp(rel, offset, size, 0xffffffff, BPF_JGT, false, v); }
+  cmpGe(rel: OffRel, offset: number, size: number, v: number): Block { return this.ncmp(rel, offset, size, 0xffffffff, BPF_JGE, false, v); }
+  cmpLt(rel: OffRel, offset: number, size: number, v: number): Block { return this.ncmp(rel, offset, size, 0xffffffff, BPF_JGE, true, v); }
+  cmpLe(rel: OffRel, offset: number, size: number, v: number): Block { return this.ncmp(rel, offset, size, 0xffffffff, BPF_JGT, true, v); }
+  mcmp(rel: OffRel, offset: number, size: number, v: number, mask: number): Block { return this.ncmp(rel, offset, size, mask, BPF_JEQ, false, v); }
+
+  /** gen_bcmp: compares a byte string, last word first. */
+  bcmp(rel: OffRel, offset: number, bytes: Uint8Array): Block {
+    let size = bytes.length;
+    let b: Block | undefined;
+    const and = (tmp: Block): void => { if (b) genAnd(b, tmp); b = tmp; };
+    while (size >= 4) {
+      const p = size - 4;
+      const w = ((bytes[p]! << 24) | (bytes[p + 1]! << 16) | (bytes[p + 2]! << 8) | bytes[p + 3]!) >>> 0;
+      and(this.cmp(rel, offset + p, BPF_W, w));
+      size -= 4;
+    }
+    while (size >= 2) {
+      const p = size - 2;
+      and(this.cmp(rel, offset + p, BPF_H, (bytes[p]! << 8) | bytes[p + 1]!));
+      size -= 2;
+    }
+    if (size > 0) and(this.cmp(rel, offset, BPF_B, bytes[0]!));
+    return b!;
+  }
+
+  /** gen_jset-style single-bit test block: `A & k` nonzero. */
+  jset(stmts: Stmt[], k: number): Block { return this.f.jump(BPF_JSET, k >>> 0, stmts); }
+
+  genTrue(): Block { return this.f.uncond(true); }
+  genFalse(): Block { return this.f.uncond(false); }
+}

@@ -1,0 +1,41 @@
+/**
+ * Link-type facts as data: where the link-layer type field and the link-layer payload start,
+ * per DLT (libpcap's init_linktype). `linktype: undefined` means the link layer has no type
+ * field (raw IP). Names are libpcap's DLT names without the `DLT_` prefix.
+ */
+export interface LinkTypeInfo {
+  readonly name: string;
+  readonly dlt: number;
+  /** Offset of the type field from the link header, or undefined when there is none. */
+  readonly offLinktype: number | undefined;
+  /** Offset of the link-layer payload. */
+  readonly offLinkpl: number;
+  /** Offset of the network layer in the payload, with and without an 802.2 SNAP header. */
+  readonly offNl: number;
+  readonly offNlNosnap: number;
+}
+
+const table: readonly LinkTypeInfo[] = [
+  { name: 'EN10MB', dlt: 1, offLinktype: 12, offLinkpl: 14, offNl: 0, offNlNosnap: 3 },
+  { name: 'RAW', dlt: 12, offLinktype: undefined, offLinkpl: 0, offNl: 0, offNlNosnap: 0 },
+  { name: 'IPV4', dlt: 228, offLinktype: undefined, offLinkpl: 0, offNl: 0, offNlNosnap: 0 },
+  { name: 'IPV6', dlt: 229, offLinktype: undefined, offLinkpl: 0, offNl: 0, offNlNosnap: 0 },
+  { name: 'NULL', dlt: 0, offLinktype: 0, offLinkpl: 4, offNl: 0, offNlNosnap: 0 },
+  { name: 'LOOP', dlt: 108, offLinktype: 0, offLinkpl: 4, offNl: 0, offNlNosnap: 0 },
+  { name: 'LINUX_SLL', dlt: 113, offLinktype: 14, offLinkpl: 16, offNl: 0, offNlNosnap: 3 },
+  { name: 'LINUX_SLL2', dlt: 276, offLinktype: 0, offLinkpl: 20, offNl: 0, offNlNosnap: 3 },
+  { name: 'PPP', dlt: 9, offLinktype: 2, offLinkpl: 4, offNl: 0, offNlNosnap: 0 },
+];
+
+export function findLinkType(name: string): LinkTypeInfo | undefined {
+  const n = name.toUpperCase().replace(/^DLT_/, '');
+  return table.find((t) => t.name === n);
+}
+
+export const LINK_TYPE_NAMES: readonly string[] = table.map((t) => t.name);
+
+/** libpcap's pcap_datalink_val_to_description for the messages that name the link type. */
+export const LINK_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  EN10MB: 'Ethernet', RAW: 'Raw IP', IPV4: 'Raw IPv4', IPV6: 'Raw IPv6', NULL: 'BSD loopback',
+  LOOP: 'OpenBSD loopback', LINUX_SLL: 'Linux cooked v1', LINUX_SLL2: 'Linux cooked v2', PPP: 'PPP',
+};
