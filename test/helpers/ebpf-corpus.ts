@@ -20,7 +20,7 @@ export interface CorpusObject { readonly name: string; readonly target: 'bpfel' 
 export function corpusObjects(): CorpusObject[] {
   const script = readFileSync(join(repoRoot, 'scripts', 'build-ebpf-corpus.sh'), 'utf8');
   const out: CorpusObject[] = [];
-  for (const m of script.matchAll(/^([a-z0-9-]+) (bpfel|bpfeb) (v\d)'?$/gm)) {
+  for (const m of script.matchAll(/^(?:TABLE=')?([a-z0-9-]+) (bpfel|bpfeb) (v\d)'?$/gm)) {
     out.push({ name: m[1]!, target: m[2] as 'bpfel' | 'bpfeb', cpu: m[3]!, file: `${m[1]}.${m[2]}.${m[3]}.o` });
   }
   return out;

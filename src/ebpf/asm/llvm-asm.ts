@@ -1,0 +1,466 @@
+/**
+ * Assembler for the LLVM/kernel eBPF syntax: the text llvm-mc-19 accepts for BPF and the text
+ * llvm-objdump-19 prints (see llvm-disasm.ts), so a dump can be assembled back.
+ *
+ * Accepted beyond llvm-mc: `;` comments (llvm-mc only knows `#` and `//`), the `<sym+0x..>`
+ * annotation llvm-objdump prints after jump offsets, whole llvm-objdump listings (address and
+ * byte columns, symbol headers, which become labels), `skb[rN + imm]`, and 32-bit registers
+ * where llvm-objdump prints them without alu32 (`*(u32 *)(r1 + 0x0) = r2`). Stricter than
+ * llvm-mc: immediates outside the 32-bit field and registers above r10 are errors instead of
+ * being truncated or encoded.
+ *
+ * `r1 = map ll` names a symbol: the result carries a relocation for that instruction and the
+ * lddw keeps value 0 and pseudo source 0, the bytes clang and llvm-mc emit (the loader sets the
+ * map pseudo source when it resolves the symbol). `call f` to a label is a local call; to an
+ * unknown name it is a local call with offset -1 and a relocation, as clang emits across sections.
+ */
+import { AsmSyntaxError } from '../../core/errors.js';
+import type { AluOp, AtomicOp, Insn, JmpCond, ProgramItem, Reg, Size } from '../isa/insn.js';
+import { link } from '../isa/link.js';
+
+export interface LlvmRelocation {
+  /** Index of the instruction in `insns` (labels excluded). */
+  readonly index: number;
+  readonly symbol: string;
+  /** `map`: `rN = sym ll`; `call`: `call sym` with no such label. */
+  readonly kind: 'map' | 'call';
+  readonly line: number;
+}
+
+export interface LlvmAssembly {
+  /** Instructions and labels in source order, jump targets still as label names. */
+  readonly items: readonly ProgramItem[];
+  /** The linked program: every label resolved to a slot offset. */
+  readonly insns: readonly Insn[];
+  readonly relocations: readonly LlvmRelocation[];
+}
+
+type TokKind = 'ident' | 'num' | 'punct';
+interface Tok { readonly kind: TokKind; readonly text: string; readonly col: number; readonly value?: bigint }
+
+const PUNCT = ['s>>=', '<<=', '>>=', 's/=', 's%=', 's>=', 's<=', 's>', 's<', '+=', '-=', '*=', '/=', '|=', '&=', '^=', '%=', '==', '!=', '>=', '<=',
+  '>', '<', '=', '&', '(', ')', '*', '[', ']', ',', '+', '-', ':'];
+
+function lex(line: string, lineNo: number): Tok[] {
+  const out: Tok[] = [];
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i]!;
+    if (c === ' ' || c === '\t' || c === '\r') { i++; continue; }
+    if (c === ';' || c === '#' || line.startsWith('//', i)) break;
+    const col = i + 1;
+    if (/[0-9]/.test(c)) {
+      const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)(?![A-Za-z0-9_])/.exec(line.slice(i));
+      if (!m) throw new AsmSyntaxError(`invalid number '${/^[0-9A-Za-z_]+/.exec(line.slice(i))![0]}'`, lineNo, col);
+      const t = m[1]!;
+      let value: bigint;
+      if (/^0[bB]/.test(t)) value = BigInt(t);
+      else if (/^0[xX]/.test(t)) value = BigInt(t);
+      else if (t.length > 1 && t.startsWith('0')) {
+        if (!/^[0-7]+$/.test(t)) throw new AsmSyntaxError(`invalid octal number '${t}'`, lineNo, col);
+        value = BigInt(`0o${t.slice(1)}`);
+      } else value = BigInt(t);
+      out.push({ kind: 'num', text: t, col, value });
+      i += t.length;
+      continue;
+    }
+    // `s` directly followed by an operator is a signed operator (s>>=, s/=, s<, ...).
+    if (c === 's') {
+      const p = PUNCT.find((q) => q.startsWith('s') && line.startsWith(q, i));
+      if (p) { out.push({ kind: 'punct', text: p, col }); i += p.length; continue; }
+    }
+    if (/[A-Za-z_.$]/.test(c)) {
+      const m = /^[A-Za-z_.$][A-Za-z0-9_.$]*/.exec(line.slice(i))!;
+      out.push({ kind: 'ident', text: m[0], col });
+      i += m[0].length;
+      continue;
+    }
+    const p = PUNCT.find((q) => line.startsWith(q, i));
+    if (!p) throw new AsmSyntaxError('unknown token in expression', lineNo, col);
+    out.push({ kind: 'punct', text: p, col });
+    i += p.length;
+  }
+  return out;
+}
+
+const ALU_OPS: Record<string, AluOp> = {
+  '+=': 'add', '-=': 'sub', '*=': 'mul', '/=': 'div', 's/=': 'sdiv', '|=': 'or', '&=': 'and', '<<=': 'lsh',
+  '>>=': 'rsh', '%=': 'mod', 's%=': 'smod', '^=': 'xor', 's>>=': 'arsh',
+};
+const JMP_OPS: Record<string, JmpCond> = {
+  '==': 'eq', '>': 'gt', '>=': 'ge', '&': 'set', '!=': 'ne', 's>': 'sgt', 's>=': 'sge', '<': 'lt', '<=': 'le', 's<': 'slt', 's<=': 'sle',
+};
+const LOCK_OPS: Record<string, AtomicOp> = { '+=': 'add', '|=': 'or', '&=': 'and', '^=': 'xor' };
+const SIZES: Record<string, Size> = { u8: 1, u16: 2, u32: 4, u64: 8 };
+
+interface RegTok { readonly reg: Reg; readonly wide: boolean; readonly col: number }
+
+/** A cursor over one statement's tokens; every error names the column of the offending token. */
+class Stmt {
+  private at = 0;
+  constructor(private readonly toks: readonly Tok[], readonly line: number, private readonly endCol: number) {}
+  get done(): boolean { return this.at >= this.toks.length; }
+  peek(k = 0): Tok | undefined { return this.toks[this.at + k]; }
+  col(): number { return this.peek()?.col ?? this.endCol; }
+  fail(message = 'invalid operand for instruction', col = this.col()): never { throw new AsmSyntaxError(message, this.line, col); }
+  next(): Tok { const t = this.peek() ?? this.fail('unexpected end of statement'); this.at++; return t; }
+  is(text: string, k = 0): boolean { const t = this.peek(k); return t !== undefined && t.kind !== 'num' && t.text.toLowerCase() === text; }
+  take(text: string): boolean { if (this.is(text)) { this.at++; return true; } return false; }
+  expect(text: string, message?: string): void { if (!this.take(text)) this.fail(message ?? `expected '${text}'`); }
+  end(): void { if (!this.done) this.fail('invalid operand for instruction'); }
+
+  isReg(k = 0): boolean { const t = this.peek(k); return t?.kind === 'ident' && /^[rw]\d+$/i.test(t.text); }
+  reg(): RegTok {
+    const t = this.peek();
+    const m = t?.kind === 'ident' ? /^([rw])(\d+)$/i.exec(t.text) : null;
+    if (!m) return this.fail(t?.kind === 'ident' ? 'invalid register/token name' : 'invalid operand for instruction');
+    const n = Number(m[2]);
+    if (n > 10) this.fail(`invalid register r${n}`);
+    this.at++;
+    return { reg: n as Reg, wide: m[1]!.toLowerCase() === 'r', col: t!.col };
+  }
+  /** A register of the given width (r for 64-bit, w for 32-bit). */
+  regOf(wide: boolean, allowOther = false): Reg {
+    const col = this.col();
+    const r = this.reg();
+    if (r.wide !== wide && !allowOther) this.fail('invalid operand for instruction', col);
+    return r.reg;
+  }
+  isNum(): boolean { const t = this.peek(), u = this.peek(1); return t?.kind === 'num' || ((this.is('-') || this.is('+')) && u?.kind === 'num'); }
+  /** A signed integer literal: [+|-] number. */
+  num(): bigint {
+    let sign = 1n;
+    if (this.take('-')) sign = -1n; else this.take('+');
+    const t = this.peek();
+    if (t?.kind !== 'num') return this.fail(t ? 'unknown token in expression' : 'unexpected end of statement');
+    this.at++;
+    return sign * t.value!;
+  }
+  /** A 32-bit immediate: accepts -2^31 .. 2^32-1 and stores it as the signed field value. */
+  imm32(): number {
+    const col = this.col();
+    const v = this.num();
+    if (v < -0x80000000n || v > 0xffffffffn) this.fail('operand is not a 32-bit integer', col);
+    return Number(BigInt.asIntN(32, v));
+  }
+  off16(): number {
+    const col = this.col();
+    const v = this.num();
+    if (v < -0x8000n || v > 0x7fffn) this.fail('operand is not a 16-bit signed integer', col);
+    return Number(v);
+  }
+  /** `(u32 *)` after the leading `*` or `(`: returns the size and whether it was signed. */
+  sizeCast(): { size: Size; signed: boolean } {
+    this.expect('(');
+    const t = this.peek();
+    const name = t?.kind === 'ident' ? t.text.toLowerCase() : '';
+    const signed = /^s(8|16|32)$/.test(name);
+    const size = signed ? (Number(name.slice(1)) / 8) as Size : SIZES[name];
+    if (size === undefined) this.fail();
+    this.at++;
+    this.expect('*');
+    this.expect(')');
+    return { size, signed };
+  }
+  /** `rN + off` / `rN - off` (inside parentheses or a call's argument list). */
+  address(): { base: Reg; off: number } {
+    const base = this.regOf(true);
+    const col = this.col();
+    if (!this.is('+') && !this.is('-')) this.fail('operand is not a 16-bit signed integer');
+    const negative = this.next().text === '-';
+    if (this.peek()?.kind !== 'num') this.fail('operand is not a 16-bit signed integer');
+    const v = (negative ? -1n : 1n) * this.num();
+    if (v < -0x8000n || v > 0x7fffn) this.fail('operand is not a 16-bit signed integer', col);
+    return { base, off: Number(v) };
+  }
+  /** `(rN + off)` */
+  mem(): { base: Reg; off: number } {
+    this.expect('(');
+    const a = this.address();
+    this.expect(')');
+    return a;
+  }
+  /** A jump target: +N / -N / N, or a label; an llvm-objdump `<sym+0x..>` annotation is skipped. */
+  target(long: boolean): number | string {
+    let target: number | string;
+    const t = this.peek();
+    if (t?.kind === 'ident') { this.at++; target = t.text; }
+    else {
+      const col = this.col();
+      const v = this.num();
+      const [lo, hi] = long ? [-0x80000000n, 0x7fffffffn] : [-0x8000n, 0x7fffn];
+      if (v < lo || v > hi) this.fail(`operand is not an identifier or ${long ? 32 : 16}-bit signed integer`, col);
+      target = Number(v);
+    }
+    if (this.is('<')) { while (!this.done) this.at++; }
+    return target;
+  }
+}
+
+/** Strips llvm-objdump's listing columns from a line; returns the text to assemble or a label. */
+function fromListing(line: string): { text: string } | { label: string } | undefined {
+  const header = /^\s*[0-9a-fA-F]{16} <([^>]+)>:\s*$/.exec(line);
+  if (header) return { label: header[1]! };
+  if (/^\s*Disassembly of section .*:\s*$/.test(line) || /:\s+file format /.test(line)) return { text: '' };
+  const row = /^\s*\d+:\t(?:(?:[0-9a-f]{2} )*[0-9a-f]{2}\t)?(.*)$/.exec(line);
+  return row ? { text: row[1]! } : undefined;
+}
+
+/** Parses LLVM-syntax assembly into instruction values and labels (not yet linked). */
+export function parseLlvm(source: string): { items: ProgramItem[]; relocations: { item: number; symbol: string; kind: 'map' | 'call'; line: number }[]; callTargets: { item: number; name: string; line: number; col: number }[]; jumpTargets: { name: string; line: number; col: number }[] } {
+  const items: ProgramItem[] = [];
+  const relocations: { item: number; symbol: string; kind: 'map' | 'call'; line: number }[] = [];
+  const callTargets: { item: number; name: string; line: number; col: number }[] = [];
+  const jumpTargets: { name: string; line: number; col: number }[] = [];
+  const defined = new Set<string>();
+  const addLabel = (name: string, line: number, col: number): void => {
+    if (defined.has(name)) throw new AsmSyntaxError(`invalid symbol redefinition '${name}'`, line, col);
+    defined.add(name);
+    items.push(Object.freeze({ kind: 'label', name }));
+  };
+  const lines = source.split('\n');
+  lines.forEach((raw, i) => {
+    const lineNo = i + 1;
+    let text = raw;
+    let offset = 0;
+    const listing = fromListing(raw);
+    if (listing && 'label' in listing) { addLabel(listing.label, lineNo, raw.indexOf('<') + 2); return; }
+    if (listing) { offset = raw.length - listing.text.length; text = listing.text; }
+    const toks = lex(text, lineNo).map((t) => ({ ...t, col: t.col + offset }));
+    const s = new Stmt(toks, lineNo, raw.length + 1);
+    // Labels: `name:` (several may precede one instruction).
+    while (s.peek()?.kind === 'ident' && s.is(':', 1)) {
+      const t = s.next();
+      addLabel(t.text, lineNo, t.col);
+      s.next();
+    }
+    if (s.done) return;
+    if (s.peek()!.kind === 'ident' && s.peek()!.text.startsWith('.')) return; // assembler directives: sections, symbols, alignment
+    const insn = statement(s, (name, kind) => relocations.push({ item: items.length, symbol: name, kind, line: lineNo }),
+      (name, col) => callTargets.push({ item: items.length, name, line: lineNo, col }),
+      (name, col) => jumpTargets.push({ name, line: lineNo, col }));
+    s.end();
+    items.push(Object.freeze(insn));
+  });
+  return { items, relocations, callTargets, jumpTargets };
+}
+
+function statement(
+  s: Stmt, reloc: (symbol: string, kind: 'map' | 'call') => void, callTo: (name: string, col: number) => void,
+  jumpTo: (name: string, col: number) => void,
+): Insn {
+  const first = s.peek()!;
+  const word = first.kind === 'ident' ? first.text.toLowerCase() : first.text;
+  const target = (long: boolean) => {
+    const col = s.col();
+    const t = s.target(long);
+    if (typeof t === 'string') jumpTo(t, col);
+    return t;
+  };
+  switch (word) {
+    case 'exit': s.next(); return { kind: 'exit' };
+    case 'call': {
+      s.next();
+      if (s.peek()?.kind === 'ident' && !s.isReg()) {
+        const t = s.next();
+        callTo(t.text, t.col);
+        return { kind: 'call-local', off: t.text };
+      }
+      return { kind: 'call', helper: s.imm32() };
+    }
+    case 'goto': case 'gotol': s.next(); return { kind: 'ja', long: word === 'gotol', off: target(word === 'gotol') };
+    case 'if': {
+      s.next();
+      const dst = s.reg();
+      const opTok = s.next();
+      const cond = JMP_OPS[opTok.text] ?? s.fail('invalid operand for instruction', opTok.col);
+      const src = s.isReg() ? { reg: s.regOf(dst.wide) } : { imm: s.imm32() };
+      s.expect('goto', 'invalid operand for instruction');
+      return { kind: 'jmp', cond, wide: dst.wide, dst: dst.reg, src, off: target(false) };
+    }
+    case 'lock': {
+      s.next();
+      s.expect('*');
+      const { size, signed } = s.sizeCast();
+      if (signed || (size !== 4 && size !== 8)) s.fail();
+      const { base, off } = s.mem();
+      const opTok = s.next();
+      const op = LOCK_OPS[opTok.text] ?? s.fail('invalid operand for instruction', opTok.col);
+      // llvm-objdump prints `r` for the legacy 32-bit add; accept both widths there.
+      const src = s.regOf(size === 8, size === 4);
+      return { kind: 'atomic', op, fetch: false, size: size as 4 | 8, dst: base, src, off };
+    }
+    case 'ld_pseudo': {
+      s.next();
+      const dst = s.regOf(true);
+      s.expect(',');
+      const col = s.col();
+      const pseudo = s.num();
+      if (pseudo < 0n || pseudo > 15n) s.fail('invalid pseudo source', col);
+      s.expect(',');
+      const v = BigInt(s.imm32()) & 0xffffffffn;
+      return { kind: 'lddw', dst, pseudo: Number(pseudo), value: v };
+    }
+    case '*': {
+      s.next();
+      const { size, signed } = s.sizeCast();
+      if (signed) s.fail();
+      const { base, off } = s.mem();
+      s.expect('=');
+      if (s.isReg()) return { kind: 'stx', size, dst: base, src: s.regOf(true, size < 8), off };
+      return { kind: 'st', size, dst: base, off, imm: s.imm32() };
+    }
+  }
+  if (!s.isReg()) return s.fail(first.kind === 'ident' ? 'invalid instruction mnemonic' : 'unknown token in expression', first.col);
+  const dst = s.reg();
+  const opTok = s.next();
+  if (opTok.text !== '=') {
+    const op = ALU_OPS[opTok.text] ?? s.fail('invalid operand for instruction', opTok.col);
+    const src = s.isReg() ? { reg: s.regOf(dst.wide) } : { imm: s.imm32() };
+    return { kind: 'alu', op, wide: dst.wide, dst: dst.reg, src };
+  }
+  return assignment(s, dst, reloc);
+}
+
+/** Everything of the form `rD = ...`. */
+function assignment(s: Stmt, dst: RegTok, reloc: (symbol: string, kind: 'map' | 'call') => void): Insn {
+  const wide = dst.wide;
+  const t = s.peek() ?? s.fail('unexpected end of statement');
+  // rD = -rD
+  if (s.is('-') && s.isReg(1)) {
+    s.next();
+    const col = s.col();
+    const r = s.reg();
+    if (r.reg !== dst.reg || r.wide !== wide) s.fail('additional inst constraint not met', col);
+    return { kind: 'alu', op: 'neg', wide, dst: dst.reg, src: { imm: 0 } };
+  }
+  if (s.isNum()) {
+    const col = s.col();
+    const v = s.num();
+    if (s.take('ll')) {
+      if (!wide) s.fail('invalid operand for instruction', dst.col);
+      if (v < -(1n << 63n) || v >= 1n << 64n) s.fail('operand is not a 64-bit integer', col);
+      return { kind: 'lddw', dst: dst.reg, pseudo: 0, value: BigInt.asUintN(64, v) };
+    }
+    if (v < -0x80000000n || v > 0xffffffffn) s.fail('operand is not a 32-bit integer', col);
+    return { kind: 'alu', op: 'mov', wide, dst: dst.reg, src: { imm: Number(BigInt.asIntN(32, v)) } };
+  }
+  if (s.isReg()) return { kind: 'alu', op: 'mov', wide, dst: dst.reg, src: { reg: s.regOf(wide) } };
+  // rD = (s8)rS
+  if (s.is('(') && /^s(8|16|32)$/i.test(s.peek(1)?.text ?? '') && s.is(')', 2)) {
+    s.next();
+    const bits = Number(s.next().text.slice(1)) as 8 | 16 | 32;
+    s.next();
+    if (bits === 32 && !wide) s.fail('invalid operand for instruction', t.col + 1);
+    return { kind: 'alu', op: `movsx${bits}`, wide, dst: dst.reg, src: { reg: s.regOf(wide) } };
+  }
+  // rD = *(u32 *)(rS + off) | rD = *(u8 *)skb[...]
+  if (s.is('*')) {
+    s.next();
+    const { size, signed } = s.sizeCast();
+    if (s.is('skb')) {
+      s.next();
+      if (!wide || dst.reg !== 0 || signed || size === 8) s.fail('invalid operand for instruction', dst.col);
+      s.expect('[');
+      let insn: Insn;
+      if (s.isReg()) {
+        const src = s.regOf(true);
+        const imm = s.is('+') || s.is('-') ? s.imm32() : 0;
+        insn = { kind: 'ldind', size, src, imm };
+      } else insn = { kind: 'ldabs', size, imm: s.imm32() };
+      s.expect(']');
+      return insn;
+    }
+    const { base, off } = s.mem();
+    if (!wide && (signed || size === 8)) s.fail('invalid operand for instruction', dst.col);
+    return { kind: 'ldx', size, signed, dst: dst.reg, src: base, off };
+  }
+  if (t.kind === 'ident') {
+    const name = t.text.toLowerCase();
+    const swap = /^(be|le|bswap)(16|32|64)$/.exec(name);
+    if (swap) {
+      s.next();
+      const col = s.col();
+      const r = s.reg();
+      if (!wide || !r.wide) s.fail('invalid operand for instruction', wide ? col : dst.col);
+      if (r.reg !== dst.reg) s.fail('additional inst constraint not met', col);
+      const order = swap[1] === 'bswap' ? 'swap' : (swap[1] as 'be' | 'le');
+      return { kind: 'end', order, bits: Number(swap[2]) as 16 | 32 | 64, dst: dst.reg };
+    }
+    const fetch = /^atomic_fetch_(add|or|and|xor)$/.exec(name);
+    if (fetch) {
+      s.next();
+      s.expect('(');
+      const { size, signed } = s.sizeCast();
+      if (signed || (size !== 4 && size !== 8) || (size === 8) !== wide) s.fail('invalid operand for instruction', t.col);
+      const { base, off } = s.mem();
+      s.expect(',');
+      const col = s.col();
+      const src = s.regOf(wide);
+      if (src !== dst.reg) s.fail('additional inst constraint not met', col);
+      s.expect(')');
+      return { kind: 'atomic', op: fetch[1] as AtomicOp, fetch: true, size: size as 4 | 8, dst: base, src, off };
+    }
+    const xchg = /^(xchg|cmpxchg)(_64|32_32)$/.exec(name);
+    if (xchg) {
+      s.next();
+      const size = xchg[2] === '_64' ? 8 : 4;
+      if ((size === 8) !== wide) s.fail('invalid operand for instruction', dst.col);
+      s.expect('(');
+      const { base, off } = s.address();
+      s.expect(',');
+      if (xchg[1] === 'cmpxchg') {
+        if (dst.reg !== 0) s.fail('invalid operand for instruction', dst.col);
+        const col = s.col();
+        if (s.regOf(wide) !== 0) s.fail('invalid operand for instruction', col);
+        s.expect(',');
+        const src = s.regOf(wide);
+        s.expect(')');
+        return { kind: 'atomic', op: 'cmpxchg', fetch: true, size, dst: base, src, off };
+      }
+      const col = s.col();
+      const src = s.regOf(wide);
+      if (src !== dst.reg) s.fail('additional inst constraint not met', col);
+      s.expect(')');
+      return { kind: 'atomic', op: 'xchg', fetch: true, size, dst: base, src, off };
+    }
+    // rD = symbol ll
+    if (s.is('ll', 1)) {
+      if (!wide) s.fail('invalid operand for instruction', dst.col);
+      s.next();
+      s.next();
+      reloc(t.text, 'map');
+      return { kind: 'lddw', dst: dst.reg, pseudo: 0, value: 0n };
+    }
+  }
+  return s.fail('invalid operand for instruction', t.col);
+}
+
+/**
+ * Assembles LLVM-syntax text: labels resolved, relocations listed for symbols that are not
+ * labels. Throws AsmSyntaxError (1-based line and column) on text that does not parse or on a
+ * jump to an unknown label.
+ */
+export function assembleLlvm(source: string): LlvmAssembly {
+  const { items, relocations, callTargets, jumpTargets } = parseLlvm(source);
+  const labels = new Set(items.filter((x) => x.kind === 'label').map((x) => (x as { name: string }).name));
+  for (const j of jumpTargets) if (!labels.has(j.name)) throw new AsmSyntaxError(`unknown label '${j.name}'`, j.line, j.col);
+  // Calls to names that are not labels stay unresolved: offset -1 plus a relocation, as clang emits.
+  const patched = items.slice();
+  const callRelocs: { item: number; symbol: string; kind: 'call'; line: number }[] = [];
+  for (const c of callTargets) {
+    if (labels.has(c.name)) continue;
+    patched[c.item] = Object.freeze({ kind: 'call-local', off: -1 });
+    callRelocs.push({ item: c.item, symbol: c.name, kind: 'call', line: c.line });
+  }
+  // Item positions → instruction indices (labels take no index).
+  const indexOf: number[] = [];
+  let n = 0;
+  for (const item of patched) { indexOf.push(n); if (item.kind !== 'label') n++; }
+  const all = [...relocations, ...callRelocs].sort((a, b) => a.item - b.item);
+  return Object.freeze({
+    items: Object.freeze(patched),
+    insns: Object.freeze(link(patched)),
+    relocations: Object.freeze(all.map((r) => Object.freeze({ index: indexOf[r.item]!, symbol: r.symbol, kind: r.kind, line: r.line }))),
+  });
+}
