@@ -1,0 +1,6 @@
+/** Every benchmark `npm run bench` runs, in order. Add yours here. */
+import type { Benchmark } from './bench-api.js';
+import { cbpfFilters } from './cbpf-filters.js';
+import { ebpfInterp } from './ebpf-interp.js';
+
+export const benchmarks: readonly Benchmark[] = [cbpfFilters, ebpfInterp];

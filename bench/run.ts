@@ -1,0 +1,91 @@
+/**
+ * The benchmark runner (`npm run bench`, or `node dist/bench/run.js [NAME...]` for some of
+ * them): runs each module of bench/index.ts and prints, per benchmark, a table of ns per op for
+ * every variant and the ratio of each variant to the peer measured in the same run.
+ *
+ * Timing: each JavaScript variant is warmed up (so V8 has optimized it), then the number of
+ * rounds is doubled until one sample lasts at least TSBPF_BENCH_MS (default 200) ms; the
+ * figure is the best of 5 such samples (the least disturbed by other load on the machine).
+ */
+import { benchmarks } from './index.js';
+import type { BenchCase, BenchSuite, Measure } from './bench-api.js';
+
+const sampleMs = Number(process.env['TSBPF_BENCH_MS'] ?? 200);
+let sink = 0;
+
+function timeRuns(run: (rounds: number) => number, opsPerRound: number): number {
+  const warmEnd = performance.now() + Math.min(300, sampleMs);
+  while (performance.now() < warmEnd) sink ^= run(1);
+  let rounds = 1;
+  let best = Infinity;
+  for (let samples = 0; samples < 5;) {
+    const t0 = process.hrtime.bigint();
+    sink ^= run(rounds);
+    const ns = Number(process.hrtime.bigint() - t0);
+    if (ns < sampleMs * 1e6) { rounds *= 2; continue; }
+    best = Math.min(best, ns / (rounds * opsPerRound));
+    samples++;
+  }
+  return best;
+}
+
+function measure(m: Measure, c: BenchCase): number | string {
+  if ('skip' in m) return m.skip;
+  if ('nsPerOp' in m) return m.nsPerOp;
+  return timeRuns(m.run, c.opsPerRound);
+}
+
+const fmt = (ns: number): string => (ns >= 100 ? ns.toFixed(0) : ns >= 10 ? ns.toFixed(1) : ns.toFixed(2));
+
+function printTable(name: string, suite: BenchSuite, results: (number | string)[][]): void {
+  const variants = [...new Set(suite.cases.flatMap((c) => Object.keys(c.variants)))];
+  const infoKeys = [...new Set(suite.cases.flatMap((c) => Object.keys(c.info ?? {})))];
+  const peer = suite.peer !== undefined && variants.includes(suite.peer) ? suite.peer : undefined;
+  const ratioOf = peer === undefined ? [] : variants.filter((v) => v !== peer);
+  const header = [suite.unit === '' ? 'case' : 'case', ...infoKeys, ...variants.map((v) => `${v} ns/${suite.unit}`), ...ratioOf.map((v) => `${v}/${peer}`)];
+  const rows = suite.cases.map((c, i) => {
+    const r = results[i]!;
+    const peerNs = peer === undefined ? undefined : r[variants.indexOf(peer)];
+    return [
+      c.name,
+      ...infoKeys.map((k) => String(c.info?.[k] ?? '')),
+      ...r.map((x) => (typeof x === 'number' ? fmt(x) : 'n/a')),
+      ...ratioOf.map((v) => {
+        const x = r[variants.indexOf(v)];
+        return typeof x === 'number' && typeof peerNs === 'number' ? `${(x / peerNs).toFixed(2)}x` : 'n/a';
+      }),
+    ];
+  });
+  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((row) => row[j]!.length)));
+  const line = (cells: string[]): string => cells.map((s, j) => (j === 0 ? s.padEnd(widths[j]!) : s.padStart(widths[j]!))).join('  ');
+  console.log(`\n## ${name}: ${suite.title}`);
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+  const skips = new Set(results.flat().filter((x): x is string => typeof x === 'string'));
+  for (const s of skips) console.log(`note: n/a = ${s}`);
+  for (const n of suite.notes) console.log(`note: ${n}`);
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const chosen = benchmarks.filter((b) => only.length === 0 || only.some((o) => b.name.includes(o)));
+  if (chosen.length === 0) {
+    console.error(`tsbpf bench: no benchmark matches ${only.join(' ')} (have: ${benchmarks.map((b) => b.name).join(', ')})`);
+    process.exitCode = 2;
+    return;
+  }
+  console.log(`tsbpf benchmarks — node ${process.version}, ${process.platform}/${process.arch}, best of 5 samples of >= ${sampleMs} ms`);
+  for (const b of chosen) {
+    const suite = await b.setup({ sampleMs });
+    const variants = [...new Set(suite.cases.flatMap((c) => Object.keys(c.variants)))];
+    const results = suite.cases.map((c) => variants.map((v) => {
+      const m = c.variants[v];
+      return m === undefined ? 'not measured for this case' : measure(m, c);
+    }));
+    printTable(b.name, suite, results);
+  }
+  if (sink === 0.5) console.log(''); // keeps `sink` observable so no work is optimized away
+}
+
+await main();
