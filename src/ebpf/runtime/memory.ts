@@ -74,14 +74,16 @@ export class AddressSpace {
     return region;
   }
 
-  /** Replaces the contents of an existing region slot (per-run regions reuse their id). */
+  /**
+   * Replaces the contents of an existing region slot (per-run regions reuse their id). Not
+   * registered for `regionOf`: per-run buffers are never handed out by helpers as map values.
+   */
   remap(id: number, bytes: Uint8Array, kind: RegionKind, writable = true): Region {
-    const region: Region = Object.freeze({
+    const region: Region = {
       id, kind, bytes, writable, base: BigInt(id) << REGION_SHIFT,
       view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    });
+    };
     this.regions[id] = region;
-    this.byBuffer.set(bytes, region);
     return region;
   }
 
@@ -113,8 +115,10 @@ export class AddressSpace {
   }
 
   load(address: bigint, size: number): bigint {
-    const { region, offset } = this.resolve(address, size, false);
-    const v = region.view;
+    const region = this.regions[Number(address >> REGION_SHIFT)];
+    const offset = Number(address & OFFSET_MASK);
+    if (region === undefined || offset + size > region.bytes.length) this.resolve(address, size, false);
+    const v = region!.view;
     switch (size) {
       case 1: return BigInt(v.getUint8(offset));
       case 2: return BigInt(v.getUint16(offset, true));
@@ -124,8 +128,10 @@ export class AddressSpace {
   }
 
   store(address: bigint, size: number, value: bigint): void {
-    const { region, offset } = this.resolve(address, size, true);
-    const v = region.view;
+    const region = this.regions[Number(address >> REGION_SHIFT)];
+    const offset = Number(address & OFFSET_MASK);
+    if (region === undefined || offset + size > region.bytes.length || !region.writable) this.resolve(address, size, true);
+    const v = region!.view;
     switch (size) {
       case 1: v.setUint8(offset, Number(value & 0xffn)); break;
       case 2: v.setUint16(offset, Number(value & 0xffffn), true); break;
