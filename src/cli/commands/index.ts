@@ -3,11 +3,15 @@ import type { Command } from '../command.js';
 import { bpfAsmCommand } from './bpf-asm.js';
 import { bpfDisasmCommand } from './bpf-disasm.js';
 import { conformancePluginCommand } from './conformance-plugin.js';
+import { ebpfAsmCommand } from './ebpf-asm.js';
+import { ebpfDisasmCommand } from './ebpf-disasm.js';
 import { runCommand } from './run.js';
 
 export const commands: readonly Command[] = [
   bpfAsmCommand,
   bpfDisasmCommand,
   conformancePluginCommand,
+  ebpfAsmCommand,
+  ebpfDisasmCommand,
   runCommand,
 ];
