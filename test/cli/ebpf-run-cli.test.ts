@@ -66,6 +66,15 @@ test('run: conformance-syntax .s with --data-hex prints r0 and the changed data'
   assert.deepEqual(r, { status: 0, out: 'r0 = 0x3 (3)\ndata = bbaacc\n', err: '' });
 });
 
+test('run: LLVM-syntax .s (no %r registers) goes through the LLVM assembler', async () => {
+  const src = 'r0 = *(u8 *)(r1 + 1)\nr0 += r2\nif r0 > 0x10 goto +1\nr0 = 0\nexit\n';
+  const r = await run(['run', '--data-hex', '0a20', 'p.s'], { 'p.s': src });
+  assert.deepEqual(r, { status: 0, out: 'r0 = 0x22 (34)\n', err: '' });
+  const map = await run(['run', 'm.s'], { 'm.s': 'r1 = counters ll\nr0 = 0\nexit\n' });
+  assert.equal(map.status, 1);
+  assert.match(map.err, /'counters' needs a relocation/);
+});
+
 test('run: .hex and .bin programs, --data FILE, unchanged data not printed', async () => {
   const bin = Uint8Array.from(Buffer.from('bf20000000000000' + '9500000000000000', 'hex'));
   const a = await run(['run', '--data', 'pkt', 'p.bin'], { 'p.bin': bin, pkt: new Uint8Array(60) });

@@ -5,8 +5,8 @@
 import { BpfError } from '../../core/errors.js';
 import { assembleConformance } from '../../ebpf/asm/conformance/index.js';
 import { decode } from '../../ebpf/isa/codec.js';
-import type { Insn, ProgramItem } from '../../ebpf/isa/insn.js';
-import { link } from '../../ebpf/isa/link.js';
+import type { Insn } from '../../ebpf/isa/insn.js';
+import { assembleLlvm } from '../../ebpf/asm/llvm-asm.js';
 import { createVm, standardHelpers, type RunInput, type RunResult } from '../../ebpf/runtime/index.js';
 import { UsageError } from '../run-cli.js';
 
@@ -45,20 +45,17 @@ export async function loadProgram(path: string, bytes: Uint8Array): Promise<Insn
   if (lower.endsWith('.hex')) return decode(parseHex(text, path));
   if (lower.endsWith('.s') || lower.endsWith('.asm')) {
     if (/%r\d/.test(text)) return assembleConformance(text);
-    return link(await assembleLlvmText(text));
+    return assembleLlvmText(text);
   }
   throw new UsageError(`cannot tell the kind of '${path}': use .bin, .hex, .s or .asm`);
 }
 
-/** The LLVM-syntax assembler is a separate module (src/ebpf/asm/llvm-asm.ts), loaded when present. */
-async function assembleLlvmText(text: string): Promise<ProgramItem[]> {
-  const specifier = '../../ebpf/asm/llvm-asm.js';
-  let mod: { assembleLlvm?: (text: string) => ProgramItem[] };
-  try {
-    mod = (await import(specifier)) as typeof mod;
-  } catch {
-    throw new BpfError('UNSUPPORTED', 'the LLVM-syntax assembler is not available in this build (conformance syntax with %rN registers is)');
+/** LLVM-syntax text; symbols that would need relocations (maps, external calls) are refused here. */
+function assembleLlvmText(text: string): Insn[] {
+  const asm = assembleLlvm(text);
+  if (asm.relocations.length > 0) {
+    const r = asm.relocations[0]!;
+    throw new BpfError('UNSUPPORTED', `'${r.symbol}' needs a relocation (maps and external symbols need an ELF object), which tsbpf run does not do`);
   }
-  if (typeof mod.assembleLlvm !== 'function') throw new BpfError('UNSUPPORTED', 'the LLVM-syntax assembler does not export assembleLlvm');
-  return mod.assembleLlvm(text);
+  return [...asm.insns];
 }
