@@ -1,0 +1,249 @@
+/**
+ * `tsbpf dump`: tcpdump's file side. Reads a pcap/pcapng capture as a stream, selects packets
+ * with a pcap-filter expression run by the classic JIT (or the interpreter), and prints them
+ * as tcpdump 4.99 does or writes them to a new capture. Options use tcpdump's letters.
+ */
+import { readFileSync } from 'node:fs';
+import { compileClassic } from '../../cbpf/jit.js';
+import { interpret } from '../../cbpf/interpreter.js';
+import { formatListing } from '../../cbpf/listing.js';
+import type { ClassicProgram } from '../../cbpf/program.js';
+import { CaptureWriter, forEachPacket, linkTypeFromName, linkTypeInfo, linkTypeText, type CaptureHeader, type CapturePacket } from '../../capture/index.js';
+import { PacketPrinter, type HexMode, type PrintOptions, type TimestampMode } from '../../decode/index.js';
+import { compileFilter } from '../../filter/index.js';
+import { fileChunks, openSink } from '../../node/io/capture-files.js';
+import type { CliIO, Command } from '../command.js';
+import { UsageError } from '../run-cli.js';
+
+const USAGE = `usage: tsbpf dump [-AdeOnqtvxX] [-c count] [-F file] [-r file] [-s snaplen] [-w file]
+                  [-y linktype] [--count] [--nano] [--engine jit|interpreter] [expression]
+  tcpdump's options and output, for capture files:
+  -r FILE    read packets from FILE (pcap or pcapng; - for stdin)
+  -w FILE    write the selected packets to FILE as pcap (- for stdout; .pcapng name for pcapng)
+  -c N       stop after N selected packets
+  -s N       snapshot length: truncate packets to N bytes (and the filter's accept value)
+  -y TYPE    read the packets as link type TYPE (EN10MB, RAW, LINUX_SLL, ...)
+  -F FILE    take the filter expression from FILE
+  -n / -nn   no address names / no port names either
+  -e -q -v   link header / quieter / more detail (-vv, -vvv)
+  -t ... -ttttt  timestamp formats, as tcpdump
+  -x -xx -X -XX -A   hex / hex+ASCII / ASCII dumps
+  -d -dd -ddd -O     print the compiled filter (-O: without optimizing) and exit
+  --count    only print the number of selected packets
+  --nano     nanosecond timestamps
+  --engine   jit (default) or interpreter`;
+
+/** Options that take an argument, in tcpdump's getopt string. */
+const WITH_ARG = new Set(['r', 'w', 'c', 's', 'y', 'F', 'i', 'E', 'M', 'T', 'W', 'C', 'G', 'z', 'Z', 'B', 'j', 'm', 'Q']);
+
+interface DumpOptions {
+  read?: string;
+  write?: string;
+  count?: number;
+  snaplen?: number;
+  linkType?: number;
+  filterFile?: string;
+  n: number; e: boolean; q: boolean; v: number; t: number; x: number; X: number; A: number; d: number;
+  optimize: boolean;
+  countOnly: boolean;
+  nano: boolean;
+  engine: 'jit' | 'interpreter';
+  expression: string[];
+}
+
+export function parseDumpArgs(args: readonly string[]): DumpOptions {
+  const o: DumpOptions = { n: 0, e: false, q: false, v: 0, t: 0, x: 0, X: 0, A: 0, d: 0, optimize: true, countOnly: false, nano: false, engine: 'jit', expression: [] };
+  const num = (flag: string, v: string, min = 0): number => {
+    if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`invalid ${flag} value '${v}'`);
+    return Number(v);
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') { o.expression.push(...args.slice(i + 1)); break; }
+    if (a.startsWith('--')) {
+      const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+      const value = (): string => {
+        const v = inline ?? args[++i];
+        if (v === undefined) throw new UsageError(`option --${name} needs a value`);
+        return v;
+      };
+      switch (name) {
+        case 'count': o.countOnly = true; break;
+        case 'nano': o.nano = true; break;
+        case 'micro': o.nano = false; break;
+        case 'time-stamp-precision': { const v = value(); if (v !== 'nano' && v !== 'micro') throw new UsageError(`unsupported time stamp precision '${v}'`); o.nano = v === 'nano'; break; }
+        case 'engine': { const v = value(); if (v !== 'jit' && v !== 'interpreter') throw new UsageError(`unknown engine '${v}' (jit or interpreter)`); o.engine = v; break; }
+        case 'number': o.n = Math.max(o.n, 1); break;
+        default: throw new UsageError(`unknown option --${name}`);
+      }
+      continue;
+    }
+    if (!a.startsWith('-') || a === '-') { o.expression.push(a); continue; }
+    for (let j = 1; j < a.length; j++) {
+      const f = a[j]!;
+      if (WITH_ARG.has(f)) {
+        const v = j + 1 < a.length ? a.slice(j + 1) : args[++i];
+        if (v === undefined) throw new UsageError(`option -${f} requires an argument`);
+        switch (f) {
+          case 'r': o.read = v; break;
+          case 'w': o.write = v; break;
+          case 'c': o.count = num('packet count', v, 1); break;
+          case 's': { const s = num('snaplen', v); o.snaplen = s === 0 ? 262144 : s; break; }
+          case 'y': { const lt = linkTypeFromName(v); if (lt === undefined) throw new UsageError(`invalid data link type ${v}`); o.linkType = lt; break; }
+          case 'F': o.filterFile = v; break;
+          default: throw new UsageError(`option -${f} is not supported when reading files`);
+        }
+        break;
+      }
+      switch (f) {
+        case 'n': o.n++; break;
+        case 'e': o.e = true; break;
+        case 'q': o.q = true; break;
+        case 'v': o.v++; break;
+        case 't': o.t++; break;
+        case 'x': o.x++; break;
+        case 'X': o.X++; break;
+        case 'A': o.A++; break;
+        case 'd': o.d++; break;
+        case 'O': o.optimize = false; break;
+        case 'S': case 'K': case 'U': case 'l': case 'p': case '#': break;
+        case 'h': throw new UsageError('help');
+        default: throw new UsageError(`unknown option -${f}`);
+      }
+    }
+  }
+  return o;
+}
+
+function printOptions(o: DumpOptions): Partial<PrintOptions> {
+  const tsModes: TimestampMode[] = ['default', 'none', 'epoch', 'delta', 'date', 'since-first'];
+  const hex: HexMode = o.X ? (o.X > 1 ? 'XX' : 'X') : o.x ? (o.x > 1 ? 'xx' : 'x') : o.A ? (o.A > 1 ? 'AA' : 'A') : 'none';
+  return {
+    numeric: o.n, linkHeader: o.e, quiet: o.q, verbose: o.v, timestamp: tsModes[Math.min(o.t, 5)]!, nano: o.nano, hex,
+    utcOffsetSeconds: localOffset(),
+  };
+}
+
+/** tcpdump prints local time: the offset of the TZ in effect (UTC when unset and /etc/localtime is UTC). */
+function localOffset(): number | ((sec: number) => number) {
+  const tz = process.env.TZ;
+  if (tz === 'UTC' || tz === 'UTC0' || tz === 'GMT' || tz === 'GMT0' || tz === ':UTC' || tz === '') return 0;
+  const cache = new Map<number, number>();
+  return (sec: number): number => {
+    const hour = Math.floor(sec / 3600);
+    let off = cache.get(hour);
+    if (off === undefined) {
+      off = -new Date(sec * 1000).getTimezoneOffset() * 60;
+      if (cache.size > 4096) cache.clear();
+      cache.set(hour, off);
+    }
+    return off;
+  };
+}
+
+type Matcher = (p: CapturePacket) => boolean;
+
+function compile(expr: string, linkType: number, snaplen: number, optimize: boolean): ClassicProgram {
+  const name = linkTypeInfo(linkType)?.name ?? String(linkType);
+  return compileFilter(expr, { linkType: name, snaplen, optimize });
+}
+
+export const dumpCommand: Command = {
+  name: 'dump',
+  summary: 'read, filter, print and write capture files like tcpdump',
+  usage: USAGE,
+  async run(args: readonly string[], io: CliIO): Promise<number> {
+    const o = parseDumpArgs(args);
+    let expr = o.expression.join(' ');
+    if (o.filterFile !== undefined) {
+      expr = readFileSync(o.filterFile, 'latin1').split('\n').map((l) => l.replace(/#.*$/, '')).join(' ').trim();
+    }
+    if (o.read === undefined) {
+      if (o.d > 0) {
+        io.stdout(formatListing(compileFilter(expr, { linkType: 'EN10MB', snaplen: o.snaplen ?? 262144, optimize: o.optimize }), (['d', 'dd', 'ddd'] as const)[Math.min(o.d, 3) - 1]!));
+        return 0;
+      }
+      throw new UsageError('live capture is not supported; read a file with -r FILE');
+    }
+    const path = o.read;
+    const engine = o.engine;
+    const filters = new Map<number, ((data: Uint8Array, wire: number) => boolean) | null>();
+    let header: CaptureHeader | undefined;
+    let snaplen = o.snaplen ?? 262144;
+    const matcherFor = (linkType: number): ((data: Uint8Array, wire: number) => boolean) | null => {
+      let m = filters.get(linkType);
+      if (m !== undefined) return m;
+      if (expr.trim() === '') m = null;
+      else {
+        const prog = compile(expr, linkType, snaplen, o.optimize);
+        if (engine === 'jit') {
+          const fn = compileClassic(prog);
+          m = (data, wire) => fn(data, { wireLength: wire }) !== 0;
+        } else m = (data, wire) => interpret(prog, data, { wireLength: wire }) !== 0;
+      }
+      filters.set(linkType, m);
+      return m;
+    };
+    const printer = new PacketPrinter(printOptions(o));
+    let out = '';
+    const flushOut = (): void => { if (out) { io.stdout(out); out = ''; } };
+    let sink: ReturnType<typeof openSink> | undefined;
+    let writer: CaptureWriter | undefined;
+    let selected = 0;
+    let listed = false;
+    const onHeader = (h: CaptureHeader): void => {
+      header = h;
+      if (o.snaplen === undefined) snaplen = h.snaplen || 262144;
+      const lt = o.linkType ?? h.linkType;
+      if (o.d > 0) return;
+      if (o.write === undefined) io.stderr(`reading from file ${path}, link-type ${linkTypeText(lt)}, snapshot length ${h.snaplen}\n`);
+      matcherFor(lt);
+      if (o.write !== undefined) {
+        sink = openSink(o.write);
+        const s = sink;
+        writer = new CaptureWriter({ format: /\.pcapng$/i.test(o.write) ? 'pcapng' : 'pcap', linkType: lt, snaplen: h.snaplen, nanosecond: h.nanosecond }, (b) => s.write(b));
+        writer.start();
+      }
+    };
+    const limit = o.count ?? Infinity;
+    const each = (p: CapturePacket): boolean => {
+      if (o.d > 0) {
+        if (!listed) {
+          listed = true;
+          out += formatListing(compile(expr, o.linkType ?? p.linkType, snaplen, o.optimize), (['d', 'dd', 'ddd'] as const)[Math.min(o.d, 3) - 1]!);
+        }
+        return false;
+      }
+      const lt = o.linkType ?? p.linkType;
+      let pkt = p;
+      if (o.snaplen !== undefined && p.data.length > o.snaplen) pkt = { ...p, data: p.data.subarray(0, o.snaplen) };
+      const m = matcherFor(lt);
+      if (m && !m(pkt.data, pkt.origLength)) return true;
+      selected++;
+      if (writer) writer.write({ ...pkt, linkType: lt });
+      else if (!o.countOnly) {
+        out += printer.format(lt === pkt.linkType ? pkt : { ...pkt, linkType: lt });
+        if (out.length > 1 << 16) flushOut();
+      }
+      return selected < limit;
+    };
+    try {
+      await forEachPacket(path === '-' ? fileChunks('-') : fileChunks(path), each, { onHeader });
+    } catch (err) {
+      flushOut();
+      writer?.flush();
+      sink?.close();
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') throw new Error(`${path}: ${e.code === 'ENOENT' ? 'No such file or directory' : e.code === 'EACCES' ? 'Permission denied' : 'Is a directory'}`);
+      if (e instanceof Error && (e as { code?: string }).code === 'CAPTURE' && header === undefined) throw new Error(`${path}: ${e.message}`);
+      if (e instanceof Error && (e as { code?: string }).code === 'CAPTURE') throw new Error(`pcap_loop: ${e.message}`);
+      throw err;
+    }
+    if (o.d > 0 && !listed && header) out += formatListing(compile(expr, o.linkType ?? header.linkType, snaplen, o.optimize), (['d', 'dd', 'ddd'] as const)[Math.min(o.d, 3) - 1]!);
+    flushOut();
+    writer?.flush();
+    sink?.close();
+    if (o.countOnly) io.stdout(`${selected} packet${selected === 1 ? '' : 's'}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,156 @@
+/** DNS summaries (print-domain.c), NTP and BOOTP/DHCP one-line forms. */
+import { ip4String, ip6String, macString, Truncated } from './bytes.js';
+import type { Ctx } from './context.js';
+
+const TYPES: Record<number, string> = {
+  1: 'A', 2: 'NS', 3: 'MD', 4: 'MF', 5: 'CNAME', 6: 'SOA', 7: 'MB', 8: 'MG', 9: 'MR', 10: 'NULL', 11: 'WKS', 12: 'PTR', 13: 'HINFO',
+  14: 'MINFO', 15: 'MX', 16: 'TXT', 17: 'RP', 18: 'AFSDB', 19: 'X25', 20: 'ISDN', 21: 'RT', 22: 'NSAP', 23: 'NSAP_PTR', 24: 'SIG',
+  25: 'KEY', 26: 'PX', 27: 'GPOS', 28: 'AAAA', 29: 'LOC', 30: 'NXT', 31: 'EID', 32: 'NIMLOC', 33: 'SRV', 34: 'ATMA', 35: 'NAPTR',
+  36: 'KX', 37: 'CERT', 38: 'A6', 39: 'DNAME', 40: 'SINK', 41: 'OPT', 42: 'APL', 43: 'DS', 44: 'SSHFP', 45: 'IPSECKEY', 46: 'RRSIG',
+  47: 'NSEC', 48: 'DNSKEY', 99: 'SPF', 100: 'UINFO', 101: 'UID', 102: 'GID', 103: 'UNSPEC', 104: 'UNSPECA', 249: 'TKEY', 250: 'TSIG',
+  251: 'IXFR', 252: 'AXFR', 253: 'MAILB', 254: 'MAILA', 255: 'ANY',
+};
+const CLASSES: Record<number, string> = { 1: 'IN', 3: 'CHAOS', 4: 'HS', 255: 'ANY' };
+const RCODES = ['', ' FormErr', ' ServFail', ' NXDomain', ' NotImp', ' Refused', ' YXDomain', ' YXRRSet', ' NXRRSet', ' NotAuth', ' NotZone'];
+const OPS = ['', ' inv_q', ' stat', ' op3', ' notify', ' update', ' op6', ' op7', ' op8', ' updateA', ' updateD', ' updateDA', ' updateM', ' updateMA', ' zoneInit', ' zoneRef'];
+
+/** Skips a (possibly compressed) name; returns the offset after it. */
+function skipName(ctx: Ctx, at: number): number {
+  const b = ctx.b;
+  for (;;) {
+    const l = b.u8(at, 'domain');
+    if (l === 0) return at + 1;
+    if ((l & 0xc0) === 0xc0) { b.need(at, 2, 'domain'); return at + 2; }
+    at += l + 1;
+  }
+}
+
+/** Prints a name with its trailing dot, following compression pointers. */
+function printName(ctx: Ctx, at: number, msg: number): number {
+  const b = ctx.b;
+  let end = -1;
+  let s = '';
+  let hops = 0;
+  for (;;) {
+    const l = b.u8(at, 'domain');
+    if ((l & 0xc0) === 0xc0) {
+      if (end < 0) end = at + 2;
+      const target = msg + (((l & 0x3f) << 8) | b.u8(at + 1, 'domain'));
+      if (++hops > 64 || target >= at) { ctx.out += `${s}<LOOP>`; return end; }
+      at = target;
+      continue;
+    }
+    if (l === 0) { if (end < 0) end = at + 1; break; }
+    if (l & 0xc0) { ctx.out += `${s}<ELT ${(l & 0xc0).toString(16)}>`; return at + 1; }
+    b.need(at + 1, l, 'domain');
+    for (let i = 0; i < l; i++) {
+      const c = b.data[at + 1 + i]!;
+      s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\${c.toString(8).padStart(3, '0')}`;
+    }
+    s += '.';
+    at += l + 1;
+  }
+  ctx.out += s === '' ? '.' : s;
+  return end;
+}
+
+function question(ctx: Ctx, at: number, msg: number): number {
+  const b = ctx.b;
+  const after = skipName(ctx, at);
+  const type = b.u16(after, 'domain');
+  const cls = b.u16(after + 2, 'domain');
+  ctx.out += ` ${TYPES[type] ?? `Type${type}`}`;
+  if (cls !== 1) ctx.out += ` ${CLASSES[cls] ?? `(Class ${cls})`}`;
+  ctx.out += '? ';
+  printName(ctx, at, msg);
+  return after + 4;
+}
+
+function record(ctx: Ctx, at: number, msg: number): number {
+  const b = ctx.b;
+  if (ctx.opts.verbose) { ctx.out += ' '; at = printName(ctx, at, msg); } else at = skipName(ctx, at);
+  b.need(at, 10, 'domain');
+  const type = b.u16(at), cls = b.u16(at + 2), rdlen = b.u16(at + 8);
+  if (cls !== 1 && type !== 41) ctx.out += ` ${CLASSES[cls] ?? `(Class ${cls})`}`;
+  const rd = at + 10;
+  const next = rd + rdlen;
+  ctx.out += ` ${TYPES[type] ?? `Type${type}`}`;
+  if (next > b.length) throw new Truncated('domain');
+  switch (type) {
+    case 1: ctx.out += ` ${ip4String(b, rd, 'domain')}`; break;
+    case 2: case 5: case 12: case 39: ctx.out += ' '; printName(ctx, rd, msg); break;
+    case 15: ctx.out += ' '; printName(ctx, rd + 2, msg); ctx.out += ` ${b.u16(rd)}`; break;
+    case 28: ctx.out += ` ${ip6String(b, rd, 'domain')}`; break;
+    case 33: ctx.out += ' '; printName(ctx, rd + 6, msg); ctx.out += `:${b.u16(rd + 4)} ${b.u16(rd)} ${b.u16(rd + 2)}`; break;
+    case 16: {
+      let p = rd;
+      while (p < next) {
+        const l = b.u8(p, 'domain');
+        b.need(p + 1, l, 'domain');
+        let s = '';
+        for (let i = 0; i < l; i++) { const c = b.data[p + 1 + i]!; s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\${c.toString(8).padStart(3, '0')}`; }
+        ctx.out += ` "${s}"`;
+        p += l + 1;
+      }
+      break;
+    }
+    case 41: ctx.out += ` UDPsize=${cls}`; if (b.u16(at + 6) & 0x8000) ctx.out += ' DO'; break;
+    default: break;
+  }
+  return next;
+}
+
+export function dnsPrint(ctx: Ctx, off: number, length: number): void {
+  const b = ctx.b;
+  if (length < 12) { ctx.out += `domain [length ${length} < 12]`; return; }
+  try {
+    const id = b.u16(off, 'domain'), flags = b.u16(off + 2, 'domain');
+    const qd = b.u16(off + 4, 'domain'), an = b.u16(off + 6, 'domain'), ns = b.u16(off + 8, 'domain'), ar = b.u16(off + 10, 'domain');
+    const op = (flags >> 11) & 0xf;
+    let at = off + 12;
+    if (flags & 0x8000) {
+      const rc = flags & 0xf;
+      ctx.out += `${id}${OPS[op]}${RCODES[rc] ?? ` Resp${rc}`}${flags & 0x400 ? '*' : ''}${flags & 0x100 ? '' : '-'}${flags & 0x200 ? '|' : ''}${flags & 0x20 ? '$' : ''}`;
+      if (qd !== 1) ctx.out += ` [${qd}q]`;
+      for (let i = 0; i < qd; i++) at = skipName(ctx, at) + 4;
+      ctx.out += ` ${an}/${ns}/${ar}`;
+      for (let i = 0; i < an; i++) {
+        if (i > 0) ctx.out += ',';
+        at = record(ctx, at, off);
+      }
+    } else {
+      ctx.out += `${id}${OPS[op]}${flags & 0x100 ? '+' : ''}${flags & 0x10 ? '%' : ''}`;
+      if (flags & 0x6cf) ctx.out += ` [b2&3=0x${flags.toString(16)}]`;
+      if (qd !== 1) ctx.out += ` [${qd}q]`;
+      if (an) ctx.out += ` [${an}a]`;
+      if (ns) ctx.out += ` [${ns}n]`;
+      if (ar) ctx.out += ` [${ar}au]`;
+      for (let i = 0; i < qd; i++) at = question(ctx, at, off);
+    }
+    ctx.out += ` (${length})`;
+  } catch (e) {
+    if (e instanceof Truncated) { ctx.out += ' [|domain]'; return; }
+    throw e;
+  }
+}
+
+const NTP_MODES = ['unspecified', 'symmetric active', 'symmetric passive', 'Client', 'Server', 'Broadcast', 'Control Message', 'Reserved'];
+
+export function ntpPrint(ctx: Ctx, off: number, length: number): void {
+  const b = ctx.b;
+  const first = b.u8(off, 'ntp');
+  const version = (first >> 3) & 7;
+  const mode = first & 7;
+  ctx.out += `NTPv${version}`;
+  if (mode === 6 || mode === 7) { ctx.out += `, ${NTP_MODES[mode]}, length ${length}`; return; }
+  if (length < 48) { ctx.out += ` [length ${length} < 48]`; return; }
+  ctx.out += `, ${NTP_MODES[mode]}, length ${length}`;
+}
+
+export function bootpPrint(ctx: Ctx, off: number, length: number): void {
+  const b = ctx.b;
+  const op = b.u8(off, 'bootp');
+  ctx.out += `BOOTP/DHCP, ${op === 1 ? 'Request' : op === 2 ? 'Reply' : `unknown (0x${op.toString(16).padStart(2, '0')})`}`;
+  if (op === 1 && b.u8(off + 1, 'bootp') === 1 && b.u8(off + 2, 'bootp') === 6) ctx.out += ` from ${macString(b, off + 28)}`;
+  ctx.out += `, length ${length}`;
+}

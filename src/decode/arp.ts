@@ -1,0 +1,37 @@
+/** ARP and RARP (print-arp.c's one-line forms). */
+import { ip4String, linkAddrString } from './bytes.js';
+import type { Ctx } from './context.js';
+import { ETHERTYPE_NAMES } from './link.js';
+import { hexAsciiDump } from './hexdump.js';
+
+const OPS: Record<number, string> = { 1: 'Request', 2: 'Reply', 3: 'Reverse Request', 4: 'Reverse Reply', 8: 'Inverse Request', 9: 'Inverse Reply', 10: 'NACK Reply' };
+const HRD: Record<number, string> = { 1: 'Ethernet', 6: 'TokenRing', 15: 'FrameRelay', 16: 'ATM', 24: 'IEEE1394' };
+
+export function arpPrint(ctx: Ctx, off: number, length: number): void {
+  const b = ctx.b;
+  if (!ctx.opts.linkHeader) ctx.out += 'ARP, ';
+  if (!b.has(off, 8)) { ctx.out += '[|ARP]'; return; }
+  const hrd = b.u16(off), pro = b.u16(off + 2), hln = b.u8(off + 4), pln = b.u8(off + 5), op = b.u16(off + 6);
+  if ((pro !== 0x0800 && pro !== 0x1000) || pln !== 4 || hln === 0) {
+    ctx.out += `${HRD[hrd] ?? `Unknown Hardware (${hrd})`}, ${ETHERTYPE_NAMES.get(pro) ?? `Unknown Protocol (0x${pro.toString(16).padStart(4, '0')})`} (len ${hln}/${pln})`;
+    return;
+  }
+  const sha = off + 8, spa = sha + hln, tha = spa + pln, tpa = tha + hln;
+  if (!b.has(off, 8 + 2 * hln + 2 * pln)) { ctx.out += '[|ARP]'; return; }
+  if (ctx.opts.verbose) ctx.out += `${HRD[hrd] ?? `Unknown Hardware (${hrd})`} (len ${hln}), ${ETHERTYPE_NAMES.get(pro) ?? 'Unknown'} (len ${pln}), `;
+  ctx.out += `${OPS[op] ?? `Unknown (${op})`} `;
+  const nonzero = (at: number, n: number): boolean => b.data.subarray(at, at + n).some((x) => x !== 0);
+  switch (op) {
+    case 1:
+      ctx.out += `who-has ${ip4String(b, tpa)}`;
+      if (nonzero(tha, hln)) ctx.out += ` (${linkAddrString(b, tha, hln)})`;
+      ctx.out += ` tell ${ip4String(b, spa)}`;
+      break;
+    case 2: ctx.out += `${ip4String(b, spa)} is-at ${linkAddrString(b, sha, hln)}`; break;
+    case 3: case 8: ctx.out += `who-is ${linkAddrString(b, tha, hln)} tell ${linkAddrString(b, sha, hln)}`; break;
+    case 4: ctx.out += `${linkAddrString(b, tha, hln)} at ${ip4String(b, tpa)}`; break;
+    case 9: ctx.out += `${linkAddrString(b, sha, hln)} at ${ip4String(b, spa)}`; break;
+    default: ctx.out += hexAsciiDump(b.data.subarray(off)); return;
+  }
+  ctx.out += `, length ${length}`;
+}

@@ -1,0 +1,25 @@
+/**
+ * What every printer receives: the captured bytes, the options, the per-file state (TCP
+ * sequence bases) and the output being built. Output is accumulated in `out` rather than
+ * returned so that a truncated packet still prints everything decoded before the cut.
+ */
+import type { Bytes } from './bytes.js';
+import type { PrintOptions } from './options.js';
+
+export interface TcpSeqEntry { lowIsn: number; highIsn: number }
+
+export interface DecodeState {
+  /** Initial sequence numbers per normalized TCP conversation (tcpdump's relative numbering). */
+  readonly tcpSeq: Map<string, TcpSeqEntry>;
+}
+
+export interface Ctx {
+  readonly b: Bytes;
+  readonly opts: PrintOptions;
+  readonly state: DecodeState;
+  /** Original (wire) length of the whole packet. */
+  readonly origLength: number;
+  out: string;
+  /** Inside another protocol (tunnels): tcpdump prints the IP/IP6 tag there even with -e. */
+  nested?: boolean;
+}

@@ -1,0 +1,194 @@
+/** ICMP, ICMPv6 (neighbor discovery, MLD) and IGMP one-line forms. */
+import { ip4String, ip6String } from './bytes.js';
+import type { Ctx } from './context.js';
+import { ipPrint, onesSum } from './ip.js';
+import { TCP_SERVICES, UDP_SERVICES } from './services.js';
+import type { IpInfo } from './transport.js';
+
+const ICMP_NAMES: Record<number, string> = {
+  0: 'echo reply', 4: 'source quench', 8: 'echo request', 10: 'router solicitation', 13: 'time stamp request',
+  14: 'time stamp reply', 15: 'information request', 16: 'information reply', 17: 'address mask request',
+};
+const UNREACH: Record<number, string> = {
+  5: '%s unreachable - source route failed', 6: 'net %s unreachable - unknown', 7: 'host %s unreachable - unknown',
+  8: '%s unreachable - source host isolated', 9: 'net %s unreachable - admin prohibited', 10: 'host %s unreachable - admin prohibited',
+  11: 'net %s unreachable - tos prohibited', 12: 'host %s unreachable - tos prohibited', 13: 'host %s unreachable - admin prohibited filter',
+  14: 'host %s unreachable - host precedence violation', 15: 'host %s unreachable - precedence cutoff',
+};
+
+function portName(ctx: Ctx, p: number, table: Readonly<Record<number, string>>): string {
+  return ctx.opts.numeric === 0 ? (table[p] ?? String(p)) : String(p);
+}
+
+export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): void {
+  const b = ctx.b;
+  const type = b.u8(off, 'icmp');
+  const code = b.u8(off + 1, 'icmp');
+  let str: string;
+  const inner = off + 8;
+  switch (type) {
+    case 0: case 8: str = `echo ${type === 8 ? 'request' : 'reply'}, id ${b.u16(off + 4, 'icmp')}, seq ${b.u16(off + 6, 'icmp')}`; break;
+    case 3: {
+      const idst = ip4String(b, inner + 16, 'icmp');
+      switch (code) {
+        case 0: str = `net ${idst} unreachable`; break;
+        case 1: str = `host ${idst} unreachable`; break;
+        case 2: str = `${idst} protocol ${b.u8(inner + 9, 'icmp')} unreachable`; break;
+        case 3: {
+          const ihl = (b.u8(inner, 'icmp') & 0xf) * 4;
+          const proto = b.u8(inner + 9, 'icmp');
+          const dport = b.u16(inner + ihl + 2, 'icmp');
+          str = proto === 6 ? `${idst} tcp port ${portName(ctx, dport, TCP_SERVICES)} unreachable`
+            : proto === 17 ? `${idst} udp port ${portName(ctx, dport, UDP_SERVICES)} unreachable`
+              : `${idst} protocol ${proto} port ${dport} unreachable`;
+          break;
+        }
+        case 4: {
+          const mtu = b.u16(off + 6, 'icmp');
+          str = mtu ? `${idst} unreachable - need to frag (mtu ${mtu})` : `${idst} unreachable - need to frag`;
+          break;
+        }
+        default: str = (UNREACH[code] ?? `#${code} %s unreachable`).replace('%s', idst);
+      }
+      break;
+    }
+    case 5: {
+      const idst = ip4String(b, inner + 16, 'icmp');
+      const gw = ip4String(b, off + 4, 'icmp');
+      const fmt = ['redirect %s to net %s', 'redirect %s to host %s', 'redirect-tos %s to net %s', 'redirect-tos %s to host %s'][code];
+      str = fmt ? fmt.replace('%s', idst).replace('%s', gw) : `redirect-#${code} ${idst} to ${gw}`;
+      break;
+    }
+    case 11: str = code === 0 ? 'time exceeded in-transit' : code === 1 ? 'ip reassembly time exceeded' : `time exceeded-#${code}`; break;
+    case 12: str = code ? `parameter problem - code ${code}` : `parameter problem - octet ${b.u8(off + 4, 'icmp')}`; break;
+    case 13: str = `time stamp query id ${b.u16(off + 4, 'icmp')} seq ${b.u16(off + 6, 'icmp')}`; break;
+    case 18: str = `address mask is 0x${b.u32(off + 8, 'icmp').toString(16).padStart(8, '0')}`; break;
+    default: str = ICMP_NAMES[type] ?? `type-#${type}`;
+  }
+  ctx.out += `ICMP ${str}, length ${length}`;
+  if (ctx.opts.verbose && !ip.fragmented && b.has(off, length)) {
+    const sum = onesSum(b.data.subarray(off, off + length));
+    if (sum !== 0xffff) {
+      const tmp = b.data.slice(off, off + length);
+      tmp[2] = 0; tmp[3] = 0;
+      ctx.out += `, bad cksum ${b.u16(off + 2).toString(16)} (->${(~onesSum(tmp) & 0xffff).toString(16)})!`;
+    }
+  }
+  // Error messages quote the offending datagram; -v prints it.
+  if (ctx.opts.verbose && (type === 3 || type === 4 || type === 5 || type === 11 || type === 12)) {
+    ctx.out += '\n\t';
+    const nested = ctx.nested;
+    ctx.nested = true;
+    try { ipPrint(ctx, off + 8, length - 8); } finally { ctx.nested = nested; }
+  }
+}
+
+const ICMP6_NAMES: Record<number, string> = {
+  1: 'destination unreachable', 2: 'packet too big', 3: 'time exceeded in-transit', 4: 'parameter problem', 128: 'echo request',
+  129: 'echo reply', 130: 'multicast listener query', 131: 'multicast listener report', 132: 'multicast listener done',
+  133: 'router solicitation', 134: 'router advertisement', 135: 'neighbor solicitation', 136: 'neighbor advertisement',
+  137: 'redirect', 138: 'router renumbering', 139: 'node information query', 140: 'node information reply',
+  141: 'inverse neighbor solicitation', 142: 'inverse neighbor advertisement', 143: 'multicast listener report v2',
+  144: 'ha discovery request', 145: 'ha discovery reply', 146: 'mobile router solicitation', 147: 'mobile router advertisement',
+  148: 'certification path solicitation', 149: 'certification path advertisement', 151: 'multicast router advertisement',
+  152: 'multicast router solicitation', 153: 'multicast router termination', 155: 'RPL',
+};
+const UNREACH6: Record<number, string> = { 0: 'unreachable route', 1: ' unreachable prohibited', 2: 'beyond scope', 3: 'unreachable address', 4: 'unreachable port' };
+
+/** The first upper-layer header inside an ICMPv6 error's quoted packet. */
+function upperLayer(ctx: Ctx, ip6: number): [number, number] {
+  const b = ctx.b;
+  let nh = b.u8(ip6 + 6, 'icmp6');
+  let at = ip6 + 40;
+  while (nh === 0 || nh === 60 || nh === 43 || nh === 44) {
+    const next = b.u8(at, 'icmp6');
+    at += nh === 44 ? 8 : (b.u8(at + 1, 'icmp6') + 1) * 8;
+    nh = next;
+  }
+  return [nh, at];
+}
+
+export function icmp6Print(ctx: Ctx, off: number, length: number, _ip: IpInfo): void {
+  const b = ctx.b;
+  const type = b.u8(off, 'icmp6');
+  const code = b.u8(off + 1, 'icmp6');
+  ctx.out += `ICMP6, ${ICMP6_NAMES[type] ?? `unknown icmp6 type (${type})`}`;
+  const oip = off + 8;
+  switch (type) {
+    case 1:
+      ctx.out += `, ${UNREACH6[code] ?? `unknown unreach code (${code})`}`;
+      if (code === 0 || code === 1 || code === 3) ctx.out += ` ${ip6String(b, oip + 24, 'icmp6')}`;
+      else if (code === 2) ctx.out += ` ${ip6String(b, oip + 24, 'icmp6')}, source address ${ip6String(b, oip + 8, 'icmp6')}`;
+      else if (code === 4) {
+        const [prot, at] = upperLayer(ctx, oip);
+        const dport = b.u16(at + 2, 'icmp6');
+        const dst = ip6String(b, oip + 24, 'icmp6');
+        ctx.out += prot === 6 ? `, ${dst} tcp port ${portName(ctx, dport, TCP_SERVICES)}` : prot === 17 ? `, ${dst} udp port ${portName(ctx, dport, UDP_SERVICES)}` : `, ${dst} protocol ${prot} port ${dport} unreachable`;
+      }
+      break;
+    case 2: ctx.out += `, mtu ${b.u32(off + 4, 'icmp6')}`; break;
+    case 3:
+      if (code === 0) ctx.out += ` for ${ip6String(b, oip + 24, 'icmp6')}`;
+      else if (code === 1) ctx.out += ' (reassembly)';
+      else ctx.out += `, unknown code (${code})`;
+      break;
+    case 4: {
+      ctx.out += `, ${ip6String(b, oip + 24, 'icmp6')}`;
+      const ptr = b.u32(off + 4, 'icmp6');
+      ctx.out += [`, errorneous - octet ${ptr}`, `, next header - octet ${ptr}`, `, option - octet ${ptr}`][code] ?? `, code-#${code}`;
+      break;
+    }
+    case 128: case 129: ctx.out += `, id ${b.u16(off + 4, 'icmp6')}, seq ${b.u16(off + 6, 'icmp6')}`; break;
+    case 130:
+      if (length === 24) ctx.out += `max resp delay: ${b.u16(off + 4, 'icmp6')} addr: ${ip6String(b, off + 8, 'icmp6')}`;
+      else if (length >= 28) ctx.out += ' v2';
+      else ctx.out += ` unknown-version (len ${length}) `;
+      break;
+    case 131: case 132: ctx.out += `max resp delay: ${b.u16(off + 4, 'icmp6')} addr: ${ip6String(b, off + 8, 'icmp6')}`; break;
+    case 135: ctx.out += `, who has ${ip6String(b, off + 8, 'icmp6')}`; break;
+    case 136: ctx.out += `, tgt is ${ip6String(b, off + 8, 'icmp6')}`; break;
+    case 137: ctx.out += `, ${ip6String(b, off + 8, 'icmp6')} to ${ip6String(b, off + 24, 'icmp6')}`; break;
+    case 143: ctx.out += `, ${b.u16(off + 6, 'icmp6')} group record(s)`; break;
+    default: break;
+  }
+  ctx.out += `, length ${length}`;
+}
+
+export function igmpPrint(ctx: Ctx, off: number, len: number): void {
+  const b = ctx.b;
+  const type = b.u8(off, 'igmp');
+  const lenNote = (): string => (len !== 8 ? ` [len ${len}]` : '');
+  switch (type) {
+    case 0x11: {
+      ctx.out += 'igmp query';
+      if (len >= 12) {
+        ctx.out += ' v3';
+        const mrc = b.u8(off + 1, 'igmp');
+        if (mrc !== 100) ctx.out += ` [max resp time ${mrc < 128 ? mrc / 10 : ((mrc & 0x0f) | 0x10) << (((mrc >> 4) & 7) + 3)}]`;
+        const group = b.u32(off + 4, 'igmp');
+        if (group) ctx.out += ` [gaddr ${ip4String(b, off + 4, 'igmp')}]`;
+        break;
+      }
+      const mrc = b.u8(off + 1, 'igmp');
+      if (mrc) {
+        ctx.out += ' v2';
+        if (mrc !== 100) ctx.out += ` [max resp time ${mrc}]`;
+      } else ctx.out += ' v1';
+      if (b.u32(off + 4, 'igmp')) ctx.out += ` [gaddr ${ip4String(b, off + 4, 'igmp')}]`;
+      ctx.out += lenNote();
+      break;
+    }
+    case 0x12: ctx.out += `igmp v1 report ${ip4String(b, off + 4, 'igmp')}${lenNote()}`; break;
+    case 0x16: ctx.out += `igmp v2 report ${ip4String(b, off + 4, 'igmp')}${lenNote()}`; break;
+    case 0x17: ctx.out += `igmp leave ${ip4String(b, off + 4, 'igmp')}${lenNote()}`; break;
+    case 0x22: ctx.out += `igmp v3 report, ${b.u16(off + 6, 'igmp')} group record(s)`; break;
+    case 0x13: ctx.out += 'igmp dvmrp'; break;
+    case 0x14: ctx.out += 'igmp pimv1'; break;
+    default: ctx.out += `igmp-${type}`;
+  }
+  if (ctx.opts.verbose && len >= 4 && b.has(off, len) && onesSum(b.data.subarray(off, off + len)) !== 0xffff) {
+    const tmp = b.data.slice(off, off + len);
+    tmp[2] = 0; tmp[3] = 0;
+    ctx.out += ` bad igmp cksum ${b.u16(off + 2).toString(16)}!`;
+  }
+}

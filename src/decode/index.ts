@@ -1,0 +1,4 @@
+/** Packet dissection and tcpdump-compatible printing (browser-safe). */
+export { PacketPrinter, canPrintLinkType } from './printer.js';
+export { DEFAULT_PRINT_OPTIONS, type PrintOptions, type TimestampMode, type HexMode } from './options.js';
+export { formatTimestamp, civilFromDays } from './timestamp.js';

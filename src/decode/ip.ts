@@ -1,0 +1,173 @@
+/** IPv4 and IPv6 (with extension headers) and the protocol demultiplexer above them. */
+import { ip4String, ip6String, Truncated } from './bytes.js';
+import type { Ctx } from './context.js';
+import { icmpPrint, icmp6Print, igmpPrint } from './icmp.js';
+import { tcpPrint, udpPrint, type IpInfo } from './transport.js';
+
+export const IPPROTO_NAMES: Record<number, string> = {
+  0: 'Options', 1: 'ICMP', 2: 'IGMP', 4: 'IPIP', 6: 'TCP', 8: 'EGP', 9: 'IGRP', 17: 'UDP', 33: 'DCCP', 41: 'IPv6',
+  43: 'Routing', 44: 'Fragment', 46: 'RSVP', 47: 'GRE', 50: 'ESP', 51: 'AH', 55: 'Mobile IP', 58: 'ICMPv6', 59: 'none',
+  60: 'Destination Options',
+  62: 'Mobile IP (old)', 88: 'EIGRP', 89: 'OSPF', 103: 'PIM', 108: 'Compressed IP', 112: 'VRRP', 113: 'PGM', 132: 'SCTP', 135: 'Mobility', 240: 'CARP',
+};
+
+const IPOPT_NAMES: Record<number, string> = { 0: 'EOL', 1: 'NOP', 68: 'timestamp', 130: 'security', 7: 'RR', 137: 'SSRR', 131: 'LSRR', 148: 'RA', 82: 'traceroute' };
+
+/** One's-complement sum of `data` (for checksum verification in -v). */
+export function onesSum(data: Uint8Array, initial = 0): number {
+  let sum = initial;
+  const n = data.length & ~1;
+  for (let i = 0; i < n; i += 2) sum += (data[i]! << 8) | data[i + 1]!;
+  if (data.length & 1) sum += data[data.length - 1]! << 8;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return sum;
+}
+
+function ipOptions(ctx: Ctx, off: number, len: number): void {
+  const b = ctx.b;
+  while (len > 0) {
+    const code = b.u8(off, 'ip');
+    ctx.out += IPOPT_NAMES[code] ?? `unknown ${code}`;
+    let olen = 1;
+    if (code !== 0 && code !== 1) {
+      olen = b.u8(off + 1, 'ip');
+      if (olen < 2 || olen > len) { ctx.out += ` [bad length ${olen}]`; return; }
+    }
+    if (code === 0) return;
+    if (code === 148) {
+      if (olen < 4) ctx.out += ` [bad length ${olen}]`;
+      else if (b.u16(off + 2) !== 0) ctx.out += ` value ${b.u16(off + 2)}`;
+    }
+    off += olen;
+    len -= olen;
+  }
+}
+
+export function ipPrint(ctx: Ctx, off: number, length: number): void {
+  const b = ctx.b;
+  if (!ctx.opts.linkHeader || ctx.nested) ctx.out += 'IP ';
+  if (!b.has(off, 20)) { ctx.out += '[|ip]'; return; }
+  const vhl = b.u8(off);
+  if (vhl >> 4 !== 4) { ctx.out += `IP${vhl >> 4} `; ctx.out += '[|ip]'; return; }
+  const hlen = (vhl & 0xf) * 4;
+  if (hlen < 20) { ctx.out += `bad-hlen ${hlen}`; return; }
+  let len = b.u16(off + 2);
+  if (len < hlen) { ctx.out += `[total length ${len} < header length ${hlen}]`; return; }
+  const tos = b.u8(off + 1);
+  const id = b.u16(off + 4);
+  const fragField = b.u16(off + 6);
+  const ttl = b.u8(off + 8);
+  const proto = b.u8(off + 9);
+  const truncatedBy = length < len ? len - length : 0;
+  if (truncatedBy > 0) ctx.out += `truncated-ip - ${truncatedBy} bytes missing! `;
+  else len = Math.min(len, length);
+  if (ctx.opts.verbose) {
+    ctx.out += `(tos 0x${tos.toString(16)}`;
+    ctx.out += ['', ',ECT(1)', ',ECT(0)', ',CE'][tos & 3];
+    if (ttl >= 1) ctx.out += `, ttl ${ttl}`;
+    const flags = [fragField & 0x2000 ? '+' : '', fragField & 0x4000 ? 'DF' : '', fragField & 0x8000 ? 'rsvd' : ''].filter((s) => s).join(', ');
+    ctx.out += `, id ${id}, offset ${(fragField & 0x1fff) * 8}, flags [${flags || 'none'}], proto ${IPPROTO_NAMES[proto] ?? 'unknown'} (${proto}), length ${b.u16(off + 2)}`;
+    if (hlen > 20) {
+      ctx.out += ', options (';
+      try { ipOptions(ctx, off + 20, hlen - 20); } catch (e) { if (e instanceof Truncated) ctx.out += ' [truncated-option]'; else throw e; }
+      ctx.out += ')';
+    }
+    if (b.has(off, hlen) && onesSum(b.data.subarray(off, off + hlen)) !== 0xffff) {
+      const stored = b.u16(off + 10);
+      const tmp = b.data.slice(off, off + hlen);
+      tmp[10] = 0; tmp[11] = 0;
+      ctx.out += `, bad cksum ${stored.toString(16)} (->${(~onesSum(tmp) & 0xffff).toString(16)})!`;
+    }
+    ctx.out += ')\n    ';
+  }
+  const src = ip4String(b, off + 12);
+  const dst = ip4String(b, off + 16);
+  const fragOff = fragField & 0x1fff;
+  const payload = len - hlen;
+  const info: IpInfo = { v: 4, src, dst, srcOff: off + 12, dstOff: off + 16, fragmented: (fragField & 0x3fff) !== 0, length: payload };
+  if (fragOff !== 0) {
+    ctx.out += `${src} > ${dst}: ${ctx.opts.numeric === 0 && PROTO_DB[proto] ? PROTO_DB[proto] : `ip-proto-${proto}`}`;
+    return;
+  }
+  demux(ctx, proto, off + hlen, payload, info);
+}
+
+/** /etc/protocols names tcpdump uses when -n is not given. */
+const PROTO_DB: Record<number, string> = { 1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 41: 'ipv6', 47: 'gre', 50: 'esp', 51: 'ah', 58: 'ipv6-icmp', 89: 'ospf', 132: 'sctp' };
+
+function demux(ctx: Ctx, proto: number, off: number, length: number, ip: IpInfo): void {
+  switch (proto) {
+    case 6: tcpPrint(ctx, off, length, ip); return;
+    case 17: udpPrint(ctx, off, length, ip); return;
+  }
+  if (ip.v === 4) ctx.out += `${ip.src} > ${ip.dst}: `;
+  switch (proto) {
+    case 1: icmpPrint(ctx, off, length, ip); return;
+    case 2: igmpPrint(ctx, off, length); return;
+    case 58: icmp6Print(ctx, off, length, ip); return;
+    case 4: ipPrint(ctx, off, length); return;
+    case 41: ip6Print(ctx, off, length); return;
+    default:
+      ctx.out += `${ctx.opts.numeric === 0 && PROTO_DB[proto] ? ` ${PROTO_DB[proto]}` : ` ip-proto-${proto}`} ${length}`;
+  }
+}
+
+export function ip6Print(ctx: Ctx, off: number, length: number): void {
+  const b = ctx.b;
+  if (!ctx.opts.linkHeader || ctx.nested) ctx.out += 'IP6 ';
+  if (!b.has(off, 40)) { ctx.out += '[|ip6]'; return; }
+  const word = b.u32(off);
+  if (word >>> 28 !== 6) { ctx.out += `version error: ${word >>> 28} != 6`; return; }
+  const plen = b.u16(off + 4);
+  let nh = b.u8(off + 6);
+  const hlim = b.u8(off + 7);
+  if (ctx.opts.verbose) {
+    ctx.out += '(';
+    if (word & 0x0ff00000) ctx.out += `class 0x${((word >>> 20) & 0xff).toString(16).padStart(2, '0')}, `;
+    if (word & 0xfffff) ctx.out += `flowlabel 0x${(word & 0xfffff).toString(16).padStart(5, '0')}, `;
+    ctx.out += `hlim ${hlim}, next-header ${IPPROTO_NAMES[nh] ?? 'unknown'} (${nh}) payload length: ${plen}) `;
+  }
+  let len = plen;
+  if (length - 40 < plen) { ctx.out += `truncated-ip6 - ${plen - (length - 40)} bytes missing!`; len = length - 40; }
+  const src = ip6String(b, off + 8);
+  const dst = ip6String(b, off + 24);
+  let at = off + 40;
+  const end = off + 40 + len;
+  let fragmented = false;
+  for (let first = true; ; first = false) {
+    if (first && nh !== 6 && nh !== 17 && nh !== 33 && nh !== 132) ctx.out += `${src} > ${dst}: `;
+    if (nh === 0 || nh === 60) {
+      const hl = (b.u8(at + 1, 'ip6') + 1) * 8;
+      b.need(at, hl, nh === 0 ? 'hbhopt' : 'dstopt');
+      ctx.out += nh === 0 ? 'HBH ' : 'DSTOPT ';
+      nh = b.u8(at);
+      at += hl;
+      continue;
+    }
+    if (nh === 44) {
+      b.need(at, 8, 'frag6');
+      const offField = b.u16(at + 2);
+      const fragLen = end - at - 8;
+      if (ctx.opts.verbose) ctx.out += `frag (0x${b.u32(at + 4).toString(16).padStart(8, '0')}:${offField & 0xfff8}|${fragLen})`;
+      else ctx.out += `frag (${offField & 0xfff8}|${fragLen})`;
+      if ((offField & 0xfff8) !== 0) return;
+      ctx.out += ' ';
+      fragmented = true;
+      nh = b.u8(at);
+      at += 8;
+      continue;
+    }
+    if (nh === 59) { ctx.out += 'no next header'; return; }
+    const info: IpInfo = { v: 6, src, dst, srcOff: off + 8, dstOff: off + 24, fragmented, length: end - at };
+    switch (nh) {
+      case 6: tcpPrint(ctx, at, end - at, info); return;
+      case 17: udpPrint(ctx, at, end - at, info); return;
+      case 58: icmp6Print(ctx, at, end - at, info); return;
+      case 4: ipPrint(ctx, at, end - at); return;
+      case 41: ip6Print(ctx, at, end - at); return;
+      default:
+        ctx.out += `${ctx.opts.numeric === 0 && PROTO_DB[nh] ? ` ${PROTO_DB[nh]}` : ` ip-proto-${nh}`} ${end - at}`;
+        return;
+    }
+  }
+}

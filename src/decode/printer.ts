@@ -1,0 +1,68 @@
+/**
+ * The packet printer: one capture packet in, tcpdump 4.99's text for it out (timestamp, link
+ * and protocol summary, optional -x/-X/-A dump, newline). Keeps the per-file state tcpdump
+ * keeps: previous and first timestamps for -ttt/-ttttt and TCP initial sequence numbers.
+ */
+import type { CapturePacket } from '../capture/types.js';
+import { Bytes, Truncated } from './bytes.js';
+import type { Ctx, DecodeState } from './context.js';
+import { asciiDump, hexAsciiDump, hexDump } from './hexdump.js';
+import { etherPrint, nullPrint, rawPrint, sll2Print, sllPrint } from './link.js';
+import { DEFAULT_PRINT_OPTIONS, type PrintOptions } from './options.js';
+import { formatTimestamp, type TsState } from './timestamp.js';
+
+/** True when tcpdump can print packets of this link type. */
+export function canPrintLinkType(linkType: number): boolean {
+  return [0, 1, 12, 14, 101, 108, 113, 228, 229, 276].includes(linkType);
+}
+
+export class PacketPrinter {
+  readonly options: PrintOptions;
+  private readonly state: DecodeState = { tcpSeq: new Map() };
+  private readonly ts: TsState = {};
+
+  constructor(options: Partial<PrintOptions> = {}) {
+    this.options = { ...DEFAULT_PRINT_OPTIONS, ...options };
+  }
+
+  format(p: Pick<CapturePacket, 'data' | 'origLength' | 'seconds' | 'nanos' | 'linkType'>): string {
+    const opts = this.options;
+    const ctx: Ctx = { b: new Bytes(p.data), opts, state: this.state, origLength: p.origLength, out: '' };
+    const head = formatTimestamp(p.seconds, p.nanos, opts, this.ts);
+    let hdrlen = 0;
+    try {
+      hdrlen = this.link(ctx, p.linkType);
+    } catch (e) {
+      if (!(e instanceof Truncated)) throw e;
+      ctx.out += e.proto ? ` [|${e.proto}]` : ' [|]';
+    }
+    let dump = '';
+    const d = p.data;
+    switch (opts.hex) {
+      case 'XX': dump = hexAsciiDump(d); break;
+      case 'X': if (d.length > hdrlen) dump = hexAsciiDump(d.subarray(hdrlen)); break;
+      case 'xx': dump = hexDump(d); break;
+      case 'x': if (d.length > hdrlen) dump = hexDump(d.subarray(hdrlen)); break;
+      case 'AA': dump = asciiDump(d); break;
+      case 'A': if (d.length > hdrlen) dump = asciiDump(d.subarray(hdrlen)); break;
+      default: break;
+    }
+    return `${head}${ctx.out}${dump}\n`;
+  }
+
+  private link(ctx: Ctx, linkType: number): number {
+    switch (linkType) {
+      case 1: return etherPrint(ctx);
+      case 113: return sllPrint(ctx);
+      case 276: return sll2Print(ctx);
+      case 0: return nullPrint(ctx, false);
+      case 108: return nullPrint(ctx, true);
+      case 12: case 14: case 101: return rawPrint(ctx);
+      case 228: return rawPrint(ctx, 4);
+      case 229: return rawPrint(ctx, 6);
+      default:
+        ctx.out += hexAsciiDump(ctx.b.data);
+        return 0;
+    }
+  }
+}

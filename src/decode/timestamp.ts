@@ -1,0 +1,64 @@
+/**
+ * tcpdump's timestamp column (-t family). Calendar arithmetic is done here on integers rather
+ * than through Date so the core stays deterministic and time-zone free; the local offset
+ * comes in through the options.
+ */
+import type { PrintOptions } from './options.js';
+
+export interface TsState { prevSec?: number; prevNs?: number; firstSec?: number; firstNs?: number }
+
+const pad = (v: number, n = 2): string => String(v).padStart(n, '0');
+
+function frac(ns: number, nano: boolean): string {
+  return nano ? pad(ns, 9) : pad(Math.floor(ns / 1000), 6);
+}
+
+function clock(sec: number, ns: number, nano: boolean): string {
+  const day = ((sec % 86400) + 86400) % 86400;
+  return `${pad(Math.floor(day / 3600))}:${pad(Math.floor(day / 60) % 60)}:${pad(day % 60)}.${frac(ns, nano)}`;
+}
+
+/** Days since 1970-01-01 to a proleptic Gregorian civil date (Howard Hinnant's algorithm). */
+export function civilFromDays(z: number): [number, number, number] {
+  z += 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+function delta(sec: number, ns: number, fromSec: number, fromNs: number, nano: boolean): string {
+  let ds = sec - fromSec;
+  let dn = ns - fromNs;
+  if (dn < 0) { ds -= 1; dn += 1e9; }
+  let sign = ' ';
+  if (ds < 0) { sign = '-'; ds = -ds - (dn > 0 ? 1 : 0); dn = dn > 0 ? 1e9 - dn : 0; }
+  return `${sign}${pad(Math.floor(ds / 3600))}:${pad(Math.floor(ds / 60) % 60)}:${pad(ds % 60)}.${frac(dn, nano)}`;
+}
+
+/** The timestamp text including its trailing space, or '' for -t. */
+export function formatTimestamp(sec: number, ns: number, opts: PrintOptions, st: TsState): string {
+  const local = sec + (typeof opts.utcOffsetSeconds === 'number' ? opts.utcOffsetSeconds : opts.utcOffsetSeconds(sec));
+  switch (opts.timestamp) {
+    case 'none': return '';
+    case 'epoch': return `${sec}.${frac(ns, opts.nano)} `;
+    case 'date': {
+      const [y, m, d] = civilFromDays(Math.floor(local / 86400));
+      return `${y}-${pad(m)}-${pad(d)} ${clock(local, ns, opts.nano)} `;
+    }
+    case 'delta': {
+      const text = st.prevSec === undefined ? delta(0, 0, 0, 0, opts.nano) : delta(sec, ns, st.prevSec, st.prevNs!, opts.nano);
+      st.prevSec = sec; st.prevNs = ns;
+      return `${text} `;
+    }
+    case 'since-first': {
+      if (st.firstSec === undefined) { st.firstSec = sec; st.firstNs = ns; }
+      return `${delta(sec, ns, st.firstSec, st.firstNs!, opts.nano)} `;
+    }
+    default: return `${clock(local, ns, opts.nano)} `;
+  }
+}

@@ -1,0 +1,265 @@
+/** TCP and UDP (print-tcp.c / print-udp.c one-line forms) and the port-based dispatch above. */
+import type { Ctx } from './context.js';
+import { onesSum } from './ip.js';
+import { TCP_SERVICES, UDP_SERVICES } from './services.js';
+import { dnsPrint, ntpPrint, bootpPrint } from './apps.js';
+
+export interface IpInfo {
+  readonly v: 4 | 6;
+  readonly src: string;
+  readonly dst: string;
+  readonly srcOff: number;
+  readonly dstOff: number;
+  readonly fragmented: boolean;
+  /** Length of the IP payload (from the IP header). */
+  readonly length: number;
+}
+
+function port(ctx: Ctx, p: number, table: Readonly<Record<number, string>>): string {
+  return ctx.opts.numeric === 0 ? (table[p] ?? String(p)) : String(p);
+}
+
+/** The pseudo-header sum for verifying transport checksums. */
+function pseudoSum(ctx: Ctx, ip: IpInfo, proto: number, len: number): number {
+  const d = ctx.b.data;
+  const alen = ip.v === 4 ? 4 : 16;
+  const hdr = new Uint8Array(2 * alen + 8);
+  hdr.set(d.subarray(ip.srcOff, ip.srcOff + alen), 0);
+  hdr.set(d.subarray(ip.dstOff, ip.dstOff + alen), alen);
+  const v = new DataView(hdr.buffer);
+  v.setUint32(2 * alen, len);
+  v.setUint32(2 * alen + 4, proto);
+  return onesSum(hdr);
+}
+
+const TCP_FLAGS: readonly [number, string][] = [[1, 'F'], [2, 'S'], [4, 'R'], [8, 'P'], [16, '.'], [32, 'U'], [64, 'E'], [128, 'W']];
+const TCPOPT_NAMES: Record<number, string> = {
+  0: 'eol', 1: 'nop', 2: 'mss', 3: 'wscale', 4: 'sackOK', 5: 'sack', 6: 'echo', 7: 'echoreply', 8: 'TS', 11: 'cc', 12: 'ccnew',
+  13: '-', 19: 'md5', 20: 'scps', 28: 'uto', 29: 'tcp-ao', 30: 'mptcp', 34: 'tfo', 254: 'exp',
+};
+
+const HTTP_METHODS = new Set(['GET', 'PUT', 'COPY', 'HEAD', 'LOCK', 'MOVE', 'POLL', 'POST', 'BCOPY', 'BMOVE', 'MKCOL', 'TRACE', 'LABEL', 'MERGE',
+  'DELETE', 'SEARCH', 'UNLOCK', 'REPORT', 'UPDATE', 'NOTIFY', 'BDELETE', 'CONNECT', 'OPTIONS', 'CHECKIN', 'PROPFIND', 'CHECKOUT', 'CCM_POST',
+  'SUBSCRIBE', 'PROPPATCH', 'BPROPFIND', 'BPROPPATCH', 'UNCHECKOUT', 'MKACTIVITY', 'MKWORKSPACE', 'UNSUBSCRIBE', 'RPC_CONNECT',
+  'VERSION-CONTROL', 'BASELINE-CONTROL']);
+
+export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): void {
+  const b = ctx.b;
+  if (!b.has(off, 4)) { ctx.out += `${ip.src} > ${ip.dst}: [|tcp]`; return; }
+  const sport = b.u16(off), dport = b.u16(off + 2);
+  ctx.out += `${ip.src}.${port(ctx, sport, TCP_SERVICES)} > ${ip.dst}.${port(ctx, dport, TCP_SERVICES)}: `;
+  if (!b.has(off, 20)) { ctx.out += '[|tcp]'; return; }
+  const hlen = (b.u8(off + 12) >> 4) * 4;
+  if (hlen < 20) { ctx.out += `tcp ${length} [bad hdr length ${hlen} - too short, < 20]`; return; }
+  if (ctx.opts.quiet) {
+    ctx.out += `tcp ${length - hlen}`;
+    if (hlen > length) ctx.out += ` [bad hdr length ${hlen} - too long, > ${length}]`;
+    return;
+  }
+  const flags = b.u8(off + 13);
+  let seq = b.u32(off + 4);
+  let ack = b.u32(off + 8);
+  const win = b.u16(off + 14);
+  const urp = b.u16(off + 18);
+  let fl = '';
+  for (const [bit, ch] of TCP_FLAGS) if (flags & bit) fl += ch;
+  ctx.out += `Flags [${fl || 'none'}]`;
+  let thseq = 0, thack = 0, rev = false;
+  if (flags & 16) {
+    const sa = ip.src, da = ip.dst;
+    rev = sport > dport || (sport === dport && sa > da);
+    const key = rev ? `${ip.v}|${da}|${sa}|${dport}|${sport}` : `${ip.v}|${sa}|${da}|${sport}|${dport}`;
+    const th = ctx.state.tcpSeq.get(key);
+    if (!th || flags & 2) {
+      const entry = rev ? { highIsn: seq, lowIsn: (ack - 1) >>> 0 } : { lowIsn: seq, highIsn: (ack - 1) >>> 0 };
+      ctx.state.tcpSeq.set(key, entry);
+      thseq = entry.lowIsn; thack = entry.highIsn;
+    } else {
+      if (rev) { seq = (seq - th.highIsn) >>> 0; ack = (ack - th.lowIsn) >>> 0; } else { seq = (seq - th.lowIsn) >>> 0; ack = (ack - th.highIsn) >>> 0; }
+      thseq = th.lowIsn; thack = th.highIsn;
+    }
+  }
+  if (ctx.opts.verbose && !ip.fragmented && b.has(off, length) && length >= hlen) {
+    const sum = onesSum(b.data.subarray(off, off + length), pseudoSum(ctx, ip, 6, length));
+    const stored = b.u16(off + 16);
+    ctx.out += `, cksum 0x${stored.toString(16).padStart(4, '0')}`;
+    if (sum !== 0xffff) ctx.out += ` (incorrect -> 0x${shouldBe(stored, sum).toString(16).padStart(4, '0')})`;
+    else ctx.out += ' (correct)';
+  }
+  if (hlen > length) { ctx.out += ` [bad hdr length ${hlen} - too long, > ${length}]`; return; }
+  const dlen = length - hlen;
+  if (ctx.opts.verbose > 1 || dlen > 0 || flags & 7) {
+    ctx.out += `, seq ${seq}`;
+    if (dlen > 0) ctx.out += `:${(seq + dlen) >>> 0}`;
+  }
+  if (flags & 16) ctx.out += `, ack ${ack}`;
+  ctx.out += `, win ${win}`;
+  if (flags & 32) ctx.out += `, urg ${urp}`;
+  if (hlen > 20) {
+    ctx.out += ', options [';
+    tcpOptions(ctx, off + 20, hlen - 20, rev ? thseq : thack, rev ? thseq : thack);
+    ctx.out += ']';
+  }
+  ctx.out += `, length ${dlen}`;
+  if (dlen <= 0) return;
+  const at = off + hlen;
+  if (sport === 80 || dport === 80 || sport === 8080 || dport === 8080 || sport === 3128 || dport === 3128) {
+    ctx.out += ': ';
+    txtproto(ctx, at, dlen, 'HTTP', 'http');
+  } else if (sport === 53 || dport === 53) {
+    // DNS over TCP: a two-byte length prefix.
+    if (b.has(at, 2)) { ctx.out += ' '; dnsPrint(ctx, at + 2, dlen - 2); }
+  }
+}
+
+/** RFC 1624 / tcpdump's in_cksum_shouldbe: what the checksum field should have held. */
+export function shouldBe(stored: number, sum: number): number {
+  let t = stored + (0xffff - sum);
+  t = (t & 0xffff) + (t >>> 16);
+  return t & 0xffff;
+}
+
+function tcpOptions(ctx: Ctx, off: number, hlen: number, sackBase: number, _unused: number): void {
+  const b = ctx.b;
+  let sep = '';
+  while (hlen > 0) {
+    ctx.out += sep;
+    const opt = b.u8(off++, 'tcp');
+    let len = 1;
+    if (opt !== 0 && opt !== 1) {
+      len = b.u8(off++, 'tcp');
+      if (len < 2 || len > hlen) { ctx.out += '[bad opt]'; return; }
+      hlen--;
+    }
+    hlen--;
+    ctx.out += TCPOPT_NAMES[opt] ?? `unknown-${opt}`;
+    let datalen = 0;
+    const lencheck = (n: number): boolean => { if (n > hlen) { ctx.out += '[bad opt]'; return false; } b.need(off, n, 'tcp'); return true; };
+    switch (opt) {
+      case 0: case 1: case 4: break;
+      case 2: datalen = 2; if (!lencheck(2)) return; ctx.out += ` ${b.u16(off)}`; break;
+      case 3: datalen = 1; if (!lencheck(1)) return; ctx.out += ` ${b.u8(off)}`; break;
+      case 8: datalen = 8; if (!lencheck(8)) return; ctx.out += ` val ${b.u32(off)} ecr ${b.u32(off + 4)}`; break;
+      case 5: {
+        datalen = len - 2;
+        if (datalen % 8 !== 0) { ctx.out += ' invalid sack'; break; }
+        ctx.out += ` ${datalen / 8} `;
+        for (let i = 0; i < datalen; i += 8) {
+          if (!lencheck(i + 8)) return;
+          ctx.out += `{${(b.u32(off + i) - sackBase) >>> 0}:${(b.u32(off + i + 4) - sackBase) >>> 0}}`;
+        }
+        break;
+      }
+      default: {
+        datalen = len - 2;
+        if (datalen > 0) {
+          if (!lencheck(datalen)) return;
+          ctx.out += ' 0x';
+          for (let i = 0; i < datalen; i++) ctx.out += b.u8(off + i).toString(16).padStart(2, '0');
+        }
+      }
+    }
+    off += datalen;
+    hlen -= datalen;
+    let seen = datalen + 1;
+    if (opt !== 0 && opt !== 1) seen++;
+    if (seen !== len) ctx.out += `[len ${len}]`;
+    sep = ',';
+    if (opt === 0) break;
+  }
+}
+
+const isPrint = (c: number): boolean => c >= 0x20 && c < 0x7f;
+
+function fetchToken(d: Uint8Array, idx: number, end: number): [string, number] {
+  let tok = '';
+  for (; idx < end; idx++) {
+    const c = d[idx]!;
+    if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) break;
+    if (!isPrint(c)) return ['', 0];
+    if (tok.length < 126) tok += String.fromCharCode(c);
+  }
+  if (tok === '') return ['', 0];
+  for (; idx < end; idx++) {
+    const c = d[idx]!;
+    if (c === 0x0d || c === 0x0a || !isPrint(c) || (c !== 0x20 && c !== 0x09)) break;
+  }
+  return [tok, idx];
+}
+
+/** tcpdump's txtproto_print for HTTP-like protocols: the request or status line. */
+function txtproto(ctx: Ctx, off: number, len: number, caps: string, proto: string): void {
+  const d = ctx.b.data;
+  const end = Math.min(off + len, d.length);
+  let printThis = false;
+  let [tok, idx] = fetchToken(d, off, end);
+  if (idx !== 0) {
+    if (HTTP_METHODS.has(tok.toUpperCase())) printThis = true;
+    [tok, idx] = fetchToken(d, idx, end);
+    if (idx !== 0 && /^\d{3}$/.test(tok)) printThis = true;
+  }
+  ctx.out += caps;
+  if (!printThis) return;
+  if (ctx.opts.verbose) {
+    ctx.out += `, length: ${len}`;
+    for (let i = off; i < off + len;) {
+      const next = txtLine(ctx, '\n\t', i, off + len, proto);
+      if (next === 0) break;
+      i = next;
+    }
+  } else txtLine(ctx, ': ', off, off + len, proto);
+}
+
+function txtLine(ctx: Ctx, prefix: string, start: number, end: number, proto: string): number {
+  const d = ctx.b.data;
+  let idx = start;
+  const text = (a: number, z: number): string => String.fromCharCode(...d.subarray(a, z));
+  while (idx < end) {
+    if (idx >= d.length) { ctx.out += `${prefix}${text(start, idx)} [|${proto}]`; return 0; }
+    const c = d[idx]!;
+    if (c === 0x0a) { ctx.out += `${prefix}${text(start, idx)}`; return idx + 1; }
+    if (c === 0x0d) {
+      if (idx + 1 >= end) return 0;
+      if (d[idx + 1] === 0x0a) { ctx.out += `${prefix}${text(start, idx)}`; return idx + 2; }
+      return 0;
+    }
+    if (!isPrint(c) && c !== 0x09) return 0;
+    idx++;
+  }
+  ctx.out += `${prefix}${text(start, idx)} [|${proto}]`;
+  return 0;
+}
+
+export function udpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): void {
+  const b = ctx.b;
+  if (!b.has(off, 8)) {
+    if (b.has(off, 4)) ctx.out += `${ip.src}.${port(ctx, b.u16(off), UDP_SERVICES)} > ${ip.dst}.${port(ctx, b.u16(off + 2), UDP_SERVICES)}: `;
+    else ctx.out += `${ip.src} > ${ip.dst}: `;
+    ctx.out += '[|udp]';
+    return;
+  }
+  const sport = b.u16(off), dport = b.u16(off + 2);
+  let ulen = b.u16(off + 4);
+  ctx.out += `${ip.src}.${port(ctx, sport, UDP_SERVICES)} > ${ip.dst}.${port(ctx, dport, UDP_SERVICES)}: `;
+  if (ulen < 8) { ctx.out += `truncated-udp - ${8 - ulen} bytes missing!`; ulen = length; }
+  if (ulen < 8) return;
+  if (ulen > length) { ctx.out += `UDP, bad length ${ulen} > ${length}`; return; }
+  // tcpdump checks UDP-over-IPv4 checksums from -vv on, UDP-over-IPv6 from -v.
+  if (ctx.opts.verbose > (ip.v === 4 ? 1 : 0) && !ip.fragmented && b.has(off, ulen)) {
+    const stored = b.u16(off + 6);
+    if (stored === 0 && ip.v === 4) ctx.out += '[no cksum] ';
+    else {
+      const sum = onesSum(b.data.subarray(off, off + ulen), pseudoSum(ctx, ip, 17, ulen));
+      if (sum !== 0xffff) ctx.out += `[bad udp cksum 0x${stored.toString(16).padStart(4, '0')} -> 0x${shouldBe(stored, sum).toString(16).padStart(4, '0')}!] `;
+      else ctx.out += '[udp sum ok] ';
+    }
+  }
+  const plen = ulen - 8;
+  const at = off + 8;
+  if (ctx.opts.quiet) { ctx.out += `UDP, length ${plen}`; return; }
+  const isPort = (p: number): boolean => sport === p || dport === p;
+  if (isPort(53)) dnsPrint(ctx, at, plen);
+  else if (isPort(67) || isPort(68)) bootpPrint(ctx, at, plen);
+  else if (isPort(123)) ntpPrint(ctx, at, plen);
+  else ctx.out += `UDP, length ${plen}`;
+}
