@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import { bpfAsmCommand } from './bpf-asm.js';
 import { bpfDisasmCommand } from './bpf-disasm.js';
 import { conformancePluginCommand } from './conformance-plugin.js';
+import { dumpCommand } from './dump.js';
 import { ebpfAsmCommand } from './ebpf-asm.js';
 import { ebpfDisasmCommand } from './ebpf-disasm.js';
 import { runCommand } from './run.js';
@@ -11,6 +12,7 @@ export const commands: readonly Command[] = [
   bpfAsmCommand,
   bpfDisasmCommand,
   conformancePluginCommand,
+  dumpCommand,
   ebpfAsmCommand,
   ebpfDisasmCommand,
   runCommand,
