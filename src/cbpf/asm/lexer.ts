@@ -57,7 +57,8 @@ const ULONG_MAX = (1n << 64n) - 1n;
 /** strtol: saturates at LONG_MIN/LONG_MAX. */
 const strtol = (v: bigint): bigint => (v > LONG_MAX ? LONG_MAX : v < LONG_MIN ? LONG_MIN : v);
 
-interface Rule { readonly re: RegExp; readonly bol?: boolean; readonly make: Make }
+/** `first`: every character a match can start with (lower case), to skip hopeless rules fast. */
+interface Rule { readonly re: RegExp; readonly first: string; readonly bol?: boolean; readonly make: Make }
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const literal = (s: string): RegExp => new RegExp(escape(s), 'iy');
@@ -67,22 +68,22 @@ const literal = (s: string): RegExp => new RegExp(escape(s), 'iy');
  * carry `lastIndex`, and the core keeps no mutable state at module level.
  */
 const makeRules = (): readonly Rule[] => [
-  ...MNEMONICS.map((op): Rule => ({ re: literal(op), make: (text) => ({ kind: 'op', op, text }) })),
-  { re: /#?len/iy, make: (text) => ({ kind: 'len', text }) },
-  ...EXTENSIONS.map(([name, value]): Rule => ({ re: new RegExp(`#?${name}`, 'iy'), make: (text) => ({ kind: 'ext', value, text }) })),
+  ...MNEMONICS.map((op): Rule => ({ re: literal(op), first: op[0]!, make: (text) => ({ kind: 'op', op, text }) })),
+  { re: /#?len/iy, first: '#l', make: (text) => ({ kind: 'len', text }) },
+  ...EXTENSIONS.map(([name, value]): Rule => ({ re: new RegExp(`#?${name}`, 'iy'), first: `#${name[0]!}`, make: (text) => ({ kind: 'ext', value, text }) })),
   ...([':', ',', '#', '%', '[', ']', '(', ')', 'x', 'a', '+', 'M', '*', '&'] as const).map(
-    (punct): Rule => ({ re: literal(punct), make: (text) => ({ kind: 'punct', punct, text }) })),
+    (punct): Rule => ({ re: literal(punct), first: punct.toLowerCase(), make: (text) => ({ kind: 'punct', punct, text }) })),
   // strtoul(yytext, NULL, 16): saturates at ULONG_MAX, then the uint32_t assignment truncates.
-  { re: /0x[a-f0-9]+/iy, make: (text) => { const v = BigInt(`0x${text.slice(2)}`); return { kind: 'number', value: U32(v > ULONG_MAX ? ULONG_MAX : v), text }; } },
-  { re: /0b[01]+/iy, make: (text) => ({ kind: 'number', value: U32(strtol(BigInt(`0b${text.slice(2)}`))), text }) },
-  { re: /0|[-+]?[1-9][0-9]*/y, make: (text) => ({ kind: 'number', value: U32(strtol(BigInt(text.replace(/^\+/, '')))), text }) },
-  { re: /0[0-7]+/y, make: (text) => ({ kind: 'number', value: U32(strtol(BigInt(`0o${text.slice(1)}`))), text }) },
-  { re: /[a-z_][a-z0-9_]+/iy, make: (text) => ({ kind: 'label', text }) },
-  { re: /\/\*([^*]|\*[^/])*\*\//y, make: () => ({ kind: 'skip' }) },
-  { re: /;[^\n]*/y, make: () => ({ kind: 'skip' }) },
-  { re: /#[^\n]*/y, bol: true, make: () => ({ kind: 'skip' }) },
-  { re: /[ \t]+/y, make: () => ({ kind: 'skip' }) },
-  { re: /[ \n]+/y, make: () => ({ kind: 'skip' }) },
+  { re: /0x[a-f0-9]+/iy, first: '0', make: (text) => { const v = BigInt(`0x${text.slice(2)}`); return { kind: 'number', value: U32(v > ULONG_MAX ? ULONG_MAX : v), text }; } },
+  { re: /0b[01]+/iy, first: '0', make: (text) => ({ kind: 'number', value: U32(strtol(BigInt(`0b${text.slice(2)}`))), text }) },
+  { re: /0|[-+]?[1-9][0-9]*/y, first: '0123456789+-', make: (text) => ({ kind: 'number', value: U32(strtol(BigInt(text.replace(/^\+/, '')))), text }) },
+  { re: /0[0-7]+/y, first: '0', make: (text) => ({ kind: 'number', value: U32(strtol(BigInt(`0o${text.slice(1)}`))), text }) },
+  { re: /[a-z_][a-z0-9_]+/iy, first: 'abcdefghijklmnopqrstuvwxyz_', make: (text) => ({ kind: 'label', text }) },
+  { re: /\/\*([^*]|\*[^/])*\*\//y, first: '/', make: () => ({ kind: 'skip' }) },
+  { re: /;[^\n]*/y, first: ';', make: () => ({ kind: 'skip' }) },
+  { re: /#[^\n]*/y, first: '#', bol: true, make: () => ({ kind: 'skip' }) },
+  { re: /[ \t]+/y, first: ' \t', make: () => ({ kind: 'skip' }) },
+  { re: /[ \n]+/y, first: ' \n', make: () => ({ kind: 'skip' }) },
 ];
 
 /** Maps offsets to 1-based line and column. */
@@ -107,16 +108,19 @@ function describeChar(ch: string): string {
 export function tokenize(text: string): Token[] {
   const pos = new Positions(text);
   const tokens: Token[] = [];
-  const RULES = makeRules();
+  const rules = makeRules();
+  // Candidate rules per first character, in rule order (so ties still go to the earlier rule).
+  const byFirst = new Map<string, Rule[]>();
+  for (const rule of rules) for (const ch of rule.first) { const list = byFirst.get(ch) ?? []; list.push(rule); byFirst.set(ch, list); }
   let at = 0;
   while (at < text.length) {
     let best: { len: number; rule: Rule } | undefined;
     const bol = at === 0 || text.charCodeAt(at - 1) === 10;
-    for (const rule of RULES) {
+    for (const rule of byFirst.get(text[at]!.toLowerCase()) ?? []) {
       if (rule.bol && !bol) continue;
       rule.re.lastIndex = at;
-      const m = rule.re.exec(text);
-      if (m && m[0].length > (best?.len ?? 0)) best = { len: m[0].length, rule };
+      // test() leaves lastIndex at the end of a sticky match and allocates no match array.
+      if (rule.re.test(text) && rule.re.lastIndex - at > (best?.len ?? 0)) best = { len: rule.re.lastIndex - at, rule };
     }
     const { line, column } = pos.at(at);
     if (!best) {
