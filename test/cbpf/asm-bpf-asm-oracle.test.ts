@@ -20,6 +20,7 @@ import { insn } from '../../src/cbpf/insn.js';
 import { findTool } from '../helpers/oracles.js';
 import { Prng, testSeed } from '../helpers/prng.js';
 import { KNOWN_OPCODES, randomK } from './listing-random.js';
+import { goldenFiles, goldenProgram } from './listing-golden-files.js';
 
 function findTree(): string | undefined {
   const roots = [process.env.TSBPF_LINUX_SRC, ...(existsSync('/usr/src') ? readdirSync('/usr/src').filter((d) => d.startsWith('linux')).map((d) => join('/usr/src', d)) : [])];
@@ -106,6 +107,14 @@ test(`assemble() = the kernel's bpf_asm on random source (seed ${seed})`, built,
     if (theirs === undefined) rejected++; else accepted++;
   }
   assert.ok(accepted > 500 && rejected > 100, `accepted ${accepted}, rejected ${rejected}, duplicates ${duplicates}`);
+});
+
+test('bpf_asm assembles the disassembly of every golden tcpdump program as assemble() does', built, () => {
+  for (const file of goldenFiles()) {
+    const text = disassemble(goldenProgram(file));
+    assert.equal(bpfAsm(text, false), ours(text, false), file);
+    assert.equal(bpfAsm(text, true), ours(text, true), file);
+  }
 });
 
 test('cleanup', () => { if (built.dir) rmSync(built.dir, { recursive: true, force: true }); });
