@@ -3,12 +3,24 @@
  * assemble (or take `-- raw`), run with `-- mem`, compare r0 with `-- result`, or expect a
  * failure when `-- error` is present. Written once for every backend (interpreter, JIT, kernel).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { assembleConformance, hexBytes, parseDataFile, rawWords } from '../../src/ebpf/asm/conformance/index.js';
 import { encode } from '../../src/ebpf/isa/codec.js';
 
-export const CONFORMANCE_DIR = '/work/shared/conformance';
+/**
+ * The suite's data, vendored at test/conformance/bpf_conformance (bpf_conformance commit f558566,
+ * MIT, see its LICENSE); TSBPF_CONFORMANCE_DIR points elsewhere (e.g. a newer checkout).
+ * Found from the source tree (tsx) and from dist/ (the compiled tests).
+ */
+const here = fileURLToPath(new URL('.', import.meta.url));
+export const CONFORMANCE_DIR: string = [
+  process.env['TSBPF_CONFORMANCE_DIR'],
+  join(here, '../conformance/bpf_conformance'),
+  join(here, '../../../test/conformance/bpf_conformance'),
+].find((d): d is string => d !== undefined && d !== '' && existsSync(join(d, 'tests')))
+  ?? join(here, '../conformance/bpf_conformance');
 
 /** An engine: program bytes (little-endian slots) and memory in, r0 out; throws on any rejection or fault. */
 export type Engine = (program: Uint8Array, mem: Uint8Array | undefined) => bigint;
