@@ -192,3 +192,11 @@ test(`C form matches C printf("{ %#04x, %2u, %2u, %#010x },") (seed ${seed})`, {
   assert.equal(r.status, 0, r.stderr);
   assert.equal(formatCForm(insns), r.stdout);
 });
+
+test('disassembler label prefix must make bpf_asm labels', async () => {
+  const { disassemble } = await import('../../src/cbpf/asm/index.js');
+  const p = assemble('jeq #1, out\nout: ret #0');
+  assert.equal(disassemble(p, { labelPrefix: 'L_' }), '\tjeq #1, L_1\nL_1:\tret #0\n');
+  assert.throws(() => disassemble(p, { labelPrefix: '' }), /does not make bpf_asm labels/);
+  assert.throws(() => disassemble(p, { labelPrefix: '9' }), /does not make bpf_asm labels/);
+});

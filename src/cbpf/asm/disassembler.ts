@@ -10,6 +10,7 @@
  * saying so; canonicalInsn() gives the instruction bpf_asm will produce. Opcodes bpf_asm has no
  * syntax for, and jumps outside the program, throw DisasmError.
  */
+import { BpfError } from '../../core/errors.js';
 import type { ClassicInsn } from '../insn.js';
 import { insn } from '../insn.js';
 import type { ClassicProgram } from '../program.js';
@@ -105,6 +106,8 @@ export interface DisassembleOptions {
 export function disassemble(program: ClassicProgram | readonly ClassicInsn[], options: DisassembleOptions = {}): string {
   const insns: readonly ClassicInsn[] = 'instructions' in program ? program.instructions : program;
   const prefix = options.labelPrefix ?? 'l';
+  // bpf_exp.l labels are [a-zA-Z_][a-zA-Z0-9_]+; a digit always follows the prefix.
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(prefix)) throw new BpfError('USAGE', `label prefix '${prefix}' does not make bpf_asm labels ([A-Za-z_][A-Za-z0-9_]*)`);
   const targets = new Set<number>();
   const target = (i: number, to: number): number => {
     if (to < 0 || to >= insns.length) {
