@@ -99,3 +99,13 @@ test('run: errors', async () => {
   const jit = await run(['run', '--engine', 'jit', 'x.s'], { 'x.s': 'mov %r0, 1\nexit\n' });
   assert.match(jit.err, /JIT engine is not built yet/);
 });
+
+test('run: --trace prints each executed instruction and the registers it changed', async () => {
+  const r = await run(['run', '--trace', 't.s'], { 't.s': 'mov32 %r0, 1\nlddw %r1, 0x100000000\nadd %r0, %r1\nexit\n' });
+  assert.deepEqual(r, {
+    status: 0,
+    out: '    0: w0 = 0x1    ; r0=0x1\n    1: r1 = 0x100000000 ll    ; r1=0x100000000\n    3: r0 += r1    ; r0=0x100000001\n    4: exit\nr0 = 0x100000001 (4294967297)\n',
+    err: '',
+  });
+  assert.equal((await run(['run', '--trace', '--repeat', '2', 't.s'], { 't.s': 'exit' })).status, 2);
+});

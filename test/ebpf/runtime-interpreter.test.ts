@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { alu32, alu64, call, callLocal, exit, ja, jmp, label, lddw, ldabs, ldind, ldx, link, st, stx, R0, R1, R2, R6, R7, R8, R9, R10 } from '../../src/ebpf/isa/index.js';
 import type { ProgramItem } from '../../src/ebpf/isa/index.js';
-import { createVm, VmFault, type TraceEvent } from '../../src/ebpf/runtime/index.js';
+import { Env, createVm, interpreterBackend, VmFault, type TraceEvent } from '../../src/ebpf/runtime/index.js';
 import { assembleConformance } from '../../src/ebpf/asm/conformance/index.js';
 
 const vm = (items: ProgramItem[], opts = {}) => createVm(link(items), opts);
@@ -125,4 +125,11 @@ test('runs are independent: the stack is cleared and results repeat', () => {
   assert.equal(v.run().r0, 0n);
   assert.equal(v.run().r0, 0n);
   assert.equal(vm([jmp.eq.imm(R1, 0, 'z'), alu64.mov.imm(R0, 1), exit(), label('z'), alu64.mov.imm(R0, 2), exit()]).run({ args: [0n] }).r0, 2n);
+});
+
+test('the interpreter as a Backend: load in an environment, run, close', async () => {
+  const loaded = await interpreterBackend.load({ insns: link([alu64.mov.reg(R0, R2), exit()]) }, new Env());
+  assert.equal((await loaded.run({ data: new Uint8Array(9) })).r0, 9n);
+  loaded.close();
+  assert.equal(interpreterBackend.name, 'interpreter');
 });

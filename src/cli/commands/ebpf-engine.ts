@@ -7,7 +7,7 @@ import { assembleConformance } from '../../ebpf/asm/conformance/index.js';
 import { decode } from '../../ebpf/isa/codec.js';
 import type { Insn } from '../../ebpf/isa/insn.js';
 import { assembleLlvm } from '../../ebpf/asm/llvm-asm.js';
-import { createVm, standardHelpers, type RunInput, type RunResult } from '../../ebpf/runtime/index.js';
+import { createVm, standardHelpers, type RunInput, type RunResult, type TraceEvent } from '../../ebpf/runtime/index.js';
 import { UsageError } from '../run-cli.js';
 
 export type EngineName = 'interpreter' | 'jit';
@@ -32,9 +32,9 @@ export function engineOption(value: string | undefined): EngineName {
 /** A prepared program that can run repeatedly. */
 export interface Runner { run(input: RunInput): RunResult }
 
-export function prepare(insns: readonly Insn[], engine: EngineName): Runner {
+export function prepare(insns: readonly Insn[], engine: EngineName, traceHook?: (e: TraceEvent) => void): Runner {
   if (engine === 'jit') throw new BpfError('UNSUPPORTED', 'the JIT engine is not built yet (issue 6); use --engine interpreter');
-  return createVm(insns, { helpers: standardHelpers() });
+  return createVm(insns, traceHook ? { helpers: standardHelpers(), traceHook } : { helpers: standardHelpers() });
 }
 
 /** Loads PROGRAM by its kind: .bin raw bytes, .hex base16, .s/.asm assembly (conformance syntax when it uses %r, else LLVM syntax). */

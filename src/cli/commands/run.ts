@@ -6,18 +6,21 @@
 import type { CliIO, Command } from '../command.js';
 import { UsageError } from '../run-cli.js';
 import { reportLocated } from './bpf-asm.js';
+import { formatInsnLlvm } from '../../ebpf/asm/llvm-disasm.js';
+import type { TraceEvent } from '../../ebpf/runtime/index.js';
 import { engineOption, loadProgram, parseHex, prepare, toHex } from './ebpf-engine.js';
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'run an eBPF program (.bin, .hex, .s/.asm) on data and print r0',
   usage: [
-    'usage: tsbpf run [--engine interpreter|jit] [--repeat N] [--data FILE | --data-hex HEX] PROGRAM',
+    'usage: tsbpf run [--engine interpreter|jit] [--repeat N] [--trace] [--data FILE | --data-hex HEX] PROGRAM',
     '',
     'PROGRAM is raw instruction bytes (.bin), base16 text (.hex) or assembly (.s, .asm) in the',
     'LLVM syntax or the conformance suite\'s syntax (recognised by %rN registers). The program',
     'runs with r1 pointing to the data and r2 holding its length. Prints r0, the data when the',
     'program changed it, and with --repeat N the mean duration per run in nanoseconds.',
+    '--trace prints every executed instruction (pc, LLVM syntax) and the registers it changed.',
   ].join('\n'),
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const opts = new Map<string, string>();
@@ -31,7 +34,8 @@ export const runCommand: Command = {
         const v = eq > 0 ? a.slice(eq + 1) : args[++i];
         if (v === undefined) throw new UsageError(`${name} needs a value`);
         opts.set(name, v);
-      } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`);
+      } else if (a === '--trace') opts.set('--trace', '');
+      else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`);
       else rest.push(a);
     }
     if (rest.length !== 1) throw new UsageError('expected one PROGRAM');
@@ -51,7 +55,14 @@ export const runCommand: Command = {
     const dataFile = opts.get('--data');
     const data = dataFile !== undefined ? await io.readInput(dataFile)
       : opts.has('--data-hex') ? parseHex(opts.get('--data-hex')!, '--data-hex') : new Uint8Array(0);
-    const runner = prepare(insns, engine);
+    const trace = opts.has('--trace')
+      ? (e: TraceEvent) => {
+        const regs = e.changed.map(([r, v]) => `r${r}=0x${v.toString(16)}`).join(' ');
+        io.stdout(`${String(e.pc).padStart(5)}: ${formatInsnLlvm(e.insn, { pc: e.pc, cpu: 'v4' })}${regs ? `    ; ${regs}` : ''}\n`);
+      }
+      : undefined;
+    const runner = prepare(insns, engine, trace);
+    if (trace && repeatText !== undefined) throw new UsageError('--trace and --repeat exclude each other');
     const result = runner.run({ data });
     io.stdout(`r0 = 0x${result.r0.toString(16)} (${BigInt.asIntN(64, result.r0)})\n`);
     if (result.data && toHex(result.data) !== toHex(data)) io.stdout(`data = ${toHex(result.data)}\n`);

@@ -4,3 +4,4 @@ export * from './env.js';
 export * from './interpreter.js';
 export * from './maps/index.js';
 export * from './helpers/index.js';
+export * from './backend.js';
