@@ -9,6 +9,9 @@
  * - Shifts by X use the low 5 bits of X (the kernel runs the shift as a 32-bit eBPF shift, which
  *   x86-64 and arm64 mask to 5 bits). libpcap's bpf_filter() instead gives 0 for X >= 32; see
  *   test/cbpf/interpreter-libpcap.test.ts. Shifts by a constant >= 32 are rejected by the checker.
+ * - `ld [x + k]` adds X and k in 32 bits and uses the result as the kernel's signed int offset
+ *   (so X = 0xffffffff, k = 6 reads byte 5); libpcap treats the overflow as out of bounds.
+ *   Both facts are checked against the kernel in test/cbpf/interpreter-kernel.test.ts.
  * - Ancillary loads (`ld [SKF_AD_OFF + n]`) read PacketMeta; negative offsets SKF_LL_OFF and
  *   SKF_NET_OFF address the link-layer and network headers (see metadata.ts). libpcap has
  *   neither: it treats those offsets as out of bounds.
