@@ -7,7 +7,9 @@
 export type Measure =
   /** Timed by the runner: performs `rounds` rounds of `opsPerRound` ops, returns a value to keep. */
   | { readonly run: (rounds: number) => number }
-  /** Measured elsewhere (a C harness) in this same run. */
+  /** Measured elsewhere in this same run (a C harness); called once per repetition. */
+  | { readonly measure: () => number }
+  /** A figure measured elsewhere once. */
   | { readonly nsPerOp: number }
   /** Not available here, with the reason (printed). */
   | { readonly skip: string };

@@ -4,13 +4,16 @@
  * every variant and the ratio of each variant to the peer measured in the same run.
  *
  * Timing: each JavaScript variant is warmed up (so V8 has optimized it), then the number of
- * rounds is doubled until one sample lasts at least TSBPF_BENCH_MS (default 200) ms; the
- * figure is the best of 5 such samples (the least disturbed by other load on the machine).
+ * rounds is doubled until one sample lasts at least TSBPF_BENCH_MS (default 200) ms; a
+ * measurement is the best of 5 such samples. The variants of a case are measured in turn,
+ * TSBPF_BENCH_REPS (default 3) times, interleaved so that load from other processes hits all of
+ * them alike, and each figure is the best over the repetitions.
  */
 import { benchmarks } from './index.js';
 import type { BenchCase, BenchSuite, Measure } from './bench-api.js';
 
 const sampleMs = Number(process.env['TSBPF_BENCH_MS'] ?? 200);
+const reps = Math.max(1, Number(process.env['TSBPF_BENCH_REPS'] ?? 3));
 let sink = 0;
 
 function timeRuns(run: (rounds: number) => number, opsPerRound: number): number {
@@ -32,7 +35,22 @@ function timeRuns(run: (rounds: number) => number, opsPerRound: number): number 
 function measure(m: Measure, c: BenchCase): number | string {
   if ('skip' in m) return m.skip;
   if ('nsPerOp' in m) return m.nsPerOp;
+  if ('measure' in m) return m.measure();
   return timeRuns(m.run, c.opsPerRound);
+}
+
+/** Best of `reps` interleaved measurements of every variant of one case. */
+function measureCase(c: BenchCase, variants: readonly string[]): (number | string)[] {
+  const best: (number | string)[] = variants.map(() => Infinity);
+  for (let r = 0; r < reps; r++) {
+    variants.forEach((v, j) => {
+      const m = c.variants[v];
+      const x = m === undefined ? 'not measured for this case' : measure(m, c);
+      const prev = best[j]!;
+      best[j] = typeof x === 'string' ? x : typeof prev === 'number' ? Math.min(prev, x) : prev;
+    });
+  }
+  return best;
 }
 
 const fmt = (ns: number): string => (ns >= 100 ? ns.toFixed(0) : ns >= 10 ? ns.toFixed(1) : ns.toFixed(2));
@@ -75,14 +93,11 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  console.log(`tsbpf benchmarks — node ${process.version}, ${process.platform}/${process.arch}, best of 5 samples of >= ${sampleMs} ms`);
+  console.log(`tsbpf benchmarks — node ${process.version}, ${process.platform}/${process.arch}, best of ${reps} interleaved runs of best-of-5 samples of >= ${sampleMs} ms`);
   for (const b of chosen) {
     const suite = await b.setup({ sampleMs });
     const variants = [...new Set(suite.cases.flatMap((c) => Object.keys(c.variants)))];
-    const results = suite.cases.map((c) => variants.map((v) => {
-      const m = c.variants[v];
-      return m === undefined ? 'not measured for this case' : measure(m, c);
-    }));
+    const results = suite.cases.map((c) => measureCase(c, variants));
     printTable(b.name, suite, results);
   }
   if (sink === 0.5) console.log(''); // keeps `sink` observable so no work is optimized away
