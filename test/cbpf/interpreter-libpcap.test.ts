@@ -136,3 +136,20 @@ test('documented difference: ld [x + k] with X + k past 2^32 (kernel wraps, libp
   assert.equal(pcap, 0);
   assert.equal(interpret(program, packet), 6);
 });
+
+test('documented difference: Linux ancillary and SKF_LL_OFF/SKF_NET_OFF loads (libpcap: out of bounds)', { skip }, () => {
+  // ldb [k]; add #1; ret a — libpcap's bpf_filter() has no socket buffer and faults (0) on all
+  // of these; the kernel (and tsbpf) read skb fields or the link-layer/network headers.
+  const packet = Uint8Array.from({ length: 60 }, (_, i) => i);
+  const meta = { protocol: 0x0800, vlanTci: 0x123, vlanPresent: true, networkOffset: 14 };
+  const probes: [number, number][] = [
+    [0xfffff000, 0x0800 + 1],       // SKF_AD_OFF + SKF_AD_PROTOCOL
+    [0xfffff02c, 0x123 + 1],        // SKF_AD_OFF + SKF_AD_VLAN_TAG
+    [0xfffff030, 1 + 1],            // SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT
+    [(-0x200000 + 5) >>> 0, 5 + 1], // SKF_LL_OFF + 5
+    [(-0x100000 + 5) >>> 0, 19 + 1], // SKF_NET_OFF + 5 = byte 14 + 5
+  ];
+  const cases = probes.map(([k]) => ({ program: [insn(0x30, 0, 0, k), insn(0x04, 0, 0, 1), insn(0x16, 0, 0, 0)], packet, wire: 60 }));
+  assert.deepEqual(libpcap(cases), probes.map(() => 0));
+  assert.deepEqual(cases.map((c) => interpret(c.program, packet, meta)), probes.map(([, v]) => v));
+});
