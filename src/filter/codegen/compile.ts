@@ -136,10 +136,12 @@ function genScode(g: Gen, name: string, q: Qualifiers): Block {
     }
     case 'portrange': {
       if (!['default', 'udp', 'tcp', 'sctp'].includes(q.proto)) g.error("illegal qualifier of 'portrange'");
-      const m = /^([^-]+)-([^-]+)$/.exec(name);
+      // pcap_nametoportrange splits at the first '-'.
+      const m = /^([^-]*)-(.*)$/.exec(name);
       const a = m ? nameToPort(g, m[1]!) : undefined;
       const b = m ? nameToPort(g, m[2]!) : undefined;
-      if (!a || !b) g.error(`invalid port range '${name}'`);
+      if (!m) g.error(`invalid port range '${name}'`);
+      if (!a || !b) g.error(`unknown port in range '${name}'`);
       const real = checkRealProto(g, q, name, a[1] === b[1] ? a[1] : PROTO_UNDEF, 'port range');
       if (a[0] > 65535 || b[0] > 65535) g.error(`illegal port number ${Math.max(a[0], b[0])} > 65535`);
       return genPortBoth(g, a[0], b[0], real, q.dir);
@@ -270,7 +272,7 @@ export function genExpr(g: Gen, e: Expr): Block {
       if (e.proto === 'default' || e.proto === 'link') return genLinkMulticast(g);
       if (e.proto === 'ip') return genIpMulticast(g, false);
       if (e.proto === 'ip6') return genIpMulticast(g, true);
-      g.error('only IP multicast filters supported on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel');
+      g.error('link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel');
     case 'less': { const b = genLen(g, 'gt', e.value); genNot(b); return b; }
     case 'greater': return genLen(g, 'ge', e.value);
     case 'byte': return genByteop(g, e.op, e.index, e.value);
@@ -283,9 +285,20 @@ export function genExpr(g: Gen, e: Expr): Block {
     case 'pppoes': return genPppoes(g, e.value);
     case 'geneve': g.error("'geneve' is not supported by this compiler yet");
     case 'llc': g.error("'llc' is not supported by this compiler yet");
-    case 'wlan-type': case 'wlan-dir': g.error('802.11 link-layer types supported only on 802.11');
-    case 'unsupported': g.error(`'${e.what.toLowerCase()}' supported only on ATM, SS7 or pf links`);
+    case 'wlan-type': g.error('802.11 link-layer types supported only on 802.11');
+    case 'wlan-dir': g.error('frame direction supported only with 802.11 headers');
+    case 'unsupported': g.error(unsupportedMessage(e.what));
   }
+}
+
+/** libpcap's messages for ATM, MTP2/MTP3 and pf primitives on other link types. */
+function unsupportedMessage(what: string): string {
+  const pf: Record<string, string> = { PF_IFNAME: 'ifname', PF_RSET: 'ruleset', PF_RNR: 'rnr', PF_SRNR: 'srnr', PF_REASON: 'reason', PF_ACTION: 'action' };
+  if (pf[what]) return `${pf[what]} supported only on PF linktype`;
+  const name = what.toLowerCase();
+  if (['fisu', 'lssu', 'msu', 'hfisu', 'hlssu', 'hmsu'].includes(name)) return `'${name}' supported only on MTP2`;
+  if (['sio', 'opc', 'dpc', 'sls', 'hsio', 'hopc', 'hdpc', 'hsls'].includes(name)) return `'${name}' supported only on SS7`;
+  return `'${name}' supported only on raw ATM`;
 }
 
 /** finish_parse: accept → `ret #snaplen`, reject → `ret #0`; the empty program accepts. */

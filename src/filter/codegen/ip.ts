@@ -85,7 +85,7 @@ export function genHost(g: Gen, addr: number, mask: number, proto: ProtoQual, di
     case 'sca': g.error('SCA host filtering not implemented');
     case 'moprc': g.error('MOPRC host filtering not implemented');
     case 'mopdl': g.error('MOPDL host filtering not implemented');
-    case 'ip6': g.error(`'ip6' modifier applied to ip ${typestr}`);
+    case 'ip6': g.error("'ip6' modifier applied to ip host"); // libpcap says "host" for nets too
     case 'iso': g.error('ISO host filtering not implemented');
     case 'aarp': g.error('AARP host filtering not implemented');
     default: g.error(`'${PROTO_NAMES[proto] ?? proto}' modifier applied to ${typestr}`);

@@ -106,7 +106,7 @@ function sllLinktype(g: Gen, p: number): Block {
 
 const PPP_TYPES: Readonly<Record<number, number>> = {
   [ETHERTYPE.IP]: 0x21, [ETHERTYPE.IPV6]: 0x57, [ETHERTYPE.DN]: 0x27, [ETHERTYPE.ATALK]: 0x29,
-  [LLCSAP.ISONS]: 0x23, [LLCSAP.IPX]: 0x2b, [LLCSAP.STP]: 0x31, [LLCSAP.NETBEUI]: 0x3f, [ETHERTYPE.MPLS]: 0x281,
+  [LLCSAP.ISONS]: 0x23, [LLCSAP.IPX]: 0x2b, [LLCSAP.STP]: 0x31, [ETHERTYPE.MPLS]: 0x281,
 };
 
 /** gen_mpls_linktype: inside MPLS only IPv4/IPv6 can be recognised (by version nibble). */

@@ -1,3 +1,457 @@
+/**
+ * The filter optimizer: pure passes over its own CFG (cfg.ts), iterated to a fixed point.
+ * - value numbering with constant folding and propagation along paths (A, X and M[] hold value
+ *   numbers; a jump's outcome on an edge becomes a fact on that edge), which removes reloads
+ *   and folds decided comparisons;
+ * - jump threading: an edge into a block whose comparison is decided on that edge goes straight
+ *   to the decided successor when the skipped block changes nothing the successor needs;
+ * - dead-store elimination (loads included, as libpcap does: a load whose value is never used
+ *   disappears, so a short packet no longer rejects there — libpcap's optimized semantics);
+ * - removal of jumps with equal successors and merging of equal blocks.
+ */
+import {
+  BPF_ALU, BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_MOD, BPF_AND, BPF_OR, BPF_XOR, BPF_LSH, BPF_RSH, BPF_NEG,
+  BPF_JEQ, BPF_JGT, BPF_JGE, BPF_JSET, BPF_JMP, BPF_LD, BPF_LDX, BPF_ST, BPF_STX, BPF_MISC, BPF_RET,
+  BPF_IMM, BPF_ABS, BPF_IND, BPF_MEM, BPF_LEN, BPF_MSH, BPF_X, BPF_K, BPF_A, BPF_TAX,
+} from '../../cbpf/opcodes.js';
 import type { ClassicInsn } from '../../cbpf/insn.js';
-/** Placeholder until the optimizer lands: returns the program unchanged. */
-export function optimizeProgram(insns: readonly ClassicInsn[]): ClassicInsn[] { return [...insns]; }
+import { lowerBlocks } from '../ir/lower.js';
+import { buildCfg, reachable, isRet, type OBlock, type OStmt } from './cfg.js';
+
+// ---- value numbers -------------------------------------------------------------------------
+
+class Values {
+  private readonly byKey = new Map<string, number>();
+  readonly consts: (number | undefined)[] = [];
+  vn(key: string, constant?: number): number {
+    let v = this.byKey.get(key);
+    if (v === undefined) { v = this.consts.length; this.byKey.set(key, v); this.consts.push(constant); }
+    return v;
+  }
+  konst(k: number): number { return this.vn(`c${k >>> 0}`, k >>> 0); }
+  constOf(v: number | undefined): number | undefined { return v === undefined ? undefined : this.consts[v]; }
+}
+
+/** Abstract machine state: value numbers of A, X, M[0..15] (-1 unknown), and path facts. */
+interface State {
+  regs: number[]; // [A, X, M0..M15]
+  /** `${vn}:${jumpcode}:${k}` → outcome known on this path. */
+  facts: Map<string, boolean>;
+}
+const A = 0, X = 1, M = 2;
+const UNKNOWN = -1;
+
+function cloneState(s: State): State { return { regs: [...s.regs], facts: new Map(s.facts) }; }
+
+function meet(states: State[]): State {
+  const first = states[0]!;
+  const out = cloneState(first);
+  for (const s of states.slice(1)) {
+    for (let i = 0; i < out.regs.length; i++) if (out.regs[i] !== s.regs[i]) out.regs[i] = UNKNOWN;
+    for (const [k, v] of out.facts) if (s.facts.get(k) !== v) out.facts.delete(k);
+  }
+  return out;
+}
+
+function aluFold(op: number, a: number, b: number): number | undefined {
+  switch (op) {
+    case BPF_ADD: return (a + b) >>> 0;
+    case BPF_SUB: return (a - b) >>> 0;
+    case BPF_MUL: return Math.imul(a, b) >>> 0;
+    case BPF_DIV: return b === 0 ? undefined : Math.floor(a / b) >>> 0;
+    case BPF_MOD: return b === 0 ? undefined : (a % b) >>> 0;
+    case BPF_AND: return (a & b) >>> 0;
+    case BPF_OR: return (a | b) >>> 0;
+    case BPF_XOR: return (a ^ b) >>> 0;
+    case BPF_LSH: return b >= 32 ? 0 : (a << b) >>> 0;
+    case BPF_RSH: return b >= 32 ? 0 : a >>> b;
+    case BPF_NEG: return (-a) >>> 0;
+  }
+  return undefined;
+}
+
+function jumpOutcome(op: number, a: number, k: number): boolean {
+  switch (op) {
+    case BPF_JEQ: return a === k;
+    case BPF_JGT: return a > k;
+    case BPF_JGE: return a >= k;
+    case BPF_JSET: return (a & k) !== 0;
+  }
+  return false;
+}
+
+/**
+ * Interprets one statement on the abstract state. Returns the rewritten statement, or null
+ * when it is redundant (its destination already holds the value).
+ */
+function step(V: Values, s: State, st: OStmt, rewrite: boolean): OStmt | null {
+  const cls = st.code & 0x07;
+  const r = s.regs;
+  const set = (reg: number, v: number, out: OStmt): OStmt | null => {
+    if (rewrite && r[reg] === v) return null;
+    r[reg] = v;
+    return out;
+  };
+  switch (cls) {
+    case BPF_LD: {
+      const mode = st.code & 0xe0;
+      if (mode === BPF_IMM) return set(A, V.konst(st.k), st);
+      if (mode === BPF_LEN) return set(A, V.vn('len'), st);
+      if (mode === BPF_MEM) {
+        const v = r[M + st.k]!;
+        if (v === UNKNOWN) { r[A] = V.vn(`fresh${V.consts.length}`); return st; }
+        const c = V.constOf(v);
+        return set(A, v, c !== undefined && rewrite ? { code: BPF_LD | BPF_IMM, k: c } : st);
+      }
+      if (mode === BPF_ABS) return set(A, V.vn(`ld${st.code}:${st.k}`), st);
+      if (mode === BPF_IND) {
+        const xc = V.constOf(r[X]!);
+        if (xc !== undefined && rewrite) {
+          const abs = { code: (st.code & ~0xe0) | BPF_ABS, k: (st.k + xc) >>> 0 };
+          return set(A, V.vn(`ld${abs.code}:${abs.k}`), abs);
+        }
+        return set(A, r[X] === UNKNOWN ? V.vn(`fresh${V.consts.length}`) : V.vn(`ldi${st.code}:${st.k}:${r[X]}`), st);
+      }
+      return set(A, V.vn(`fresh${V.consts.length}`), st);
+    }
+    case BPF_LDX: {
+      const mode = st.code & 0xe0;
+      if (mode === BPF_IMM) return set(X, V.konst(st.k), st);
+      if (mode === BPF_LEN) return set(X, V.vn('len'), st);
+      if (mode === BPF_MEM) {
+        const v = r[M + st.k]!;
+        if (v === UNKNOWN) { r[X] = V.vn(`fresh${V.consts.length}`); return st; }
+        const c = V.constOf(v);
+        return set(X, v, c !== undefined && rewrite ? { code: BPF_LDX | BPF_IMM, k: c } : st);
+      }
+      if (mode === BPF_MSH) return set(X, V.vn(`msh:${st.k}`), st);
+      return set(X, V.vn(`fresh${V.consts.length}`), st);
+    }
+    case BPF_ST: return set(M + st.k, r[A] === UNKNOWN ? (r[A] = V.vn(`fresh${V.consts.length}`)) : r[A]!, st);
+    case BPF_STX: return set(M + st.k, r[X] === UNKNOWN ? (r[X] = V.vn(`fresh${V.consts.length}`)) : r[X]!, st);
+    case BPF_ALU: {
+      const op = st.code & 0xf0;
+      if (r[A] === UNKNOWN) r[A] = V.vn(`fresh${V.consts.length}`);
+      const a = r[A]!;
+      const ac = V.constOf(a);
+      if (op === BPF_NEG) {
+        if (ac !== undefined) { const c = aluFold(op, ac, 0)!; return set(A, V.konst(c), rewrite ? { code: BPF_LD | BPF_IMM, k: c } : st); }
+        return set(A, V.vn(`neg:${a}`), st);
+      }
+      let src = st.code & BPF_X;
+      let kv: number | undefined = src === BPF_X ? V.constOf(r[X]!) : st.k;
+      let out = st;
+      if (src === BPF_X && kv !== undefined && rewrite) { out = { code: BPF_ALU | op | BPF_K, k: kv }; src = BPF_K; }
+      if (ac !== undefined && kv !== undefined) {
+        const c = aluFold(op, ac, kv);
+        if (c !== undefined) return set(A, V.konst(c), rewrite ? { code: BPF_LD | BPF_IMM, k: c } : out);
+      }
+      if (kv === 0 && src === BPF_K) {
+        if (op === BPF_ADD || op === BPF_SUB || op === BPF_OR || op === BPF_XOR || op === BPF_LSH || op === BPF_RSH) return rewrite ? null : st;
+        if (op === BPF_MUL || op === BPF_AND) return set(A, V.konst(0), rewrite ? { code: BPF_LD | BPF_IMM, k: 0 } : out);
+      }
+      if (r[X] === UNKNOWN && src === BPF_X) r[X] = V.vn(`fresh${V.consts.length}`);
+      const operand = src === BPF_X ? r[X]! : V.konst(kv!);
+      return set(A, V.vn(`alu${op}:${a}:${operand}`), out);
+    }
+    case BPF_MISC: {
+      if ((st.code & 0xf8) === BPF_TAX) { if (r[A] === UNKNOWN) r[A] = V.vn(`fresh${V.consts.length}`); return set(X, r[A]!, st); }
+      if (r[X] === UNKNOWN) r[X] = V.vn(`fresh${V.consts.length}`);
+      return set(A, r[X]!, st);
+    }
+  }
+  return st;
+}
+
+/** The outcome of block b's jump in state s (after its statements), if known. */
+function decide(V: Values, s: State, b: OBlock): boolean | undefined {
+  if (isRet(b) || !b.jt || !b.jf) return undefined;
+  if (b.jt === b.jf) return true;
+  const op = b.code & 0xf0;
+  const a = s.regs[A]!;
+  if (a === UNKNOWN) return undefined;
+  let k: number | undefined = b.k;
+  if (b.code & BPF_X) { k = V.constOf(s.regs[X]!); if (k === undefined) return undefined; }
+  const ac = V.constOf(a);
+  if (ac !== undefined) return jumpOutcome(op, ac, k);
+  const f = s.facts.get(`${a}:${op}:${k}`);
+  if (f !== undefined) return f;
+  // a == c known from a jeq on the path decides any comparison on a.
+  for (const [key, v] of s.facts) {
+    if (!v) continue;
+    const [fa, fop, fk] = key.split(':').map(Number);
+    if (fa === a && fop === BPF_JEQ) return jumpOutcome(op, fk!, k);
+  }
+  return undefined;
+}
+
+function edgeState(V: Values, s: State, b: OBlock, taken: boolean): State {
+  const e = cloneState(s);
+  const a = s.regs[A]!;
+  if (a !== UNKNOWN && !isRet(b) && b.jt !== b.jf) {
+    let k: number | undefined = b.k;
+    if (b.code & BPF_X) k = V.constOf(s.regs[X]!);
+    if (k !== undefined) {
+      e.facts.set(`${a}:${b.code & 0xf0}:${k}`, taken);
+      if (taken && (b.code & 0xf0) === BPF_JEQ) e.regs[A] = a; // value stays the same number
+    }
+  }
+  return e;
+}
+
+// ---- liveness ------------------------------------------------------------------------------
+
+type Live = Set<number>;
+
+function uses(st: OStmt): number[] {
+  const cls = st.code & 0x07;
+  switch (cls) {
+    case BPF_LD: return (st.code & 0xe0) === BPF_IND ? [X] : (st.code & 0xe0) === BPF_MEM ? [M + st.k] : [];
+    case BPF_LDX: return (st.code & 0xe0) === BPF_MEM ? [M + st.k] : [];
+    case BPF_ST: return [A];
+    case BPF_STX: return [X];
+    case BPF_ALU: return (st.code & 0xf0) === BPF_NEG ? [A] : (st.code & BPF_X) ? [A, X] : [A];
+    case BPF_MISC: return (st.code & 0xf8) === BPF_TAX ? [A] : [X];
+  }
+  return [];
+}
+function def(st: OStmt): number {
+  const cls = st.code & 0x07;
+  switch (cls) {
+    case BPF_LD: case BPF_ALU: return A;
+    case BPF_LDX: return X;
+    case BPF_ST: case BPF_STX: return M + st.k;
+    case BPF_MISC: return (st.code & 0xf8) === BPF_TAX ? X : A;
+  }
+  return -1;
+}
+function termUses(b: OBlock): number[] {
+  if (isRet(b)) return (b.code & 0x18) === BPF_A ? [A] : [];
+  if (b.jt === b.jf) return [];
+  return (b.code & BPF_X) ? [A, X] : [A];
+}
+
+function liveIn(blocks: OBlock[]): Map<OBlock, Live> {
+  const live = new Map<OBlock, Live>();
+  for (const b of [...blocks].reverse()) {
+    const l = new Set<number>();
+    if (b.jt) for (const r of live.get(b.jt) ?? []) l.add(r);
+    if (b.jf) for (const r of live.get(b.jf) ?? []) l.add(r);
+    for (const r of termUses(b)) l.add(r);
+    for (let i = b.stmts.length - 1; i >= 0; i--) {
+      const st = b.stmts[i]!;
+      l.delete(def(st));
+      for (const r of uses(st)) l.add(r);
+    }
+    live.set(b, l);
+  }
+  return live;
+}
+
+function deadStores(blocks: OBlock[]): boolean {
+  const live = liveIn(blocks);
+  let changed = false;
+  for (const b of blocks) {
+    const l = new Set<number>();
+    if (b.jt) for (const r of live.get(b.jt) ?? []) l.add(r);
+    if (b.jf) for (const r of live.get(b.jf) ?? []) l.add(r);
+    for (const r of termUses(b)) l.add(r);
+    const kept: OStmt[] = [];
+    for (let i = b.stmts.length - 1; i >= 0; i--) {
+      const st = b.stmts[i]!;
+      const d = def(st);
+      if (!l.has(d)) { changed = true; continue; }
+      l.delete(d);
+      for (const r of uses(st)) l.add(r);
+      kept.push(st);
+    }
+    b.stmts = kept.reverse();
+  }
+  return changed;
+}
+
+// ---- the forward pass ----------------------------------------------------------------------
+
+function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
+  const V = new Values();
+  let changed = false;
+  const blocks = reachable(root);
+  const live = liveIn(blocks);
+  const incoming = new Map<OBlock, State[]>();
+  const entry = (): State => ({ regs: new Array(M + 16).fill(UNKNOWN), facts: new Map() });
+  incoming.set(root, [entry()]);
+  for (const b of blocks) {
+    const ins = incoming.get(b);
+    if (!ins) continue; // no longer reachable
+    const s = meet(ins);
+    const stmts: OStmt[] = [];
+    for (const st of b.stmts) {
+      const out = step(V, s, st, true);
+      if (out === null) { changed = true; continue; }
+      if (out !== st) changed = true;
+      stmts.push(out);
+    }
+    b.stmts = stmts;
+    exitA.set(b, s.regs[A]!);
+    if (isRet(b)) continue;
+    const d = decide(V, s, b);
+    if (d !== undefined && b.jt !== b.jf) {
+      const t = d ? b.jt! : b.jf!;
+      b.jt = t; b.jf = t;
+      changed = true;
+    }
+    for (const taken of b.jt === b.jf ? [true] : [true, false]) {
+      let es = edgeState(V, s, b, taken);
+      let target = (taken ? b.jt : b.jf)!;
+      // Thread through blocks whose jump is decided on this edge and whose effects are not needed.
+      for (let guard = 0; guard < 64 && !isRet(target); guard++) {
+        const sim = cloneState(es);
+        for (const st of target.stmts) step(V, sim, st, false);
+        const td = decide(V, sim, target);
+        if (td === undefined) break;
+        const next = (td ? target.jt : target.jf)!;
+        const needed = live.get(next) ?? new Set<number>();
+        let conflict = false;
+        for (const st of target.stmts) {
+          const r = def(st);
+          if (needed.has(r) && sim.regs[r] !== es.regs[r]) { conflict = true; break; }
+        }
+        if (conflict) break;
+        es = edgeState(V, sim, target, td);
+        target = next;
+        changed = true;
+      }
+      if (b.jt === b.jf) { b.jt = target; b.jf = target; } else if (taken) b.jt = target; else b.jf = target;
+      const list = incoming.get(target) ?? [];
+      list.push(es);
+      incoming.set(target, list);
+    }
+  }
+  return changed;
+}
+
+// ---- or/and pull-up (libpcap's or_pullup / and_pullup) ----------------------------------
+
+/**
+ * In a chain of blocks that share their true (or: false) successor, a block testing the same
+ * A value as the chain's predecessor is moved up to the top of the chain, so that comparisons
+ * on one loaded value are grouped. This is a transformation libpcap's optimizer makes; it
+ * changes which loads a short packet reaches, so doing it too keeps our optimized programs
+ * equivalent to libpcap's on truncated packets.
+ */
+function pullups(root: OBlock, exitA: Map<OBlock, number>): boolean {
+  const order = reachable(root);
+  const preds = new Map<OBlock, OBlock[]>();
+  for (const b of order) for (const s of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) if (s) { const l = preds.get(s) ?? []; l.push(b); preds.set(s, l); }
+  const dom = new Map<OBlock, Set<OBlock>>();
+  for (const b of order) {
+    const ps = preds.get(b) ?? [];
+    let d: Set<OBlock> | undefined;
+    for (const p of ps) {
+      const pd = dom.get(p)!;
+      d = d === undefined ? new Set(pd) : new Set([...d].filter((x) => pd.has(x)));
+    }
+    d ??= new Set();
+    d.add(b);
+    dom.set(b, d);
+  }
+  const level = new Map<OBlock, number>();
+  for (const b of [...order].reverse()) level.set(b, isRet(b) ? 0 : 1 + Math.max(level.get(b.jt!) ?? 0, level.get(b.jf!) ?? 0));
+  const byLevel = [...order].filter((b) => !isRet(b)).sort((a, b) => level.get(a)! - level.get(b)!);
+  let changed = false;
+  type Side = 'jt' | 'jf';
+  const tryPull = (b: OBlock, same: Side, down: Side): boolean => {
+    const ps = preds.get(b);
+    if (!ps || ps.length === 0) return false;
+    const val = exitA.get(ps[0]!);
+    if (val === undefined || val === UNKNOWN) return false;
+    if (ps.some((p) => exitA.get(p) !== val)) return false;
+    const first = ps[ps.length - 1]!;
+    // A reference to a pointer: [block, side].
+    let diff: [OBlock, Side] = [first, first.jt === b ? 'jt' : 'jf'];
+    let atTop = true;
+    for (;;) {
+      const d = diff[0][diff[1]];
+      if (!d || isRet(d)) return false;
+      if (d[same] !== b[same]) return false;
+      if (!dom.get(d)?.has(b)) return false;
+      if (exitA.get(d) !== val) break;
+      diff = [d, down];
+      atTop = false;
+    }
+    const dnode = diff[0][diff[1]]!;
+    let samep: [OBlock, Side] = [dnode, down];
+    for (;;) {
+      const s = samep[0][samep[1]];
+      if (!s || isRet(s)) return false;
+      if (s[same] !== b[same]) return false;
+      if (!dom.get(s)?.has(b)) return false;
+      if (exitA.get(s) === val) break;
+      samep = [s, down];
+    }
+    const pull = samep[0][samep[1]]!;
+    samep[0][samep[1]] = pull[down];
+    pull[down] = dnode;
+    if (atTop) {
+      for (const p of ps) {
+        if (p.jt === b) p.jt = pull;
+        if (p.jf === b) p.jf = pull;
+      }
+    } else diff[0][diff[1]] = pull;
+    return true;
+  };
+  for (const b of byLevel) {
+    if (tryPull(b, 'jt', 'jf')) changed = true;
+    if (tryPull(b, 'jf', 'jt')) changed = true;
+  }
+  return changed;
+}
+
+// ---- CFG simplification --------------------------------------------------------------------
+
+function simplify(root: OBlock): [OBlock, boolean] {
+  let changed = false;
+  // Bypass blocks with no statements whose both edges agree.
+  const skip = (b: OBlock): OBlock => {
+    while (!isRet(b) && b.jt === b.jf && b.stmts.length === 0) b = b.jt!;
+    return b;
+  };
+  const blocks = reachable(root);
+  for (const b of blocks) {
+    if (b.jt) { const t = skip(b.jt); if (t !== b.jt) { b.jt = t; changed = true; } }
+    if (b.jf) { const t = skip(b.jf); if (t !== b.jf) { b.jf = t; changed = true; } }
+  }
+  root = skip(root);
+  // Merge equal blocks (same statements, jump and successors), bottom-up.
+  const canon = new Map<string, OBlock>();
+  const repl = new Map<OBlock, OBlock>();
+  for (const b of reachable(root).reverse()) {
+    if (b.jt) b.jt = repl.get(b.jt) ?? b.jt;
+    if (b.jf) b.jf = repl.get(b.jf) ?? b.jf;
+    const key = `${b.stmts.map((s) => `${s.code},${s.k}`).join(';')}|${b.code},${b.k}|${b.jt?.id ?? -1},${b.jf?.id ?? -1}`;
+    const c = canon.get(key);
+    if (c && c !== b) { repl.set(b, c); changed = true; } else canon.set(key, b);
+  }
+  for (const b of reachable(root)) {
+    if (b.jt) b.jt = repl.get(b.jt) ?? b.jt;
+    if (b.jf) b.jf = repl.get(b.jf) ?? b.jf;
+  }
+  root = repl.get(root) ?? root;
+  return [root, changed];
+}
+
+/** Optimizes a lowered program; the result is equivalent under libpcap's optimized semantics. */
+export function optimizeProgram(insns: readonly ClassicInsn[]): ClassicInsn[] {
+  let root = buildCfg(insns);
+  for (let round = 0; round < 100; round++) {
+    const exitA = new Map<OBlock, number>();
+    let changed = forward(root, exitA);
+    if (!changed) changed = pullups(root, exitA);
+    changed = deadStores(reachable(root)) || changed;
+    let c2: boolean;
+    [root, c2] = simplify(root);
+    if (!changed && !c2) break;
+  }
+  return lowerBlocks(root);
+}
+

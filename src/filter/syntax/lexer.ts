@@ -85,7 +85,6 @@ const RE_MAC =
 const RE_V6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/;
 const RE_BOGUS_MAC = /^[0-9A-Fa-f]{1,2}:+(?:[0-9A-Fa-f]{1,2}:+)+/;
 const RE_ID = /^[A-Za-z0-9](?:[-_.A-Za-z0-9]*[.A-Za-z0-9])?/;
-const RE_ILLEGAL = /^[^ \[\]\t\n\-_.A-Za-z0-9!<>()&|=]+/;
 
 /** libpcap's stoulen: 0x… hex, 0… octal, else decimal; values must fit in 32 bits. */
 function parseNumber(text: string, start: number): number {
@@ -166,8 +165,8 @@ export function tokenize(source: string): Token[] {
     const idm = RE_ID.exec(rest);
     if (idm && (KEYWORDS[idm[0]] !== undefined || NUMBER_NAMES[idm[0]] !== undefined)) cands.push({ kind: 'kw', len: idm[0].length });
     const num = RE_NUM.exec(rest); if (num) cands.push({ kind: 'num', len: num[0].length });
-    const hid = RE_HID.exec(rest); if (hid) cands.push({ kind: 'hid', len: hid[0].length });
     const mac = RE_MAC.exec(rest); if (mac) cands.push({ kind: 'eid', len: mac[0].length });
+    const hid = RE_HID.exec(rest); if (hid) cands.push({ kind: 'hid', len: hid[0].length });
     const v6 = RE_V6.exec(rest);
     if (v6) {
       // Shrink to the longest prefix that is a valid IPv6 address.
@@ -195,9 +194,8 @@ export function tokenize(source: string): Token[] {
       i++;
       continue;
     }
-    const ill = RE_ILLEGAL.exec(rest);
-    if (ill) throw new FilterError(`illegal token: ${ill[0]}`, i + 1);
-    throw new FilterError(`illegal char '${c}'`, i + 1);
+    // libpcap's scanner returns an error token here, which its parser reports as a syntax error.
+    throw new FilterError("can't parse filter expression: syntax error", i + 1);
   }
   out.push(tok('eof', '', '', source.length));
   return out;

@@ -1,0 +1,98 @@
+/**
+ * The optimizer's own control-flow graph: basic blocks decoded from a lowered classic program
+ * (straight-line statements, then one conditional jump or a return). Blocks only jump forward,
+ * so `pos` (the index of the first instruction in the input) is a topological order.
+ */
+import { BPF_JA, BPF_JMP, BPF_RET } from '../../cbpf/opcodes.js';
+import type { ClassicInsn } from '../../cbpf/insn.js';
+
+export interface OStmt { readonly code: number; readonly k: number }
+
+export interface OBlock {
+  readonly id: number;
+  /** Topological position (first instruction index in the input program). */
+  readonly pos: number;
+  stmts: OStmt[];
+  /** Terminal opcode and constant: a conditional jump or a return. */
+  code: number;
+  k: number;
+  jt: OBlock | null;
+  jf: OBlock | null;
+}
+
+export const isRet = (b: OBlock): boolean => (b.code & 0x07) === BPF_RET;
+
+/** Splits a program into blocks; `ja` blocks (long-jump trampolines) are resolved away. */
+export function buildCfg(insns: readonly ClassicInsn[]): OBlock {
+  const leaders = new Set<number>([0]);
+  insns.forEach((ins, i) => {
+    const cls = ins.code & 0x07;
+    if (cls === BPF_JMP) {
+      if ((ins.code & 0xf0) === BPF_JA) leaders.add(i + 1 + ins.k);
+      else { leaders.add(i + 1 + ins.jt); leaders.add(i + 1 + ins.jf); }
+      leaders.add(i + 1);
+    } else if (cls === BPF_RET) leaders.add(i + 1);
+  });
+  const blocks = new Map<number, OBlock>();
+  const targets = new Map<OBlock, [number, number]>();
+  const jas = new Map<number, number>();
+  let id = 0;
+  for (const start of [...leaders].filter((l) => l < insns.length).sort((a, b) => a - b)) {
+    const stmts: OStmt[] = [];
+    let i = start;
+    for (; i < insns.length; i++) {
+      const ins = insns[i]!;
+      const cls = ins.code & 0x07;
+      if (cls === BPF_JMP || cls === BPF_RET) break;
+      stmts.push({ code: ins.code, k: ins.k });
+      if (leaders.has(i + 1)) { i++; break; }
+    }
+    const term = insns[i];
+    const b: OBlock = { id: id++, pos: start, stmts, code: 0, k: 0, jt: null, jf: null };
+    blocks.set(start, b);
+    if (!term || i >= insns.length || !((term.code & 0x07) === BPF_JMP || (term.code & 0x07) === BPF_RET)) {
+      // Falls through into the next leader: model as an always-true jump.
+      b.code = BPF_JMP | BPF_JA;
+      jas.set(start, i);
+      continue;
+    }
+    b.code = term.code;
+    b.k = term.k;
+    if ((term.code & 0x07) === BPF_JMP) {
+      if ((term.code & 0xf0) === BPF_JA) jas.set(start, i + 1 + term.k);
+      else targets.set(b, [i + 1 + term.jt, i + 1 + term.jf]);
+    }
+  }
+  const resolve = (pc: number): OBlock => {
+    let b = blocks.get(pc)!;
+    while (b.code === (BPF_JMP | BPF_JA) && b.stmts.length === 0) b = blocks.get(jas.get(b.pos)!)!;
+    return b;
+  };
+  for (const [b, [t, f]] of targets) { b.jt = resolve(t); b.jf = resolve(f); }
+  for (const [pos, to] of jas) {
+    const b = blocks.get(pos)!;
+    if (b.stmts.length > 0) {
+      // A block that falls or jumps unconditionally: an always-true comparison keeps the shape.
+      b.code = BPF_JMP | 0x10; // jeq #0 on ... replaced below by making both edges equal
+      b.k = 0;
+      b.jt = resolve(to);
+      b.jf = b.jt;
+    }
+  }
+  return resolve(0);
+}
+
+/** Every block reachable from `root`, in topological order (a block before its successors). */
+export function reachable(root: OBlock): OBlock[] {
+  const seen = new Set<OBlock>();
+  const post: OBlock[] = [];
+  const visit = (b: OBlock): void => {
+    if (seen.has(b)) return;
+    seen.add(b);
+    if (b.jf) visit(b.jf);
+    if (b.jt) visit(b.jt);
+    post.push(b);
+  };
+  visit(root);
+  return post.reverse();
+}
