@@ -58,8 +58,8 @@ test('hash map: NOEXIST/EXIST semantics, delete, full map, iteration', { skip },
     map.update(u64(9n), u32(5));
     assert.equal(errnoOf(() => map.update(u64(10n), u32(6))), 'E2BIG', 'a full hash map refuses a new key');
     map.update(u64(9n), u32(50), 'any');
-    const entries = [...map.entries()].map(([key, v]) => [new BigUint64Array(key.buffer)[0], new Uint32Array(v.buffer)[0]]);
-    assert.deepEqual(entries.sort((a, b) => Number(a[0]! - b[0]!)), [[7n, 3], [8n, 4], [9n, 50]]);
+    const entries = [...map.entries()].map(([key, v]) => [new BigUint64Array(key.buffer)[0]!, new Uint32Array(v.buffer)[0]!] as const);
+    assert.deepEqual(entries.sort((a, b) => Number(a[0] - b[0])), [[7n, 3], [8n, 4], [9n, 50]]);
     map.delete(u64(8n));
     assert.equal(errnoOf(() => map.delete(u64(8n))), 'ENOENT');
     assert.equal(map.lookup(u64(8n)), undefined);
