@@ -14,13 +14,17 @@ const CLASSES: Record<number, string> = { 1: 'IN', 3: 'CHAOS', 4: 'HS', 255: 'AN
 const RCODES = ['', ' FormErr', ' ServFail', ' NXDomain', ' NotImp', ' Refused', ' YXDomain', ' YXRRSet', ' NXRRSet', ' NotAuth', ' NotZone'];
 const OPS = ['', ' inv_q', ' stat', ' op3', ' notify', ' update', ' op6', ' op7', ' op8', ' updateA', ' updateD', ' updateDA', ' updateM', ' updateMA', ' zoneInit', ' zoneRef'];
 
-/** Skips a (possibly compressed) name; returns the offset after it. */
-function skipName(ctx: Ctx, at: number): number {
+/**
+ * Skips a (possibly compressed) name; returns the offset after it, or -1 when a label-length
+ * byte lies past the captured data (tcpdump's ns_nskip returning NULL).
+ */
+function nskip(ctx: Ctx, at: number): number {
   const b = ctx.b;
   for (;;) {
-    const l = b.u8(at, 'domain');
+    if (at >= b.length) return -1;
+    const l = b.data[at]!;
     if (l === 0) return at + 1;
-    if ((l & 0xc0) === 0xc0) { b.need(at, 2, 'domain'); return at + 2; }
+    if ((l & 0xc0) === 0xc0) return at + 2;
     at += l + 1;
   }
 }
@@ -56,7 +60,8 @@ function printName(ctx: Ctx, at: number, msg: number): number {
 
 function question(ctx: Ctx, at: number, msg: number): number {
   const b = ctx.b;
-  const after = skipName(ctx, at);
+  const after = nskip(ctx, at);
+  if (after < 0 || !b.has(after, 4)) throw new Truncated('domain');
   const type = b.u16(after, 'domain');
   const cls = b.u16(after + 2, 'domain');
   ctx.out += ` ${TYPES[type] ?? `Type${type}`}`;
@@ -66,10 +71,11 @@ function question(ctx: Ctx, at: number, msg: number): number {
   return after + 4;
 }
 
+/** One resource record (ns_rprint); returns the offset after it, or the captured end when cut short. */
 function record(ctx: Ctx, at: number, msg: number): number {
   const b = ctx.b;
-  if (ctx.opts.verbose) { ctx.out += ' '; at = printName(ctx, at, msg); } else at = skipName(ctx, at);
-  b.need(at, 10, 'domain');
+  if (ctx.opts.verbose) { ctx.out += ' '; at = printName(ctx, at, msg); } else at = nskip(ctx, at);
+  if (at < 0 || !b.has(at, 10)) return b.length;
   const type = b.u16(at), cls = b.u16(at + 2), rdlen = b.u16(at + 8);
   if (cls !== 1 && type !== 41) ctx.out += ` ${CLASSES[cls] ?? `(Class ${cls})`}`;
   const rd = at + 10;
@@ -100,6 +106,39 @@ function record(ctx: Ctx, at: number, msg: number): number {
   return next;
 }
 
+/** The EDNS extended RCODE bits (an OPT record's TTL high byte), found by a tolerant pre-scan. */
+function extendedRcode(ctx: Ctx, off: number, qd: number, anns: number, ar: number): number {
+  const b = ctx.b;
+  let at = off + 12;
+  for (let i = 0; i < qd; i++) {
+    at = nskip(ctx, at);
+    if (at < 0) return 0;
+    at += 4;
+    if (at >= b.length) return 0;
+  }
+  for (let i = 0; i < anns; i++) {
+    at = nskip(ctx, at);
+    if (at < 0) return 0;
+    at += 8;
+    if (at + 2 > b.length) return 0;
+    at += 2 + b.u16(at);
+    if (at >= b.length) return 0;
+  }
+  for (let i = 0; i < ar; i++) {
+    at = nskip(ctx, at);
+    if (at < 0 || at + 2 > b.length) return 0;
+    const type = b.u16(at);
+    at += 4;
+    if (at + 1 > b.length) return 0;
+    if (type === 41) return b.u8(at) << 4;
+    at += 4;
+    if (at + 2 > b.length) return 0;
+    at += 2 + b.u16(at);
+    if (at >= b.length) return 0;
+  }
+  return 0;
+}
+
 export function dnsPrint(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
   if (length < 12) { ctx.out += `domain [length ${length} < 12]`; return; }
@@ -108,24 +147,43 @@ export function dnsPrint(ctx: Ctx, off: number, length: number): void {
     const qd = b.u16(off + 4, 'domain'), an = b.u16(off + 6, 'domain'), ns = b.u16(off + 8, 'domain'), ar = b.u16(off + 10, 'domain');
     const op = (flags >> 11) & 0xf;
     let at = off + 12;
+    const rcode = flags & 0xf | extendedRcode(ctx, off, qd, an + ns, ar);
     if (flags & 0x8000) {
-      const rc = flags & 0xf;
-      ctx.out += `${id}${OPS[op]}${RCODES[rc] ?? ` Resp${rc}`}${flags & 0x400 ? '*' : ''}${flags & 0x100 ? '' : '-'}${flags & 0x200 ? '|' : ''}${flags & 0x20 ? '$' : ''}`;
+      ctx.out += `${id}${OPS[op]}${RCODES[rcode] ?? ` Resp${rcode}`}${flags & 0x400 ? '*' : ''}${flags & 0x80 ? '' : '-'}${flags & 0x200 ? '|' : ''}${flags & 0x20 ? '$' : ''}`;
       if (qd !== 1) ctx.out += ` [${qd}q]`;
-      for (let i = 0; i < qd; i++) at = skipName(ctx, at) + 4;
-      ctx.out += ` ${an}/${ns}/${ar}`;
-      for (let i = 0; i < an; i++) {
-        if (i > 0) ctx.out += ',';
-        at = record(ctx, at, off);
+      for (let i = 0; i < qd; i++) {
+        if (i !== 0) ctx.out += ',';
+        at = nskip(ctx, at);
+        if (at < 0) throw new Truncated('domain');
+        at += 4;
       }
+      ctx.out += ` ${an}/${ns}/${ar}`;
+      let left = an;
+      if (left) {
+        at = record(ctx, at, off);
+        left--;
+        while (at < b.length && left) { ctx.out += ','; at = record(ctx, at, off); left--; }
+      }
+      if (left) throw new Truncated('domain');
     } else {
       ctx.out += `${id}${OPS[op]}${flags & 0x100 ? '+' : ''}${flags & 0x10 ? '%' : ''}`;
       if (flags & 0x6cf) ctx.out += ` [b2&3=0x${flags.toString(16)}]`;
-      if (qd !== 1) ctx.out += ` [${qd}q]`;
-      if (an) ctx.out += ` [${an}a]`;
+      if (op === 1) {
+        if (qd) ctx.out += ` [${qd}q]`;
+        if (an !== 1) ctx.out += ` [${an}a]`;
+      } else {
+        if (an) ctx.out += ` [${an}a]`;
+        if (qd !== 1) ctx.out += ` [${qd}q]`;
+      }
       if (ns) ctx.out += ` [${ns}n]`;
       if (ar) ctx.out += ` [${ar}au]`;
-      for (let i = 0; i < qd; i++) at = question(ctx, at, off);
+      let left = qd;
+      if (left) {
+        at = question(ctx, at, off);
+        left--;
+        while (at < b.length && left) { at = question(ctx, at, off); left--; }
+      }
+      if (left) throw new Truncated('domain');
     }
     ctx.out += ` (${length})`;
   } catch (e) {
@@ -151,6 +209,6 @@ export function bootpPrint(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
   const op = b.u8(off, 'bootp');
   ctx.out += `BOOTP/DHCP, ${op === 1 ? 'Request' : op === 2 ? 'Reply' : `unknown (0x${op.toString(16).padStart(2, '0')})`}`;
-  if (op === 1 && b.u8(off + 1, 'bootp') === 1 && b.u8(off + 2, 'bootp') === 6) ctx.out += ` from ${macString(b, off + 28)}`;
+  if (op === 1 && b.u8(off + 1, 'bootp') === 1 && b.u8(off + 2, 'bootp') === 6) { b.need(off + 28, 6, 'bootp'); ctx.out += ` from ${macString(b, off + 28)}`; }
   ctx.out += `, length ${length}`;
 }

@@ -10,14 +10,14 @@ const HRD: Record<number, string> = { 1: 'Ethernet', 6: 'TokenRing', 15: 'FrameR
 export function arpPrint(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
   if (!ctx.opts.linkHeader) ctx.out += 'ARP, ';
-  if (!b.has(off, 8)) { ctx.out += '[|ARP]'; return; }
+  if (!b.has(off, 8)) { ctx.out += ' [|ARP]'; return; }
   const hrd = b.u16(off), pro = b.u16(off + 2), hln = b.u8(off + 4), pln = b.u8(off + 5), op = b.u16(off + 6);
   if ((pro !== 0x0800 && pro !== 0x1000) || pln !== 4 || hln === 0) {
     ctx.out += `${HRD[hrd] ?? `Unknown Hardware (${hrd})`}, ${ETHERTYPE_NAMES.get(pro) ?? `Unknown Protocol (0x${pro.toString(16).padStart(4, '0')})`} (len ${hln}/${pln})`;
     return;
   }
   const sha = off + 8, spa = sha + hln, tha = spa + pln, tpa = tha + hln;
-  if (!b.has(off, 8 + 2 * hln + 2 * pln)) { ctx.out += '[|ARP]'; return; }
+  if (!b.has(off, 8 + 2 * hln + 2 * pln)) { ctx.out += ' [|ARP]'; return; }
   if (ctx.opts.verbose) ctx.out += `${HRD[hrd] ?? `Unknown Hardware (${hrd})`} (len ${hln}), ${ETHERTYPE_NAMES.get(pro) ?? 'Unknown'} (len ${pln}), `;
   ctx.out += `${OPS[op] ?? `Unknown (${op})`} `;
   const nonzero = (at: number, n: number): boolean => b.data.subarray(at, at + n).some((x) => x !== 0);

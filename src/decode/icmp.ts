@@ -23,6 +23,8 @@ function portName(ctx: Ctx, p: number, table: Readonly<Record<number, string>>):
 export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): void {
   const b = ctx.b;
   const type = b.u8(off, 'icmp');
+  // Error types carry a quoted header: tcpdump wants the whole 8-byte ICMP header for them.
+  if (type === 3 || type === 5 || type === 11 || type === 12) b.need(off, 8, 'icmp');
   const code = b.u8(off + 1, 'icmp');
   let str: string;
   const inner = off + 8;
@@ -111,8 +113,8 @@ function upperLayer(ctx: Ctx, ip6: number): [number, number] {
 export function icmp6Print(ctx: Ctx, off: number, length: number, _ip: IpInfo): void {
   const b = ctx.b;
   const type = b.u8(off, 'icmp6');
-  const code = b.u8(off + 1, 'icmp6');
   ctx.out += `ICMP6, ${ICMP6_NAMES[type] ?? `unknown icmp6 type (${type})`}`;
+  const code = b.u8(off + 1, 'icmp6');
   const oip = off + 8;
   switch (type) {
     case 1:
@@ -144,7 +146,10 @@ export function icmp6Print(ctx: Ctx, off: number, length: number, _ip: IpInfo): 
       else if (length >= 28) ctx.out += ' v2';
       else ctx.out += ` unknown-version (len ${length}) `;
       break;
-    case 131: case 132: ctx.out += `max resp delay: ${b.u16(off + 4, 'icmp6')} addr: ${ip6String(b, off + 8, 'icmp6')}`; break;
+    case 131: case 132:
+      // tcpdump's mld6_print prints nothing when the message is cut short.
+      if (b.has(off, 24)) ctx.out += `max resp delay: ${b.u16(off + 4, 'icmp6')} addr: ${ip6String(b, off + 8, 'icmp6')}`;
+      break;
     case 135: ctx.out += `, who has ${ip6String(b, off + 8, 'icmp6')}`; break;
     case 136: ctx.out += `, tgt is ${ip6String(b, off + 8, 'icmp6')}`; break;
     case 137: ctx.out += `, ${ip6String(b, off + 8, 'icmp6')} to ${ip6String(b, off + 24, 'icmp6')}`; break;

@@ -45,9 +45,18 @@ function ipOptions(ctx: Ctx, off: number, len: number): void {
 
 export function ipPrint(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
+  // With nothing at all after the link header tcpdump prints only the truncation marker.
+  if (!b.has(off, 1)) { ctx.out += ' [|ip]'; return; }
   if (!ctx.opts.linkHeader || ctx.nested) ctx.out += 'IP ';
-  if (!b.has(off, 20)) { ctx.out += '[|ip]'; return; }
+  if (!b.has(off, 20)) { ctx.out += ' [|ip]'; return; }
   const vhl = b.u8(off);
+  if (!b.has(off, (vhl & 0xf) * 4)) {
+    // Cut inside the options: the addresses are printed first for all but TCP and UDP.
+    const p = b.u8(off + 9);
+    if (p !== 6 && p !== 17) ctx.out += `${ip4String(b, off + 12)} > ${ip4String(b, off + 16)}: `;
+    ctx.out += ` [remaining caplen(${b.length - off}) < header length(${(vhl & 0xf) * 4})] [|ip]`;
+    return;
+  }
   if (vhl >> 4 !== 4) { ctx.out += `IP${vhl >> 4} `; ctx.out += '[|ip]'; return; }
   const hlen = (vhl & 0xf) * 4;
   if (hlen < 20) { ctx.out += `bad-hlen ${hlen}`; return; }
@@ -84,7 +93,7 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
   const dst = ip4String(b, off + 16);
   const fragOff = fragField & 0x1fff;
   const payload = len - hlen;
-  const info: IpInfo = { v: 4, src, dst, srcOff: off + 12, dstOff: off + 16, fragmented: (fragField & 0x3fff) !== 0, length: payload };
+  const info: IpInfo = { v: 4, src, dst, srcOff: off + 12, dstOff: off + 16, fragmented: (fragField & 0x3fff) !== 0, length: payload, direct: true };
   if (fragOff !== 0) {
     ctx.out += `${src} > ${dst}: ${ctx.opts.numeric === 0 && PROTO_DB[proto] ? PROTO_DB[proto] : `ip-proto-${proto}`}`;
     return;
@@ -114,8 +123,8 @@ function demux(ctx: Ctx, proto: number, off: number, length: number, ip: IpInfo)
 
 export function ip6Print(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
+  if (!b.has(off, 40)) { ctx.out += ' [|ip6]'; return; }
   if (!ctx.opts.linkHeader || ctx.nested) ctx.out += 'IP6 ';
-  if (!b.has(off, 40)) { ctx.out += '[|ip6]'; return; }
   const word = b.u32(off);
   if (word >>> 28 !== 6) { ctx.out += `version error: ${word >>> 28} != 6`; return; }
   const plen = b.u16(off + 4);
@@ -137,7 +146,7 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
   for (let first = true; ; first = false) {
     if (first && nh !== 6 && nh !== 17 && nh !== 33 && nh !== 132) ctx.out += `${src} > ${dst}: `;
     if (nh === 0 || nh === 60) {
-      const hl = (b.u8(at + 1, 'ip6') + 1) * 8;
+      const hl = (b.u8(at + 1, nh === 0 ? 'hbhopt' : 'dstopt') + 1) * 8;
       b.need(at, hl, nh === 0 ? 'hbhopt' : 'dstopt');
       ctx.out += nh === 0 ? 'HBH ' : 'DSTOPT ';
       nh = b.u8(at);
@@ -145,7 +154,7 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
       continue;
     }
     if (nh === 44) {
-      b.need(at, 8, 'frag6');
+      b.need(at, 4, 'frag6');
       const offField = b.u16(at + 2);
       const fragLen = end - at - 8;
       if (ctx.opts.verbose) ctx.out += `frag (0x${b.u32(at + 4).toString(16).padStart(8, '0')}:${offField & 0xfff8}|${fragLen})`;
@@ -155,10 +164,11 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
       fragmented = true;
       nh = b.u8(at);
       at += 8;
+      if (at >= b.length) return;
       continue;
     }
     if (nh === 59) { ctx.out += 'no next header'; return; }
-    const info: IpInfo = { v: 6, src, dst, srcOff: off + 8, dstOff: off + 24, fragmented, length: end - at };
+    const info: IpInfo = { v: 6, src, dst, srcOff: off + 8, dstOff: off + 24, fragmented, length: end - at, direct: at === off + 40 };
     switch (nh) {
       case 6: tcpPrint(ctx, at, end - at, info); return;
       case 17: udpPrint(ctx, at, end - at, info); return;

@@ -42,7 +42,7 @@ export function etherPrint(ctx: Ctx): number {
   const b = ctx.b;
   const caplen = b.length;
   let length = ctx.origLength;
-  if (caplen < 14) { ctx.out += '[|ether]'; return caplen; }
+  if (caplen < 14) { ctx.out += ' [|ether]'; return caplen; }
   const dst = macString(b, 0);
   const src = macString(b, 6);
   if (ctx.opts.linkHeader) ctx.out += `${src} > ${dst}, `;
@@ -54,7 +54,7 @@ export function etherPrint(ctx: Ctx): number {
     ctx.out += `, length ${ctx.origLength}: `;
   }
   while (isVlan(type)) {
-    if (caplen - off < 4) { ctx.out += '[|vlan]'; return caplen; }
+    if (caplen - off < 4) { ctx.out += ' [|vlan]'; return caplen; }
     const tci = b.u16(off);
     type = b.u16(off + 2);
     if (ctx.opts.linkHeader) {
@@ -80,7 +80,7 @@ export function etherPrint(ctx: Ctx): number {
 const SLL_PKTTYPES = ['In', 'B', 'M', 'P', 'Out'];
 
 function cookedPayload(ctx: Ctx, proto: number, off: number, length: number): void {
-  if (proto <= 1500) { ctx.out += `[|sll]`; return; }
+  if (proto <= 1500) { ctx.out += ' [|sll]'; return; }
   if (!etherTypePrint(ctx, proto, off, length)) {
     ctx.out += `${etherTypeText(ctx, proto)}, length ${ctx.origLength}: `;
     if (ctx.opts.hex === 'none') ctx.out += hexAsciiDump(ctx.b.data.subarray(off));
@@ -89,7 +89,7 @@ function cookedPayload(ctx: Ctx, proto: number, off: number, length: number): vo
 
 export function sllPrint(ctx: Ctx): number {
   const b = ctx.b;
-  if (b.length < 16) { ctx.out += '[|sll]'; return b.length; }
+  if (b.length < 16) { ctx.out += ' [|sll]'; return b.length; }
   const pkttype = b.u16(0);
   const halen = b.u16(4);
   const proto = b.u16(14);
@@ -104,7 +104,7 @@ export function sllPrint(ctx: Ctx): number {
 
 export function sll2Print(ctx: Ctx): number {
   const b = ctx.b;
-  if (b.length < 20) { ctx.out += '[|sll2]'; return b.length; }
+  if (b.length < 20) { ctx.out += ' [|sll2]'; return b.length; }
   const proto = b.u16(0);
   const pkttype = b.u8(10);
   const halen = b.u8(11);
@@ -123,7 +123,7 @@ const BSD_AF_NAMES: ReadonlyMap<number, string> = new Map([[2, 'IPv4'], [24, 'IP
 /** DLT_NULL (host byte order family) and DLT_LOOP (network order). */
 export function nullPrint(ctx: Ctx, networkOrder: boolean): number {
   const b = ctx.b;
-  if (b.length < 4) { ctx.out += '[|null]'; return b.length; }
+  if (b.length < 4) { ctx.out += ' [|null]'; return b.length; }
   let family = networkOrder ? b.u32(0) : b.u32le(0);
   // A file written on a big-endian host: the family is in the high bytes.
   if (!networkOrder && (family & 0xffff0000) !== 0) family = b.u32(0);
@@ -141,7 +141,7 @@ export function nullPrint(ctx: Ctx, networkOrder: boolean): number {
 /** DLT_RAW / IPV4 / IPV6: the packet starts with the IP header. */
 export function rawPrint(ctx: Ctx, only?: 4 | 6): number {
   if (ctx.opts.linkHeader) ctx.out += 'ip: ';
-  if (ctx.b.length < 1) { ctx.out += '[|ip]'; return 0; }
+  if (ctx.b.length < 1) { ctx.out += ' [|ip]'; return 0; }
   const v = only ?? (ctx.b.u8(0) >> 4);
   if (v === 6) ip6Print(ctx, 0, ctx.origLength);
   else ipPrint(ctx, 0, ctx.origLength);

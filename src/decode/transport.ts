@@ -1,4 +1,5 @@
 /** TCP and UDP (print-tcp.c / print-udp.c one-line forms) and the port-based dispatch above. */
+import { Truncated } from './bytes.js';
 import type { Ctx } from './context.js';
 import { onesSum } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
@@ -13,6 +14,12 @@ export interface IpInfo {
   readonly fragmented: boolean;
   /** Length of the IP payload (from the IP header). */
   readonly length: number;
+  /** False when IPv6 extension headers sit between the IP header and this one: tcpdump then prints ports only. */
+  readonly direct: boolean;
+}
+
+function endpoints(ctx: Ctx, ip: IpInfo, sport: number, dport: number, table: Readonly<Record<number, string>>): string {
+  return ip.direct ? `${ip.src}.${port(ctx, sport, table)} > ${ip.dst}.${port(ctx, dport, table)}: ` : `${port(ctx, sport, table)} > ${port(ctx, dport, table)}: `;
 }
 
 function port(ctx: Ctx, p: number, table: Readonly<Record<number, string>>): string {
@@ -47,8 +54,8 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
   const b = ctx.b;
   if (!b.has(off, 4)) { ctx.out += `${ip.src} > ${ip.dst}: [|tcp]`; return; }
   const sport = b.u16(off), dport = b.u16(off + 2);
-  ctx.out += `${ip.src}.${port(ctx, sport, TCP_SERVICES)} > ${ip.dst}.${port(ctx, dport, TCP_SERVICES)}: `;
-  if (!b.has(off, 20)) { ctx.out += '[|tcp]'; return; }
+  ctx.out += endpoints(ctx, ip, sport, dport, TCP_SERVICES);
+  if (!b.has(off, 20)) { ctx.out += ' [|tcp]'; return; }
   const hlen = (b.u8(off + 12) >> 4) * 4;
   if (hlen < 20) { ctx.out += `tcp ${length} [bad hdr length ${hlen} - too short, < 20]`; return; }
   if (ctx.opts.quiet) {
@@ -97,11 +104,19 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
   if (flags & 32) ctx.out += `, urg ${urp}`;
   if (hlen > 20) {
     ctx.out += ', options [';
-    tcpOptions(ctx, off + 20, hlen - 20, rev ? thseq : thack, rev ? thseq : thack);
+    try {
+      tcpOptions(ctx, off + 20, hlen - 20, rev ? thseq : thack, rev ? thseq : thack);
+    } catch (e) {
+      // Cut inside an option's data, tcpdump closes the marker with '>'.
+      if (e instanceof OptionDataTruncated) { ctx.out += ' [|tcp]>'; return; }
+      if (e instanceof Truncated) { ctx.out += ' [|tcp]'; return; }
+      throw e;
+    }
     ctx.out += ']';
   }
   ctx.out += `, length ${dlen}`;
   if (dlen <= 0) return;
+  if (!b.has(off, hlen)) { ctx.out += ` [remaining caplen(${b.length - off}) < header length(${hlen})] [|tcp]`; return; }
   const at = off + hlen;
   if (sport === 80 || dport === 80 || sport === 8080 || dport === 8080 || sport === 3128 || dport === 3128) {
     ctx.out += ': ';
@@ -133,7 +148,33 @@ function tcpOptions(ctx: Ctx, off: number, hlen: number, sackBase: number, _unus
     }
     hlen--;
     ctx.out += TCPOPT_NAMES[opt] ?? `unknown-${opt}`;
+    try {
+      optionData(ctx, opt, len, off, hlen, sackBase);
+    } catch (e) {
+      // tcpdump closes the marker with '>' when cut inside timestamp or SACK data.
+      if (e instanceof Truncated && opt !== 2) throw new OptionDataTruncated('tcp');
+      throw e;
+    }
+    let datalen = opt === 0 || opt === 1 || opt === 4 ? 0 : opt === 2 ? 2 : opt === 3 ? 1 : opt === 8 ? 8 : len - 2;
+    if (datalen > hlen) return;
+    off += datalen;
+    hlen -= datalen;
+    let seen = datalen + 1;
+    if (opt !== 0 && opt !== 1) seen++;
+    if (seen !== len) ctx.out += `[len ${len}]`;
+    sep = ',';
+    if (opt === 0) break;
+  }
+}
+
+class OptionDataTruncated extends Truncated {}
+
+/** Prints one option's value; returns false after a '[bad opt]'. */
+function optionData(ctx: Ctx, opt: number, len: number, off: number, hlen: number, sackBase: number): void {
+  const b = ctx.b;
+  {
     let datalen = 0;
+    void datalen;
     const lencheck = (n: number): boolean => { if (n > hlen) { ctx.out += '[bad opt]'; return false; } b.need(off, n, 'tcp'); return true; };
     switch (opt) {
       case 0: case 1: case 4: break;
@@ -159,21 +200,16 @@ function tcpOptions(ctx: Ctx, off: number, hlen: number, sackBase: number, _unus
         }
       }
     }
-    off += datalen;
-    hlen -= datalen;
-    let seen = datalen + 1;
-    if (opt !== 0 && opt !== 1) seen++;
-    if (seen !== len) ctx.out += `[len ${len}]`;
-    sep = ',';
-    if (opt === 0) break;
   }
 }
+
 
 const isPrint = (c: number): boolean => c >= 0x20 && c < 0x7f;
 
 function fetchToken(d: Uint8Array, idx: number, end: number): [string, number] {
   let tok = '';
   for (; idx < end; idx++) {
+    if (idx >= d.length) return ['', 0];
     const c = d[idx]!;
     if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) break;
     if (!isPrint(c)) return ['', 0];
@@ -190,15 +226,15 @@ function fetchToken(d: Uint8Array, idx: number, end: number): [string, number] {
 /** tcpdump's txtproto_print for HTTP-like protocols: the request or status line. */
 function txtproto(ctx: Ctx, off: number, len: number, caps: string, proto: string): void {
   const d = ctx.b.data;
-  const end = Math.min(off + len, d.length);
+  const end = off + len;
   let printThis = false;
+  ctx.out += caps;
   let [tok, idx] = fetchToken(d, off, end);
   if (idx !== 0) {
     if (HTTP_METHODS.has(tok.toUpperCase())) printThis = true;
     [tok, idx] = fetchToken(d, idx, end);
     if (idx !== 0 && /^\d{3}$/.test(tok)) printThis = true;
   }
-  ctx.out += caps;
   if (!printThis) return;
   if (ctx.opts.verbose) {
     ctx.out += `, length: ${len}`;
@@ -215,7 +251,8 @@ function txtLine(ctx: Ctx, prefix: string, start: number, end: number, proto: st
   let idx = start;
   const text = (a: number, z: number): string => String.fromCharCode(...d.subarray(a, z));
   while (idx < end) {
-    if (idx >= d.length) { ctx.out += `${prefix}${text(start, idx)} [|${proto}]`; return 0; }
+    // Past the captured bytes before the line ends: nothing of the line is printed.
+    if (idx >= d.length) throw new Truncated(proto);
     const c = d[idx]!;
     if (c === 0x0a) { ctx.out += `${prefix}${text(start, idx)}`; return idx + 1; }
     if (c === 0x0d) {
@@ -233,14 +270,14 @@ function txtLine(ctx: Ctx, prefix: string, start: number, end: number, proto: st
 export function udpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): void {
   const b = ctx.b;
   if (!b.has(off, 8)) {
-    if (b.has(off, 4)) ctx.out += `${ip.src}.${port(ctx, b.u16(off), UDP_SERVICES)} > ${ip.dst}.${port(ctx, b.u16(off + 2), UDP_SERVICES)}: `;
-    else ctx.out += `${ip.src} > ${ip.dst}: `;
-    ctx.out += '[|udp]';
+    if (b.has(off, 4)) ctx.out += endpoints(ctx, ip, b.u16(off), b.u16(off + 2), UDP_SERVICES);
+    else if (ip.direct) ctx.out += `${ip.src} > ${ip.dst}: `;
+    ctx.out += ' [|udp]';
     return;
   }
   const sport = b.u16(off), dport = b.u16(off + 2);
   let ulen = b.u16(off + 4);
-  ctx.out += `${ip.src}.${port(ctx, sport, UDP_SERVICES)} > ${ip.dst}.${port(ctx, dport, UDP_SERVICES)}: `;
+  ctx.out += endpoints(ctx, ip, sport, dport, UDP_SERVICES);
   if (ulen < 8) { ctx.out += `truncated-udp - ${8 - ulen} bytes missing!`; ulen = length; }
   if (ulen < 8) return;
   if (ulen > length) { ctx.out += `UDP, bad length ${ulen} > ${length}`; return; }
