@@ -60,7 +60,7 @@ function printTable(name: string, suite: BenchSuite, results: (number | string)[
   const infoKeys = [...new Set(suite.cases.flatMap((c) => Object.keys(c.info ?? {})))];
   const peer = suite.peer !== undefined && variants.includes(suite.peer) ? suite.peer : undefined;
   const ratioOf = peer === undefined ? [] : variants.filter((v) => v !== peer);
-  const header = [suite.unit === '' ? 'case' : 'case', ...infoKeys, ...variants.map((v) => `${v} ns/${suite.unit}`), ...ratioOf.map((v) => `${v}/${peer}`)];
+  const header = ['case', ...infoKeys, ...variants.map((v) => `${v} ns/${suite.unit}`), ...ratioOf.map((v) => `${v}/${peer}`)];
   const rows = suite.cases.map((c, i) => {
     const r = results[i]!;
     const peerNs = peer === undefined ? undefined : r[variants.indexOf(peer)];
