@@ -36,6 +36,8 @@ echo "$TABLE" | while read -r name target cpu; do
       { echo "# llvm-objdump-19 $flags $(basename "$out").o"; (cd build && llvm-objdump-19 $flags "$(basename "$out").o"); } > "$golden"
     done
   done
+  golden="$out.default.reloc.objdump.txt"
+  { echo "# llvm-objdump-19 -dr $(basename "$out").o"; (cd build && llvm-objdump-19 -dr "$(basename "$out").o"); } > "$golden"
   (cd build && llvm-readobj-19 --sections --symbols --relocations --elf-output-style=JSON "$(basename "$out").o") > "$out.readobj.json"
 done
 ls build | wc -l

@@ -29,7 +29,7 @@ async function run(argv: string[], files: Record<string, string | Uint8Array> = 
 test('disasm of a corpus object prints the llvm-objdump-19 golden dump', async () => {
   for (const g of objdumpGoldens().filter((x) => x.object.startsWith('bpf2bpf') || x.object.startsWith('atomics.bpfeb'))) {
     const obj = new Uint8Array(readFileSync(join(buildDir, g.object)));
-    const argv = ['disasm', ...(g.command.includes('--no-show-raw-insn') ? [] : ['--raw']), ...(g.command.includes('--mcpu=v4') ? ['--mcpu=v4'] : []), g.object];
+    const argv = ['disasm', ...(g.command.includes('--no-show-raw-insn') ? [] : ['--raw']), ...(g.command.includes('-dr') ? ['-r'] : []), ...(g.command.includes('--mcpu=v4') ? ['--mcpu=v4'] : []), g.object];
     const r = await run(argv, { [g.object]: obj });
     assert.deepEqual(r, { status: 0, out: g.text, err: '' }, g.file);
   }

@@ -30,6 +30,7 @@ function firstDifference(ours: string, want: string): string {
 const optionsOf = (command: readonly string[]) => ({
   cpu: command.includes('--mcpu=v4') ? ('v4' as const) : ('generic' as const),
   rawInsn: !command.includes('--no-show-raw-insn'),
+  relocations: command.includes('-dr'),
 });
 
 test('every golden llvm-objdump-19 dump of the corpus is reproduced byte for byte', () => {
@@ -51,7 +52,7 @@ test('a fresh clang-19 build of the corpus disassembles as llvm-objdump-19 does'
   try {
     for (const obj of corpusObjects()) {
       const path = compileCorpus(obj, dir);
-      for (const flags of [['-d'], ['-d', '--no-show-raw-insn', '--mcpu=v4']]) {
+      for (const flags of [['-d'], ['-d', '--no-show-raw-insn', '--mcpu=v4'], ['-dr']]) {
         const r = spawnSync('llvm-objdump-19', [...flags, basename(path)], { cwd: dirname(path), encoding: 'utf8' });
         assert.equal(r.status, 0, r.stderr);
         const ours = objdumpLlvm(parseElf(readBytes(path)), basename(path), optionsOf(flags));

@@ -1,5 +1,5 @@
 /**
- * `tsbpf disasm [--raw] [--mcpu=CPU] [--big-endian] FILE`: eBPF disassembly in the LLVM syntax,
+ * `tsbpf disasm [--raw] [-r] [--mcpu=CPU] [--big-endian] FILE`: eBPF disassembly in the LLVM syntax,
  * exactly as `llvm-objdump-19 -d` prints it. FILE is a BPF ELF object (every executable section,
  * like llvm-objdump -d), raw instruction bytes (.bin) or base16 text (.hex).
  */
@@ -23,22 +23,24 @@ export const ebpfDisasmCommand: Command = {
   name: 'disasm',
   summary: 'disassemble eBPF (ELF object, .bin or .hex) as llvm-objdump -d prints it',
   usage: [
-    'usage: tsbpf disasm [--raw] [--mcpu=CPU] [--big-endian] FILE',
+    'usage: tsbpf disasm [--raw] [-r] [--mcpu=CPU] [--big-endian] FILE',
     '',
     'Prints eBPF instructions in the LLVM/kernel syntax, line for line as llvm-objdump-19 -d:',
     '  ELF object      every executable section, with symbols and jump targets',
     '  .hex            base16 text of raw instructions',
     '  other files     raw instruction bytes',
     '  --raw           show instruction bytes (llvm-objdump without --no-show-raw-insn)',
+    '  -r, --reloc     show relocations under their instructions (llvm-objdump -dr)',
     '  --mcpu=CPU      generic (default, as llvm-objdump without --mcpu), v1, v2, v3 or v4;',
     '                  v3 and later print 32-bit loads, stores and atomics with w registers',
     '  --big-endian    raw input is big-endian (ELF objects say their own byte order)',
   ].join('\n'),
   async run(args: readonly string[], io: CliIO): Promise<number> {
-    let raw = false, big = false, cpu: LlvmCpu = 'generic';
+    let raw = false, big = false, relocs = false, cpu: LlvmCpu = 'generic';
     const files: string[] = [];
     for (const a of args) {
       if (a === '--raw') raw = true;
+      else if (a === '-r' || a === '--reloc') relocs = true;
       else if (a === '--big-endian') big = true;
       else if (a.startsWith('--mcpu=')) {
         const c = a.slice(7) as LlvmCpu;
@@ -52,7 +54,7 @@ export const ebpfDisasmCommand: Command = {
     const bytes = await io.readInput(file);
     if (bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) {
       const name = file === '-' ? '<stdin>' : file;
-      io.stdout(objdumpLlvm(parseElf(bytes), name, { cpu, rawInsn: raw }));
+      io.stdout(objdumpLlvm(parseElf(bytes), name, { cpu, rawInsn: raw, relocations: relocs }));
       return 0;
     }
     let code = bytes;

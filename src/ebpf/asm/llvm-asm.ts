@@ -112,7 +112,7 @@ class Stmt {
   isReg(k = 0): boolean { const t = this.peek(k); return t?.kind === 'ident' && /^[rw]\d+$/i.test(t.text); }
   reg(): RegTok {
     const t = this.peek();
-    const m = t?.kind === 'ident' ? /^([rw])(\d+)$/i.exec(t.text) : null;
+    const m = t?.kind === 'ident' ? /^([rw])(0|[1-9]\d*)$/i.exec(t.text) : null;
     if (!m) return this.fail(t?.kind === 'ident' ? 'invalid register/token name' : 'invalid operand for instruction');
     const n = Number(m[2]);
     if (n > 10) this.fail(`invalid register r${n}`);
@@ -202,6 +202,7 @@ function fromListing(line: string): { text: string } | { label: string } | undef
   const header = /^\s*[0-9a-fA-F]{16} <([^>]+)>:\s*$/.exec(line);
   if (header) return { label: header[1]! };
   if (/^\s*Disassembly of section .*:\s*$/.test(line) || /:\s+file format /.test(line)) return { text: '' };
+  if (/^\t\t[0-9a-f]{16}:  R_/.test(line)) return { text: '' }; // a relocation row of llvm-objdump -dr
   const row = /^\s*\d+:\t(?:(?:[0-9a-f]{2} )*[0-9a-f]{2}\t)?(.*)$/.exec(line);
   return row ? { text: row[1]! } : undefined;
 }

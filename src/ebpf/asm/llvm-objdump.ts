@@ -4,8 +4,8 @@
  * are not applied (llvm-objdump -d without -r shows the unrelocated bytes, e.g. `r1 = 0x0 ll`
  * for a map reference).
  */
-import type { ElfFile, ElfSymbol } from '../object/elf.js';
-import { programSections } from '../object/elf.js';
+import type { ElfFile, ElfRelocation, ElfSymbol } from '../object/elf.js';
+import { programSections, STT_SECTION } from '../object/elf.js';
 import { disassembleLlvm, type LlvmCpu, type LlvmSymbol } from './llvm-disasm.js';
 import { INSN_SIZE } from '../isa/opcodes.js';
 
@@ -13,6 +13,21 @@ export interface LlvmObjdumpOptions {
   readonly cpu?: LlvmCpu;
   /** Show instruction bytes (the default of llvm-objdump; false = `--no-show-raw-insn`). */
   readonly rawInsn?: boolean;
+  /** Print each relocation under its instruction, as `llvm-objdump -dr`. */
+  readonly relocations?: boolean;
+}
+
+/** ELF relocation type names of the BPF target (llvm/BinaryFormat/ELFRelocs/BPF.def). */
+const BPF_RELOC_NAMES: Record<number, string> = {
+  0: 'R_BPF_NONE', 1: 'R_BPF_64_64', 2: 'R_BPF_64_ABS64', 3: 'R_BPF_64_ABS32', 4: 'R_BPF_64_NODYLD32', 10: 'R_BPF_64_32',
+};
+
+function relocationLine(elf: ElfFile, r: ElfRelocation): string {
+  const sym = elf.symbols[r.symbol];
+  const name = sym && sym.type === STT_SECTION ? (elf.sections[sym.section]?.name ?? '') : r.symbolName;
+  const type = BPF_RELOC_NAMES[r.type] ?? 'Unknown';
+  const addend = r.addend === 0n ? '' : r.addend > 0n ? `+0x${r.addend.toString(16)}` : `-0x${(-r.addend).toString(16)}`;
+  return `\t\t${r.offset.toString(16).padStart(16, '0')}:  ${type}\t${name}${addend}`;
 }
 
 /** The full text llvm-objdump-19 -d prints for `fileName`, ending with a newline. */
@@ -28,12 +43,16 @@ export function objdumpLlvm(elf: ElfFile, fileName: string, options: LlvmObjdump
     const starts = new Map<number, string>();
     if (!symbols.some((s) => s.address === 0)) starts.set(0, prog.name);
     for (const s of symbols) if (!starts.has(s.address)) starts.set(s.address, s.name);
-    for (const line of lines) {
-      const pc = Number(line.slice(0, line.indexOf(':')));
+    const pcOf = (line: string): number => Number(line.slice(0, line.indexOf(':')));
+    lines.forEach((line, i) => {
+      const pc = pcOf(line);
       const name = starts.get(pc * INSN_SIZE);
       if (name !== undefined) out.push('', `${(pc * INSN_SIZE).toString(16).padStart(16, '0')} <${name}>:`);
       out.push(line);
-    }
+      if (!options.relocations) return;
+      const end = i + 1 < lines.length ? pcOf(lines[i + 1]!) * INSN_SIZE : prog.bytes.length;
+      for (const r of prog.relocations) if (r.offset >= pc * INSN_SIZE && r.offset < end) out.push(relocationLine(elf, r));
+    });
   }
   return `${out.join('\n')}\n`;
 }
