@@ -2,5 +2,6 @@
 import type { Benchmark } from './bench-api.js';
 import { cbpfFilters } from './cbpf-filters.js';
 import { ebpfInterp } from './ebpf-interp.js';
+import { ebpfKernel } from './ebpf-kernel.js';
 
-export const benchmarks: readonly Benchmark[] = [cbpfFilters, ebpfInterp];
+export const benchmarks: readonly Benchmark[] = [cbpfFilters, ebpfInterp, ebpfKernel];
