@@ -2,6 +2,7 @@
 import type { Command } from '../command.js';
 import { bpfAsmCommand } from './bpf-asm.js';
 import { bpfDisasmCommand } from './bpf-disasm.js';
+import { compileCommand } from './compile.js';
 import { conformancePluginCommand } from './conformance-plugin.js';
 import { dumpCommand } from './dump.js';
 import { ebpfAsmCommand } from './ebpf-asm.js';
@@ -11,6 +12,7 @@ import { runCommand } from './run.js';
 export const commands: readonly Command[] = [
   bpfAsmCommand,
   bpfDisasmCommand,
+  compileCommand,
   conformancePluginCommand,
   dumpCommand,
   ebpfAsmCommand,

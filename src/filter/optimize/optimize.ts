@@ -151,6 +151,8 @@ function step(V: Values, s: State, st: OStmt, rewrite: boolean): OStmt | null {
         if (op === BPF_MUL || op === BPF_AND) return set(A, V.konst(0), rewrite ? { code: BPF_LD | BPF_IMM, k: 0 } : out);
       }
       if (r[X] === UNKNOWN && src === BPF_X) r[X] = V.vn(`fresh${V.consts.length}`);
+      // 0 + X, 0 | X, 0 ^ X are X itself (`tcp[k]` index arithmetic starts from `ld #0`).
+      if (ac === 0 && src === BPF_X && (op === BPF_ADD || op === BPF_OR || op === BPF_XOR)) return set(A, r[X]!, out);
       const operand = src === BPF_X ? r[X]! : V.konst(kv!);
       return set(A, V.vn(`alu${op}:${a}:${operand}`), out);
     }
@@ -294,6 +296,7 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
     b.stmts = stmts;
     exitA.set(b, s.regs[A]!);
     if (isRet(b)) continue;
+    if (peephole(V, s, b, live)) changed = true;
     const d = decide(V, s, b);
     if (d !== undefined && b.jt !== b.jf) {
       const t = d ? b.jt! : b.jf!;
@@ -328,6 +331,54 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
     }
   }
   return changed;
+}
+
+/**
+ * Folds the last ALU statement of a block into its `jeq` when A is not used afterwards
+ * (`sub #k; jeq #0` → `jeq #k`, `sub x; jeq #0` → `jeq x`, `and #k; jeq #0` → `jset #k`
+ * with the branches swapped), and settles `jset #0` / `jset #0xffffffff`.
+ */
+function peephole(V: Values, s: State, b: OBlock, live: Map<OBlock, Live>): boolean {
+  if (!b.jt || !b.jf) return false;
+  // `ld #k; ldxb 4*([n]&0xf); add x; tax; ld [x + j]` → `ldxb 4*([n]&0xf); ld [x + j + k]`
+  // (a constant index into a transport header), when X is not needed afterwards.
+  const xOut = (live.get(b.jt)?.has(X) ?? true) || (live.get(b.jf)?.has(X) ?? true);
+  const st = b.stmts;
+  for (let i = 0; i + 4 < st.length; i++) {
+    if (st[i]!.code !== (BPF_LD | BPF_IMM) || st[i + 1]!.code !== (BPF_LDX | BPF_MSH | 0x10)) continue;
+    if (st[i + 2]!.code !== (BPF_ALU | BPF_ADD | BPF_X) || st[i + 3]!.code !== (BPF_MISC | BPF_TAX)) continue;
+    const ild = st[i + 4]!;
+    if ((ild.code & 0x07) !== BPF_LD || (ild.code & 0xe0) !== BPF_IND) continue;
+    let xUsedLater = xOut;
+    for (const later of st.slice(i + 5)) {
+      if (uses(later).includes(X)) { xUsedLater = true; break; }
+      if (def(later) === X) { xUsedLater = false; break; }
+    }
+    if (xUsedLater || termUses(b).includes(X)) continue;
+    b.stmts = [...st.slice(0, i), st[i + 1]!, { code: ild.code, k: (ild.k + st[i]!.k) >>> 0 }, ...st.slice(i + 5)];
+    return true;
+  }
+  if (b.jt === b.jf) return false;
+  const aLive = (live.get(b.jt)?.has(A) ?? true) || (live.get(b.jf)?.has(A) ?? true);
+  const last = b.stmts[b.stmts.length - 1];
+  if (b.code === (BPF_JMP | BPF_JEQ | BPF_K) && !aLive && last) {
+    if (last.code === (BPF_ALU | BPF_SUB | BPF_X)) {
+      const xc = V.constOf(s.regs[X]!);
+      if (xc !== undefined) { b.k = (b.k + xc) >>> 0; b.stmts = b.stmts.slice(0, -1); return true; }
+      if (b.k === 0) { b.code = BPF_JMP | BPF_JEQ | BPF_X; b.stmts = b.stmts.slice(0, -1); return true; }
+    } else if (last.code === (BPF_ALU | BPF_SUB | BPF_K)) {
+      b.k = (b.k + last.k) >>> 0; b.stmts = b.stmts.slice(0, -1); return true;
+    } else if (last.code === (BPF_ALU | BPF_AND | BPF_K) && b.k === 0) {
+      b.code = BPF_JMP | BPF_JSET | BPF_K; b.k = last.k; b.stmts = b.stmts.slice(0, -1);
+      [b.jt, b.jf] = [b.jf, b.jt];
+      return true;
+    }
+  }
+  if (b.code === (BPF_JMP | BPF_JSET | BPF_K)) {
+    if (b.k === 0) { b.jt = b.jf; return true; }
+    if (b.k === 0xffffffff) { b.jf = b.jt; return true; }
+  }
+  return false;
 }
 
 // ---- or/and pull-up (libpcap's or_pullup / and_pullup) ----------------------------------
