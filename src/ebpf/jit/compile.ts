@@ -1,0 +1,503 @@
+/**
+ * eBPF → WebAssembly code generation. One wasm function per eBPF function (the entry and every
+ * local-call target): registers are i64 locals, r1–r9 are passed in and r0–r5 returned (the
+ * interpreter leaves a callee's r0–r5 visible to the caller and restores r6–r9 and r10), and
+ * each function gets its frame depth, from which its r10 value and stack are derived.
+ *
+ * Control flow is rebuilt as structured wasm by the dominator-tree algorithm of Ramsey's
+ * "Beyond Relooper" (ICFP 2022): merge nodes become the continuations of `block`s, loop
+ * headers get `loop`s, every other edge is inlined; an irreducible function falls back to a
+ * dispatcher (a `loop` around a `br_table` over its blocks).
+ *
+ * Semantics follow the interpreter exactly: division by zero gives 0, modulo by zero leaves
+ * dst, INT_MIN / -1 gives INT_MIN (wasm would trap: -1 is handled as negation), shift counts
+ * are masked (wasm masks them the same way), 32-bit results are zero-extended. Instructions are
+ * counted per basic block (blocks end after calls and legacy packet loads so the count is the
+ * interpreter's); a block that would exceed the budget reports the exact faulting instruction.
+ */
+import type { Insn, Reg } from '../isa/insn.js';
+import { buildFunction, buildProgram, END, type Block, type FunctionGraph, type Program } from './cfg.js';
+import { Code, I32, I64, ModuleBuilder, OP, type ValType } from './wasm/encoder.js';
+import { CELL_ABORT, CELL_COUNT, CELL_PLEN, ENTRY_SIZE, FRAME, FRAMES, PACKET, STACKS, TABLE, TABLE_ENTRIES } from './layout.js';
+
+export interface CompileOptions {
+  /** Bounds-check every access against its region (the default); false only for verifier-proven programs. */
+  readonly checked: boolean;
+  readonly maxInstructions: number;
+  /** Region id of frame 0's stack (frames are consecutive regions). */
+  readonly stack0: number;
+  /** Resolved lddw values by instruction index. */
+  readonly lddw: ReadonlyMap<number, bigint>;
+}
+
+/** Kinds of the `fault` import. */
+export const FAULT_FELL_OFF = 0, FAULT_DEPTH = 1;
+
+export interface Compiled {
+  readonly bytes: Uint8Array;
+  readonly program: Program;
+  /** Number of wasm functions by strategy, for reports. */
+  readonly structured: number;
+  readonly dispatched: number;
+}
+
+type Ctx = readonly ({ kind: 'if' } | { kind: 'loop'; id: number } | { kind: 'block'; id: number })[];
+
+const I64_RESULTS6: readonly ValType[] = [I64, I64, I64, I64, I64, I64];
+
+export function compile(insns: readonly Insn[], options: CompileOptions): Compiled {
+  const p = buildProgram(insns);
+  const endBlock: Block = { id: END, start: insns.length, end: insns.length, succs: [] };
+  // Discover functions.
+  const graphs = new Map<number, FunctionGraph>();
+  const work = [0];
+  while (work.length) {
+    const e = work.pop()!;
+    if (graphs.has(e)) continue;
+    const g = buildFunction(p, e, endBlock);
+    graphs.set(e, g);
+    work.push(...g.callees);
+  }
+  const m = new ModuleBuilder();
+  const imp = {
+    helper: m.importFunc('env', 'helper', [I32, I32, I64, I64, I64, I64, I64], [I64]),
+    slow: m.importFunc('env', 'slow', [I32, I64, I32, I32], [I32]),
+    fault: m.importFunc('env', 'fault', [I32, I32], []),
+    budget: m.importFunc('env', 'budget', [I32, I32], []),
+  };
+  m.importMemory('env', 'memory', 1);
+  const fnIndex = new Map<number, number>();
+  fnIndex.set(0, m.declare([I64, I64, I64, I64, I64], [I64]));
+  for (const e of graphs.keys()) if (e !== 0) fnIndex.set(e, m.declare([I64, I64, I64, I64, I64, I64, I64, I64, I64, I32], I64_RESULTS6));
+  const bswap32 = m.declare([I32], [I32]);
+  const bswap64 = m.declare([I64], [I64]);
+  const results6 = m.type([], I64_RESULTS6);
+  {
+    const c = new Code([I32]);
+    c.get(0).i32(8).op(OP.i32_rotl).i32(0x00ff00ff).op(OP.i32_and).get(0).i32(8).op(OP.i32_rotr).i32(0xff00ff00 | 0).op(OP.i32_and).op(OP.i32_or);
+    m.define(bswap32, c);
+    const d = new Code([I64]);
+    d.get(0).op(OP.i32_wrap_i64).call(bswap32).op(OP.i64_extend_i32_u).i64(32n).op(OP.i64_shl)
+      .get(0).i64(32n).op(OP.i64_shr_u).op(OP.i32_wrap_i64).call(bswap32).op(OP.i64_extend_i32_u).op(OP.i64_or);
+    m.define(bswap64, d);
+  }
+  let structured = 0, dispatched = 0;
+  for (const [entry, g] of graphs) {
+    const f = new FunctionCompiler(p, g, entry === 0, options, imp, fnIndex, { bswap32, bswap64, results6 });
+    m.define(fnIndex.get(entry)!, f.compile());
+    if (g.reducible) structured++; else dispatched++;
+  }
+  m.export('main', fnIndex.get(0)!);
+  return { bytes: m.encode(), program: p, structured, dispatched };
+}
+
+class FunctionCompiler {
+  private readonly c: Code;
+  private readonly R: number[] = [];
+  private readonly depth: number;
+  private readonly sb: number;
+  private readonly cnt: number;
+  private readonly a: number;
+  private readonly b: number;
+  private readonly t: number;
+  private readonly e: number;
+  private readonly x: number;
+  private readonly y: number;
+  private readonly byId = new Map<number, Block>();
+
+  constructor(
+    private readonly p: Program,
+    private readonly g: FunctionGraph,
+    private readonly main: boolean,
+    private readonly o: CompileOptions,
+    private readonly imp: { helper: number; slow: number; fault: number; budget: number },
+    private readonly fns: ReadonlyMap<number, number>,
+    private readonly aux: { bswap32: number; bswap64: number; results6: number },
+  ) {
+    if (main) {
+      this.c = new Code([I64, I64, I64, I64, I64]);
+      this.R[0] = this.c.local(I64);
+      for (let r = 1; r <= 5; r++) this.R[r] = r - 1;
+      for (let r = 6; r <= 10; r++) this.R[r] = this.c.local(I64);
+      this.depth = this.c.local(I32);
+    } else {
+      this.c = new Code([I64, I64, I64, I64, I64, I64, I64, I64, I64, I32]);
+      for (let r = 1; r <= 9; r++) this.R[r] = r - 1;
+      this.depth = 9;
+      this.R[0] = this.c.local(I64);
+      this.R[10] = this.c.local(I64);
+    }
+    this.sb = this.c.local(I32);
+    this.cnt = this.c.local(I32);
+    this.a = this.c.local(I64);
+    this.b = this.c.local(I64);
+    this.t = this.c.local(I64);
+    this.e = this.c.local(I32);
+    this.x = this.c.local(I32);
+    this.y = this.c.local(I32);
+    for (const b of g.order) this.byId.set(b.id, b);
+  }
+
+  compile(): Code {
+    const c = this.c;
+    // r10 = (stack0 + depth) << 32 | 512; stack bottom = STACKS + 512 depth.
+    c.get(this.depth).op(OP.i64_extend_i32_u).i64(BigInt(this.o.stack0)).op(OP.i64_add).i64(32n).op(OP.i64_shl).i64(BigInt(FRAME)).op(OP.i64_or).set(this.R[10]!);
+    c.get(this.depth).i32(9).op(OP.i32_shl).i32(STACKS).op(OP.i32_add).set(this.sb);
+    c.i32(CELL_COUNT).mem(OP.i32_load, 2).set(this.cnt);
+    if (this.g.reducible) this.doTree(this.g.order[0]!.id, []);
+    else this.dispatcher();
+    c.op(OP.unreachable);
+    return c;
+  }
+
+  // --- structured control flow (Ramsey, "Beyond Relooper") ---
+
+  private rpo(id: number): number { return this.g.rpo.get(id)!; }
+
+  private doTree(x: number, ctx: Ctx): void {
+    const ys = this.g.domChildren.get(x)!.filter((y) => this.g.merges.has(y)).sort((a, b) => this.rpo(b) - this.rpo(a));
+    if (this.g.loopHeaders.has(x)) {
+      this.c.loop();
+      this.nodeWithin(x, ys, [{ kind: 'loop', id: x }, ...ctx]);
+      this.c.end();
+    } else this.nodeWithin(x, ys, ctx);
+  }
+
+  private nodeWithin(x: number, ys: readonly number[], ctx: Ctx): void {
+    if (ys.length > 0) {
+      const [y, ...rest] = ys as [number, ...number[]];
+      this.c.block();
+      this.nodeWithin(x, rest, [{ kind: 'block', id: y }, ...ctx]);
+      this.c.end();
+      this.doTree(y, ctx);
+      return;
+    }
+    const blk = this.byId.get(x)!;
+    this.blockBody(blk);
+    this.terminator(blk, (target, inner) => this.doBranch(x, target, inner), ctx);
+  }
+
+  private doBranch(x: number, y: number, ctx: Ctx): void {
+    if (this.rpo(y) <= this.rpo(x)) this.c.br(ctx.findIndex((f) => f.kind === 'loop' && f.id === y));
+    else if (this.g.merges.has(y)) this.c.br(ctx.findIndex((f) => f.kind === 'block' && f.id === y));
+    else this.doTree(y, ctx);
+  }
+
+  // --- dispatcher fallback for irreducible graphs ---
+
+  private dispatcher(): void {
+    const c = this.c, order = this.g.order, n = order.length;
+    const next = c.local(I32);
+    const index = new Map(order.map((b, k) => [b.id, k]));
+    c.i32(0).set(next);
+    c.loop();
+    for (let k = 0; k < n; k++) c.block();
+    c.get(next).brTable(order.map((_, k) => k), 0);
+    order.forEach((blk, k) => {
+      c.end(); // block k closes: its code follows, inside n-1-k blocks and the loop
+      const loopDepth = n - 1 - k;
+      this.blockBody(blk);
+      this.terminator(blk, (target, inner) => {
+        c.i32(index.get(target)!).set(next);
+        c.br(loopDepth + inner.length);
+      }, []);
+    });
+    c.end();
+  }
+
+  // --- blocks ---
+
+  /** Emits the terminator of `blk`; `branch(target, ctx)` emits a transfer in context `ctx`. */
+  private terminator(blk: Block, branch: (target: number, ctx: Ctx) => void, ctx: Ctx): void {
+    const c = this.c;
+    if (blk.id === END) return;
+    const last = this.p.insns[blk.end - 1]!;
+    if (last.kind === 'exit') { this.emitReturn(); return; }
+    if (last.kind === 'jmp') {
+      this.condition(last);
+      c.if();
+      branch(blk.succs[0]!, [{ kind: 'if' }, ...ctx]);
+      c.else();
+      branch(blk.succs[1]!, [{ kind: 'if' }, ...ctx]);
+      c.end();
+      return;
+    }
+    branch(blk.succs[0]!, ctx);
+  }
+
+  private emitReturn(): void {
+    const c = this.c;
+    c.i32(CELL_COUNT).get(this.cnt).mem(OP.i32_store, 2);
+    if (this.main) c.get(this.R[0]!);
+    else for (let r = 0; r <= 5; r++) c.get(this.R[r]!);
+    c.op(OP.return);
+  }
+
+  /** Ends the whole run with r0 = 0 (a legacy packet load out of bounds), from any frame. */
+  private emitAbort(): void {
+    const c = this.c;
+    c.i32(CELL_COUNT).get(this.cnt).mem(OP.i32_store, 2);
+    if (this.main) c.i64(0n);
+    else { c.i32(CELL_ABORT).i32(1).mem(OP.i32_store, 2); for (let r = 0; r <= 5; r++) c.i64(0n); }
+    c.op(OP.return);
+  }
+
+  private blockBody(blk: Block): void {
+    const c = this.c;
+    if (blk.id === END) {
+      c.i32(FAULT_FELL_OFF).i32(this.p.pcOf[this.p.insns.length]!).call(this.imp.fault).op(OP.unreachable);
+      return;
+    }
+    const len = blk.end - blk.start;
+    c.get(this.cnt).i32(len).op(OP.i32_add).tee(this.cnt).i32(this.o.maxInstructions).op(OP.i32_gt_u).if();
+    c.i32(blk.start).get(this.cnt).call(this.imp.budget).op(OP.unreachable).end();
+    for (let i = blk.start; i < blk.end; i++) this.insn(i);
+  }
+
+  private reg(r: Reg): number { return this.R[r]!; }
+
+  private insn(i: number): void {
+    const insn = this.p.insns[i]!, c = this.c, pc = this.p.pcOf[i]!;
+    switch (insn.kind) {
+      case 'alu': return this.alu(insn);
+      case 'end': {
+        const d = this.reg(insn.dst);
+        if (insn.order === 'le') {
+          if (insn.bits === 64) return;
+          c.get(d).i64(insn.bits === 16 ? 0xffffn : 0xffffffffn).op(OP.i64_and).set(d);
+          return;
+        }
+        if (insn.bits === 16) {
+          c.get(d).op(OP.i32_wrap_i64).tee(this.x).i32(8).op(OP.i32_shl).i32(0xff00).op(OP.i32_and)
+            .get(this.x).i32(8).op(OP.i32_shr_u).i32(0xff).op(OP.i32_and).op(OP.i32_or).op(OP.i64_extend_i32_u).set(d);
+        } else if (insn.bits === 32) c.get(d).op(OP.i32_wrap_i64).call(this.aux.bswap32).op(OP.i64_extend_i32_u).set(d);
+        else c.get(d).call(this.aux.bswap64).set(d);
+        return;
+      }
+      case 'ldx': {
+        this.address(insn.src, insn.off, insn.size, false, pc);
+        const op = insn.size === 8 ? OP.i64_load
+          : insn.size === 4 ? (insn.signed ? OP.i64_load32_s : OP.i64_load32_u)
+            : insn.size === 2 ? (insn.signed ? OP.i64_load16_s : OP.i64_load16_u)
+              : (insn.signed ? OP.i64_load8_s : OP.i64_load8_u);
+        c.mem(op, 0, this.lastOffset).set(this.reg(insn.dst));
+        return;
+      }
+      case 'st': case 'stx': {
+        this.address(insn.dst, insn.off, insn.size, true, pc);
+        if (insn.kind === 'st') c.i64(BigInt(insn.imm)); else c.get(this.reg(insn.src));
+        c.mem(storeOp(insn.size), 0, this.lastOffset);
+        return;
+      }
+      case 'atomic': {
+        const { size, src } = insn;
+        this.address(insn.dst, insn.off, size, true, pc);
+        if (this.lastOffset !== 0) c.i32(this.lastOffset).op(OP.i32_add);
+        c.set(this.x);
+        const load = size === 8 ? OP.i64_load : OP.i64_load32_u;
+        c.get(this.x).mem(load, 0).set(this.t);
+        const s = this.reg(src);
+        switch (insn.op) {
+          case 'add': case 'or': case 'and': case 'xor':
+            c.get(this.x).get(this.t).get(s).op(insn.op === 'add' ? OP.i64_add : insn.op === 'or' ? OP.i64_or : insn.op === 'and' ? OP.i64_and : OP.i64_xor).mem(storeOp(size), 0);
+            break;
+          case 'xchg':
+            c.get(this.x).get(s).mem(storeOp(size), 0);
+            break;
+          case 'cmpxchg':
+            c.get(this.t).get(this.reg(0));
+            if (size === 4) c.i64(0xffffffffn).op(OP.i64_and);
+            c.op(OP.i64_eq).if().get(this.x).get(s).mem(storeOp(size), 0).end();
+            c.get(this.t).set(this.reg(0));
+            return;
+        }
+        if (insn.fetch) c.get(this.t).set(s);
+        return;
+      }
+      case 'ldabs': case 'ldind': {
+        if (insn.kind === 'ldind') c.get(this.reg(insn.src)).op(OP.i32_wrap_i64).op(OP.i64_extend_i32_s).i64(BigInt(insn.imm | 0)).op(OP.i64_add);
+        else c.i64(BigInt(insn.imm | 0));
+        c.tee(this.b).i64(0n).op(OP.i64_lt_s)
+          .get(this.b).i64(BigInt(insn.size)).op(OP.i64_add).i32(CELL_PLEN).mem(OP.i32_load, 2).op(OP.i64_extend_i32_u).op(OP.i64_gt_s)
+          .op(OP.i32_or).if();
+        this.emitAbort();
+        c.end();
+        c.get(this.b).op(OP.i32_wrap_i64);
+        if (insn.size === 1) c.mem(OP.i64_load8_u, 0, PACKET);
+        else if (insn.size === 2) {
+          c.mem(OP.i32_load16_u, 0, PACKET).tee(this.x).i32(8).op(OP.i32_shl).i32(0xff00).op(OP.i32_and)
+            .get(this.x).i32(8).op(OP.i32_shr_u).op(OP.i32_or).op(OP.i64_extend_i32_u);
+        } else c.mem(OP.i32_load, 0, PACKET).call(this.aux.bswap32).op(OP.i64_extend_i32_u);
+        c.set(this.reg(0));
+        for (let r = 1; r <= 5; r++) c.i64(0n).set(this.R[r]!);
+        return;
+      }
+      case 'lddw':
+        c.i64(this.o.lddw.get(i) ?? insn.value).set(this.reg(insn.dst));
+        return;
+      case 'ja': case 'jmp': case 'exit':
+        return; // terminators
+      case 'call':
+        c.i32(insn.helper).i32(pc);
+        for (let r = 1; r <= 5; r++) c.get(this.R[r]!);
+        c.call(this.imp.helper).set(this.reg(0));
+        return;
+      case 'call-local': {
+        c.get(this.depth).i32(1).op(OP.i32_add).i32(FRAMES).op(OP.i32_ge_u).if()
+          .i32(FAULT_DEPTH).i32(pc).call(this.imp.fault).op(OP.unreachable).end();
+        c.i32(CELL_COUNT).get(this.cnt).mem(OP.i32_store, 2);
+        for (let r = 1; r <= 9; r++) c.get(this.R[r]!);
+        c.get(this.depth).i32(1).op(OP.i32_add).call(this.fns.get(this.p.targetOf.get(i)!)!);
+        for (let r = 5; r >= 0; r--) c.set(this.R[r]!);
+        c.i32(CELL_COUNT).mem(OP.i32_load, 2).set(this.cnt);
+        c.i32(CELL_ABORT).mem(OP.i32_load, 2).if();
+        if (this.main) c.i64(0n); else for (let r = 0; r <= 5; r++) c.i64(0n);
+        c.op(OP.return).end();
+        return;
+      }
+      case 'kfunc':
+        throw new Error('kfunc reached the JIT'); // refused at load by the interpreter's checks
+    }
+  }
+
+  /** Memarg offset to use with the address `address` left on the stack. */
+  private lastOffset = 0;
+
+  /**
+   * Leaves the linear address of [reg + off, +size) on the stack (with `lastOffset` to add as
+   * the memarg offset). r10-relative accesses inside the frame need no check: r10 is constant
+   * per frame and the offset is known here.
+   */
+  private address(base: Reg, off: number, size: number, write: boolean, pc: number): void {
+    const c = this.c;
+    this.lastOffset = 0;
+    if (base === 10 && off >= -FRAME && off + size <= 0) {
+      c.get(this.sb);
+      this.lastOffset = off + FRAME;
+      return;
+    }
+    c.get(this.reg(base));
+    if (off !== 0) c.i64(BigInt(off)).op(OP.i64_add);
+    c.tee(this.a).i64(32n).op(OP.i64_shr_u).tee(this.t).i64(BigInt(TABLE_ENTRIES)).op(OP.i64_lt_u).if(I32);
+    c.get(this.t).op(OP.i32_wrap_i64).i32(4).op(OP.i32_shl).tee(this.e);
+    if (this.o.checked) {
+      c.mem(OP.i32_load, 2, TABLE + (write ? 8 : 4)).op(OP.i64_extend_i32_u)
+        .get(this.a).i64(0xffffffffn).op(OP.i64_and).i64(BigInt(size)).op(OP.i64_add).op(OP.i64_ge_u);
+    } else {
+      c.mem(OP.i32_load, 2, TABLE);
+    }
+    c.if(I32).get(this.e).mem(OP.i32_load, 2, TABLE).get(this.a).op(OP.i32_wrap_i64).op(OP.i32_add);
+    c.else();
+    this.slow(pc, size, write);
+    c.end().else();
+    this.slow(pc, size, write);
+    c.end();
+    void ENTRY_SIZE;
+  }
+
+  private slow(pc: number, size: number, write: boolean): void {
+    this.c.i32(pc).get(this.a).i32(size).i32(write ? 1 : 0).call(this.imp.slow);
+  }
+
+  /** Leaves the i32 truth value of a conditional jump on the stack. */
+  private condition(insn: Extract<Insn, { kind: 'jmp' }>): void {
+    const c = this.c, d = this.reg(insn.dst);
+    const imm = 'imm' in insn.src ? insn.src.imm : undefined;
+    if (insn.wide) {
+      c.get(d);
+      if (imm !== undefined) c.i64(BigInt(imm)); else c.get(this.reg((insn.src as { reg: Reg }).reg));
+      if (insn.cond === 'set') { c.op(OP.i64_and).op(OP.i64_eqz).op(OP.i32_eqz); return; }
+      c.op(CMP64[insn.cond]);
+    } else {
+      c.get(d).op(OP.i32_wrap_i64);
+      if (imm !== undefined) c.i32(imm); else c.get(this.reg((insn.src as { reg: Reg }).reg)).op(OP.i32_wrap_i64);
+      if (insn.cond === 'set') { c.op(OP.i32_and).op(OP.i32_eqz).op(OP.i32_eqz); return; }
+      c.op(CMP32[insn.cond]);
+    }
+  }
+
+  private alu(insn: Extract<Insn, { kind: 'alu' }>): void {
+    const c = this.c, d = this.reg(insn.dst);
+    const imm = 'imm' in insn.src ? insn.src.imm : undefined;
+    const srcReg = imm === undefined ? this.reg((insn.src as { reg: Reg }).reg) : -1;
+    if (insn.wide) {
+      const src = () => { if (imm !== undefined) c.i64(BigInt(imm)); else c.get(srcReg); };
+      const bin = (op: number) => { c.get(d); src(); c.op(op).set(d); };
+      switch (insn.op) {
+        case 'add': return bin(OP.i64_add);
+        case 'sub': return bin(OP.i64_sub);
+        case 'mul': return bin(OP.i64_mul);
+        case 'or': return bin(OP.i64_or);
+        case 'and': return bin(OP.i64_and);
+        case 'xor': return bin(OP.i64_xor);
+        case 'lsh': return bin(OP.i64_shl);
+        case 'rsh': return bin(OP.i64_shr_u);
+        case 'arsh': return bin(OP.i64_shr_s);
+        case 'neg': c.i64(0n).get(d).op(OP.i64_sub).set(d); return;
+        case 'mov': src(); c.set(d); return;
+        case 'movsx8': src(); c.op(OP.i64_extend8_s).set(d); return;
+        case 'movsx16': src(); c.op(OP.i64_extend16_s).set(d); return;
+        case 'movsx32': src(); c.op(OP.i64_extend32_s).set(d); return;
+        case 'div': case 'mod': case 'sdiv': case 'smod': {
+          const signed = insn.op === 'sdiv' || insn.op === 'smod', isDiv = insn.op === 'div' || insn.op === 'sdiv';
+          const op = isDiv ? (signed ? OP.i64_div_s : OP.i64_div_u) : (signed ? OP.i64_rem_s : OP.i64_rem_u);
+          if (imm !== undefined && imm !== 0 && !(imm === -1 && insn.op === 'sdiv')) { bin(op); return; }
+          src(); c.tee(this.b).op(OP.i64_eqz).if(I64);
+          if (isDiv) c.i64(0n); else c.get(d);
+          c.else();
+          if (insn.op === 'sdiv') {
+            c.get(this.b).i64(-1n).op(OP.i64_eq).if(I64).i64(0n).get(d).op(OP.i64_sub).else().get(d).get(this.b).op(op).end();
+          } else c.get(d).get(this.b).op(op);
+          c.end().set(d);
+          return;
+        }
+      }
+    } else {
+      const src = () => { if (imm !== undefined) c.i32(imm); else c.get(srcReg).op(OP.i32_wrap_i64); };
+      const a = () => c.get(d).op(OP.i32_wrap_i64);
+      const fin = () => c.op(OP.i64_extend_i32_u).set(d);
+      const bin = (op: number) => { a(); src(); c.op(op); fin(); };
+      switch (insn.op) {
+        case 'add': return bin(OP.i32_add);
+        case 'sub': return bin(OP.i32_sub);
+        case 'mul': return bin(OP.i32_mul);
+        case 'or': return bin(OP.i32_or);
+        case 'and': return bin(OP.i32_and);
+        case 'xor': return bin(OP.i32_xor);
+        case 'lsh': return bin(OP.i32_shl);
+        case 'rsh': return bin(OP.i32_shr_u);
+        case 'arsh': return bin(OP.i32_shr_s);
+        case 'neg': c.i32(0); a(); c.op(OP.i32_sub); fin(); return;
+        case 'mov': src(); fin(); return;
+        case 'movsx8': src(); c.op(OP.i32_extend8_s); fin(); return;
+        case 'movsx16': src(); c.op(OP.i32_extend16_s); fin(); return;
+        case 'movsx32': src(); fin(); return;
+        case 'div': case 'mod': case 'sdiv': case 'smod': {
+          const signed = insn.op === 'sdiv' || insn.op === 'smod', isDiv = insn.op === 'div' || insn.op === 'sdiv';
+          const op = isDiv ? (signed ? OP.i32_div_s : OP.i32_div_u) : (signed ? OP.i32_rem_s : OP.i32_rem_u);
+          if (imm !== undefined && imm !== 0 && !(imm === -1 && insn.op === 'sdiv')) { bin(op); return; }
+          src(); c.tee(this.y).op(OP.i32_eqz).if(I32);
+          if (isDiv) c.i32(0); else a();
+          c.else();
+          if (insn.op === 'sdiv') {
+            c.get(this.y).i32(-1).op(OP.i32_eq).if(I32).i32(0); a(); c.op(OP.i32_sub).else(); a(); c.get(this.y).op(op).end();
+          } else { a(); c.get(this.y).op(op); }
+          c.end();
+          fin();
+          return;
+        }
+      }
+    }
+  }
+}
+
+const storeOp = (size: number): number => (size === 8 ? OP.i64_store : size === 4 ? OP.i64_store32 : size === 2 ? OP.i64_store16 : OP.i64_store8);
+
+const CMP64: Record<string, number> = {
+  eq: OP.i64_eq, ne: OP.i64_ne, gt: OP.i64_gt_u, ge: OP.i64_ge_u, lt: OP.i64_lt_u, le: OP.i64_le_u,
+  sgt: OP.i64_gt_s, sge: OP.i64_ge_s, slt: OP.i64_lt_s, sle: OP.i64_le_s,
+};
+const CMP32: Record<string, number> = {
+  eq: OP.i32_eq, ne: OP.i32_ne, gt: OP.i32_gt_u, ge: OP.i32_ge_u, lt: OP.i32_lt_u, le: OP.i32_le_u,
+  sgt: OP.i32_gt_s, sge: OP.i32_ge_s, slt: OP.i32_lt_s, sle: OP.i32_le_s,
+};

@@ -1,0 +1,2 @@
+export { compileWasm, loadWasm, WasmProgram, type JitOptions } from './program.js';
+export { wasmBackend } from './backend.js';

@@ -1,0 +1,33 @@
+/**
+ * The JIT's linear memory layout (one WebAssembly.Memory per loaded program).
+ *
+ *   TABLE   region table: entry i (16 bytes) = linear base, readable size, writable size of
+ *           region i of the environment's address space (0, 0, 0 when not present in linear memory)
+ *   CELLS   run state shared with JavaScript: packet length, instruction count, abort flag
+ *   STACKS  the 8 call frames' 512-byte stacks, frame d at STACKS + 512 d
+ *   CTX     the context of the run (at most CTX_MAX bytes)
+ *   PACKET  the packet of the run (at most PACKET_MAX bytes)
+ *   HEAP    mirrors of other regions (map values, ...), attached on first access
+ *
+ * Registers keep the interpreter's pointer values (region id << 32 | offset), so results,
+ * helper arguments and fault addresses are identical; an access translates the address with
+ * one table load (and, in checked mode, one compare against the region's size).
+ */
+export const TABLE = 0;
+export const TABLE_ENTRIES = 65536;
+export const ENTRY_SIZE = 16;
+export const CELLS = TABLE + TABLE_ENTRIES * ENTRY_SIZE;
+export const CELL_PLEN = CELLS + 0;
+export const CELL_COUNT = CELLS + 4;
+export const CELL_ABORT = CELLS + 8;
+export const STACKS = CELLS + 64;
+export const FRAME = 512;
+export const FRAMES = 8;
+export const CTX = STACKS + FRAME * FRAMES;
+export const CTX_MAX = 0x10000;
+export const PACKET = CTX + CTX_MAX;
+export const PACKET_MAX = 0x40000;
+export const HEAP = PACKET + PACKET_MAX;
+export const PAGE = 65536;
+/** Initial memory: everything above plus 1 MiB of heap; the heap grows by need. */
+export const INITIAL_PAGES = Math.ceil(HEAP / PAGE) + 16;

@@ -1,0 +1,288 @@
+/**
+ * A loaded JIT program: the wasm instance, its linear memory, and the JavaScript side of the
+ * imports (helpers, the slow path of memory accesses, faults).
+ *
+ * Load-time checks are the interpreter's own: a Vm is built on a scratch environment (same
+ * helpers and maps) only to validate the program, so both engines refuse the same programs
+ * with the same VmFault. The real environment then gets the regions in the interpreter's
+ * order (lddw map values, 8 stacks, ctx, packet), so every pointer value is the interpreter's.
+ *
+ * Stack, ctx and packet live in linear memory, and their regions in the environment's address
+ * space are remapped onto views of it: helpers see the same bytes without copying. Any other
+ * region (map values, ...) is "attached" on first access: copied into the heap area and
+ * entered in the region table; attached regions are written back and detached before every
+ * helper call that may touch memory and at the end of the run, so between those points the
+ * linear copy is the only one in use and at those points the environment's buffers are
+ * current.
+ */
+import { BpfError } from '../../core/errors.js';
+import type { Insn } from '../isa/insn.js';
+import { Env } from '../runtime/env.js';
+import { getPrandomU32, getSmpProcessorId, ktimeGetNs } from '../runtime/helpers/index.js';
+import { createVm, DEFAULT_MAX_INSTRUCTIONS, MAX_CALL_FRAMES, STACK_SIZE, type RunInput, type RunResult, type VmOptions } from '../runtime/interpreter.js';
+import { MemoryFault, VmFault, type Region } from '../runtime/memory.js';
+import { compile, FAULT_DEPTH, type Compiled } from './compile.js';
+import {
+  CELL_ABORT, CELL_COUNT, CELL_PLEN, CTX, CTX_MAX, ENTRY_SIZE, FRAME, FRAMES, HEAP, INITIAL_PAGES, PACKET, PACKET_MAX, PAGE, STACKS, TABLE, TABLE_ENTRIES,
+} from './layout.js';
+import { wasmApi, type WasmMemory } from './wasm/api.js';
+
+export interface JitOptions extends VmOptions {
+  /**
+   * Bounds-check every memory access against its region (default true). `false` is reserved
+   * for programs a verifier has proven safe: accesses then only translate the address.
+   */
+  readonly checked?: boolean;
+}
+
+const M32 = 0xffffffffn;
+const EMPTY = new Uint8Array(0);
+
+type MainFn = (r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => bigint;
+
+/** Everything a program needs before instantiation (shared by the sync and async paths). */
+interface Prepared {
+  readonly env: Env;
+  readonly insns: readonly Insn[];
+  readonly compiled: Compiled;
+  readonly stacks: readonly Region[];
+  readonly ctxId: number;
+  readonly packetId: number;
+  readonly maxInstructions: number;
+}
+
+function prepare(program: readonly Insn[] | Uint8Array, options: JitOptions): Prepared {
+  if (options.traceHook) throw new BpfError('UNSUPPORTED', 'the Wasm JIT has no per-instruction trace hook; trace with the interpreter');
+  const env = options.env ?? new Env(options);
+  const maxInstructions = options.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS;
+  if (!Number.isInteger(maxInstructions) || maxInstructions < 0 || maxInstructions > 0x7fff0000) {
+    throw new BpfError('UNSUPPORTED', `the JIT's instruction budget must be below 2^31, got ${maxInstructions}`);
+  }
+  // The interpreter's load checks, on a scratch environment so its regions do not shift ours.
+  const checker = createVm(program, { env: new Env({ helpers: env.helpers, maps: env.maps }), maxInstructions });
+  const insns = checker.insns;
+  // lddw values in the real environment, in the interpreter's order (before the stacks).
+  const lddw = new Map<number, bigint>();
+  insns.forEach((insn, i) => {
+    if (insn.kind !== 'lddw') return;
+    const lo = Number(insn.value & M32), hi = Number(insn.value >> 32n);
+    if (insn.pseudo === 1 || insn.pseudo === 5) lddw.set(i, env.mapPointer(lo)!);
+    else if (insn.pseudo === 2 || insn.pseudo === 6) {
+      const ref = env.maps[lo]!.lookup(new Uint8Array(4))!;
+      lddw.set(i, env.memory.addressOf(ref.buffer, ref.offset + hi));
+    } else lddw.set(i, insn.value);
+  });
+  const mem = env.memory;
+  const stacks = Array.from({ length: MAX_CALL_FRAMES }, () => mem.map(new Uint8Array(STACK_SIZE), 'stack'));
+  const ctxId = mem.map(new Uint8Array(0), 'ctx').id;
+  const packetId = mem.map(new Uint8Array(0), 'packet').id;
+  if (packetId >= TABLE_ENTRIES) throw new BpfError('UNSUPPORTED', `the JIT's region table holds ${TABLE_ENTRIES} regions`);
+  const compiled = compile(insns, { checked: options.checked ?? true, maxInstructions, stack0: stacks[0]!.id, lddw });
+  return { env, insns, compiled, stacks, ctxId, packetId, maxInstructions };
+}
+
+/** Compiles and instantiates synchronously (fine in Node and workers; browsers limit sync compiles on the main thread). */
+export function compileWasm(program: readonly Insn[] | Uint8Array, options: JitOptions = {}): WasmProgram {
+  const p = prepare(program, options);
+  return new WasmProgram(p, new (wasmApi().Module)(p.compiled.bytes));
+}
+
+/** Compiles asynchronously (the browser-friendly path). */
+export async function loadWasm(program: readonly Insn[] | Uint8Array, options: JitOptions = {}): Promise<WasmProgram> {
+  const p = prepare(program, options);
+  return new WasmProgram(p, await wasmApi().compile(p.compiled.bytes));
+}
+
+interface Attached { readonly region: Region; readonly at: number }
+
+export class WasmProgram {
+  readonly env: Env;
+  readonly insns: readonly Insn[];
+  readonly maxInstructions: number;
+  /** The module's bytes (for inspection: `wasm-objdump`, size reports). */
+  readonly wasm: Uint8Array;
+  /** Functions compiled as structured code and through the dispatcher (irreducible). */
+  readonly structured: number;
+  readonly dispatched: number;
+  private readonly memory: WasmMemory;
+  private u8!: Uint8Array;
+  private dv!: DataView;
+  private readonly main: MainFn;
+  private readonly stacks: readonly Region[];
+  private readonly ctxId: number;
+  private readonly packetId: number;
+  private readonly compiled: Compiled;
+  private readonly usesStack: boolean;
+  private readonly hasCalls: boolean;
+  private attached: Attached[] = [];
+  /** Heap placement of regions attached before, reused when they come back. */
+  private readonly placed = new Map<number, { at: number; cap: number }>();
+  private heapTop = HEAP;
+  private readonly pure: ReadonlySet<number>;
+
+  constructor(p: Prepared, module: object) {
+    this.env = p.env;
+    this.insns = p.insns;
+    this.maxInstructions = p.maxInstructions;
+    this.compiled = p.compiled;
+    this.wasm = p.compiled.bytes;
+    this.structured = p.compiled.structured;
+    this.dispatched = p.compiled.dispatched;
+    this.stacks = p.stacks;
+    this.ctxId = p.ctxId;
+    this.packetId = p.packetId;
+    this.usesStack = p.insns.some((i) => ('dst' in i && i.dst === 10) || ('src' in i && (i.src === 10 || (typeof i.src === 'object' && 'reg' in i.src && i.src.reg === 10))));
+    this.hasCalls = p.insns.some((i) => i.kind === 'call-local');
+    // Helpers that touch no memory need no write-back of attached regions around them.
+    const standard = new Map<number, unknown>([[5, ktimeGetNs], [7, getPrandomU32], [8, getSmpProcessorId]]);
+    this.pure = new Set([...standard].filter(([n, f]) => this.env.helpers.get(n) === f).map(([n]) => n));
+    const api = wasmApi();
+    this.memory = new api.Memory({ initial: INITIAL_PAGES });
+    this.views();
+    for (let d = 0; d < FRAMES; d++) this.setEntry(this.stacks[d]!.id, STACKS + d * FRAME, FRAME, true);
+    this.remapRunRegions(0, 0);
+    const instance = new api.Instance(module, {
+      env: {
+        memory: this.memory,
+        helper: (id: number, pc: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => this.helper(id, pc, r1, r2, r3, r4, r5),
+        slow: (pc: number, addr: bigint, size: number, write: number) => this.slow(pc, BigInt.asUintN(64, addr), size, write !== 0),
+        fault: (kind: number, pc: number) => { throw this.fault(pc, kind === FAULT_DEPTH ? `call depth exceeds ${MAX_CALL_FRAMES} frames` : 'fell off the end of the program'); },
+        budget: (start: number, count: number) => {
+          const blk = this.compiled.program.blockAt.get(start)!;
+          const before = count - (blk.end - blk.start);
+          const index = start + (this.maxInstructions - before);
+          throw this.fault(this.compiled.program.pcOf[index]!, `instruction budget of ${this.maxInstructions} exceeded`);
+        },
+      },
+    });
+    this.main = instance.exports['main'] as MainFn;
+  }
+
+  private views(): void {
+    this.u8 = new Uint8Array(this.memory.buffer);
+    this.dv = new DataView(this.memory.buffer);
+  }
+
+  private setEntry(id: number, at: number, size: number, writable: boolean): void {
+    const e = TABLE + id * ENTRY_SIZE;
+    this.dv.setUint32(e, at, true);
+    this.dv.setUint32(e + 4, size, true);
+    this.dv.setUint32(e + 8, writable ? size : 0, true);
+  }
+
+  /** Points the environment's stack/ctx/packet regions at the current views of linear memory. */
+  private remapRunRegions(ctxLen: number, packetLen: number): void {
+    const mem = this.env.memory;
+    for (let d = 0; d < FRAMES; d++) mem.remap(this.stacks[d]!.id, this.u8.subarray(STACKS + d * FRAME, STACKS + (d + 1) * FRAME), 'stack');
+    mem.remap(this.ctxId, this.u8.subarray(CTX, CTX + ctxLen), 'ctx');
+    mem.remap(this.packetId, this.u8.subarray(PACKET, PACKET + packetLen), 'packet');
+    this.setEntry(this.ctxId, CTX, ctxLen, true);
+    this.setEntry(this.packetId, PACKET, packetLen, true);
+  }
+
+  private stage(id: number, src: Uint8Array, at: number, max: number, kind: 'ctx' | 'packet'): Uint8Array {
+    if (src.length > max) throw new VmFault(`${kind} of ${src.length} bytes exceeds the JIT's ${max}-byte ${kind} area`);
+    this.u8.set(src, at);
+    const region = this.env.memory.region(id)!;
+    if (region.bytes.length !== src.length || region.bytes.buffer !== this.memory.buffer) {
+      const bytes = this.u8.subarray(at, at + src.length);
+      this.env.memory.remap(id, bytes, kind);
+      this.setEntry(id, at, src.length, true);
+      return bytes;
+    }
+    return region.bytes;
+  }
+
+  /** Runs once; `data`/`ctx` of the result are views of linear memory, valid until the next run. */
+  run(input: RunInput = {}): RunResult {
+    if (this.usesStack) this.u8.fill(0, STACKS, STACKS + FRAME * (this.hasCalls ? FRAMES : 1));
+    const data = this.stage(this.packetId, input.data ?? EMPTY, PACKET, PACKET_MAX, 'packet');
+    const ctx = this.stage(this.ctxId, input.ctx ?? EMPTY, CTX, CTX_MAX, 'ctx');
+    const dv = this.dv;
+    dv.setUint32(CELL_PLEN, data.length, true);
+    dv.setUint32(CELL_COUNT, 0, true);
+    dv.setUint32(CELL_ABORT, 0, true);
+    let r1 = 0n, r2 = 0n;
+    if (input.ctx !== undefined) r1 = BigInt(this.ctxId) << 32n;
+    else if (input.data !== undefined) { r1 = BigInt(this.packetId) << 32n; r2 = BigInt(data.length); }
+    const R = [r1, r2, 0n, 0n, 0n];
+    if (input.args) input.args.forEach((v, i) => { if (i < 5) R[i] = BigInt.asUintN(64, v); });
+    let r0: bigint;
+    try {
+      r0 = this.main(R[0]!, R[1]!, R[2]!, R[3]!, R[4]!);
+    } finally {
+      this.detachAll();
+    }
+    return {
+      r0: BigInt.asUintN(64, r0),
+      data: input.data === undefined ? undefined : data,
+      ctx: input.ctx === undefined ? undefined : ctx,
+      instructions: this.dv.getUint32(CELL_COUNT, true),
+    };
+  }
+
+  private fault(pc: number, message: string, extra: { address?: bigint; size?: number } = {}): VmFault {
+    const p = this.compiled.program;
+    const index = p.pcOf.indexOf(pc);
+    const i = index >= 0 && index < p.insns.length ? index : -1;
+    return new VmFault(`instruction ${i} (pc ${pc}): ${message}`, { pc, index: i, ...extra });
+  }
+
+  private helper(id: number, pc: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint): bigint {
+    const h = this.env.helpers.get(id);
+    if (!h) throw this.fault(pc, `unknown helper ${id}`);
+    if (!this.pure.has(id)) this.detachAll();
+    const u = (x: bigint) => BigInt.asUintN(64, x);
+    try {
+      return BigInt.asIntN(64, h(this.env, u(r1), u(r2), u(r3), u(r4), u(r5)));
+    } catch (err) {
+      if (err instanceof MemoryFault) throw this.fault(pc, err.message, { address: err.address, size: err.size });
+      throw err;
+    }
+  }
+
+  /** The slow path of an access: a fault (the interpreter's message), or attaching a region. */
+  private slow(pc: number, addr: bigint, size: number, write: boolean): number {
+    let resolved: { region: Region; offset: number };
+    try {
+      resolved = this.env.memory.resolve(addr, size, write);
+    } catch (err) {
+      if (err instanceof MemoryFault) throw this.fault(pc, err.message, { address: err.address, size: err.size });
+      throw err;
+    }
+    const { region, offset } = resolved;
+    if (region.id >= TABLE_ENTRIES) throw this.fault(pc, `region ${region.id} is beyond the JIT's region table`);
+    return this.attach(region) + offset;
+  }
+
+  private attach(region: Region): number {
+    const size = region.bytes.length;
+    let place = this.placed.get(region.id);
+    if (!place || place.cap < size) {
+      const at = (this.heapTop + 7) & ~7;
+      this.heapTop = at + size;
+      if (this.heapTop > this.memory.buffer.byteLength) {
+        const ctxLen = this.env.memory.region(this.ctxId)!.bytes.length, packetLen = this.env.memory.region(this.packetId)!.bytes.length;
+        this.memory.grow(Math.ceil((this.heapTop - this.memory.buffer.byteLength) / PAGE));
+        this.views();
+        this.remapRunRegions(ctxLen, packetLen);
+      }
+      place = { at, cap: size };
+      this.placed.set(region.id, place);
+    }
+    this.u8.set(region.bytes, place.at);
+    this.setEntry(region.id, place.at, size, region.writable);
+    this.attached.push({ region, at: place.at });
+    return place.at;
+  }
+
+  /** Writes attached regions back to their buffers and detaches them. */
+  private detachAll(): void {
+    if (this.attached.length === 0) return;
+    for (const { region, at } of this.attached) {
+      if (region.writable) region.bytes.set(this.u8.subarray(at, at + region.bytes.length));
+      this.setEntry(region.id, 0, 0, false);
+    }
+    this.attached = [];
+  }
+}
