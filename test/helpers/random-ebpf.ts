@@ -185,6 +185,7 @@ class Generator {
   private block(firstCallee: number, depth: number): ProgramItem[] {
     const p = this.prng;
     const roll = p.int(100);
+    if (roll < 3) return this.signedOverflow();
     if (roll < 40) return [this.alu()];
     if (roll < 47) return [this.endian()];
     if (roll < 52) return [this.movsx()];
@@ -211,6 +212,19 @@ class Generator {
     if (op === 'lsh' || op === 'rsh' || op === 'arsh') imm = p.int(width); // the verifier refuses imm >= width
     if ((op === 'div' || op === 'mod' || op === 'sdiv' || op === 'smod') && imm === 0) imm = p.bool() ? -1 : 3;
     return f[op].imm(dst, imm);
+  }
+
+  /** INT_MIN / -1 and INT_MIN % -1 (64- and 32-bit), which random operands almost never meet. */
+  private signedOverflow(): Insn[] {
+    const p = this.prng;
+    const dst = this.reg();
+    let src = this.reg();
+    if (src === dst) src = ((dst + 1) % 10) as Reg;
+    const f = p.bool() ? alu64 : alu32;
+    const op = p.bool() ? 'sdiv' : 'smod';
+    const min = p.pick([0x8000000000000000n, 0xffffffff80000000n, 0x80000000n]);
+    if (p.bool()) return [lddw(dst, min), f[op].imm(dst, -1)];
+    return [lddw(dst, min), p.bool() ? alu64.mov.imm(src, -1) : alu32.mov.imm(src, -1), f[op].reg(dst, src)];
   }
 
   private endian(): Insn {

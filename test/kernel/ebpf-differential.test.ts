@@ -67,16 +67,59 @@ const hex64 = (data: Uint8Array): string => {
   return Array.from({ length: data.length / 8 }, (_, i) => `0x${v.getBigUint64(i * 8, true).toString(16)}`).join(' ');
 };
 
+/** A coverage key per instruction form, so the test can insist that every form was generated. */
+function form(item: ProgramItem): string | undefined {
+  switch (item.kind) {
+    case 'alu': return `${item.wide ? 'alu64' : 'alu32'} ${item.op} ${'reg' in item.src ? 'x' : 'k'}`;
+    case 'jmp': return `${item.wide ? 'jmp' : 'jmp32'} ${item.cond} ${'reg' in item.src ? 'x' : 'k'}`;
+    case 'end': return `${item.order}${item.bits}`;
+    case 'ldx': return `ldx${item.signed ? 's' : ''}${item.size}`;
+    case 'st': return `st${item.size}`;
+    case 'stx': return `stx${item.size}`;
+    case 'atomic': return `atomic${item.size * 8} ${item.op}${item.fetch && item.op !== 'xchg' && item.op !== 'cmpxchg' ? ' fetch' : ''}`;
+    case 'ja': return item.long ? 'gotol' : 'ja';
+    case 'call-local': return 'call local';
+    case 'lddw': return 'lddw';
+    default: return undefined;
+  }
+}
+
+/** Every form the generator must produce: RFC 9669 minus what needs maps, helpers or packets. */
+function expectedForms(): string[] {
+  const forms: string[] = [];
+  const binary = ['add', 'sub', 'mul', 'div', 'sdiv', 'or', 'and', 'lsh', 'rsh', 'mod', 'smod', 'xor', 'mov', 'arsh'];
+  for (const w of ['alu64', 'alu32']) {
+    for (const op of binary) forms.push(`${w} ${op} x`, `${w} ${op} k`);
+    forms.push(`${w} neg k`, `${w} movsx8 x`, `${w} movsx16 x`);
+  }
+  forms.push('alu64 movsx32 x');
+  for (const w of ['jmp', 'jmp32']) for (const c of ['eq', 'gt', 'ge', 'set', 'ne', 'sgt', 'sge', 'lt', 'le', 'slt', 'sle']) forms.push(`${w} ${c} x`, `${w} ${c} k`);
+  for (const o of ['le', 'be', 'swap']) for (const b of [16, 32, 64]) forms.push(`${o}${b}`);
+  for (const size of [1, 2, 4, 8]) forms.push(`ldx${size}`, `st${size}`, `stx${size}`);
+  for (const size of [1, 2, 4]) forms.push(`ldxs${size}`);
+  for (const bits of [32, 64]) {
+    for (const op of ['add', 'or', 'and', 'xor']) forms.push(`atomic${bits} ${op}`, `atomic${bits} ${op} fetch`);
+    forms.push(`atomic${bits} xchg`, `atomic${bits} cmpxchg`);
+  }
+  forms.push('ja', 'gotol', 'call local', 'lddw');
+  return forms;
+}
+
 test(`random programs: kernel (XDP, test_run) and interpreter agree on r0 (${PROGRAMS} programs x ${INPUTS} inputs, base seed ${BASE_SEED})`, { skip }, (t) => {
   const kernel = k();
   const before = openFds();
   let accepted = 0, runs = 0, agreements = 0, knownWrong = 0;
   const rejections: string[] = [];
   const failures: string[] = [];
+  const forms = new Map<string, number>();
   for (let i = 0; i < PROGRAMS; i++) {
     const seed = (BASE_SEED + i) >>> 0;
     const prng = new Prng(seed);
     const program = randomProgram(prng);
+    for (const item of program.items) {
+      const f = form(item);
+      if (f !== undefined) forms.set(f, (forms.get(f) ?? 0) + 1);
+    }
     let prog;
     try {
       prog = kernel.loadProgram({ type: 'xdp', insns: program.xdp });
@@ -114,7 +157,10 @@ test(`random programs: kernel (XDP, test_run) and interpreter agree on r0 (${PRO
   }
   t.diagnostic(`programs ${PROGRAMS}, kernel-accepted ${accepted}, runs ${runs}, agreements ${agreements}, ` +
     `kernel wrong (atomic fetch precision, self-contradicting) ${knownWrong}, disagreements ${failures.length}`);
+  const rarest = [...forms].sort((a, b) => a[1] - b[1]).slice(0, 3).map(([f, n]) => `${f} ${n}`).join(', ');
+  t.diagnostic(`instruction forms generated: ${forms.size} (rarest: ${rarest})`);
   assert.equal(openFds(), before, 'every program descriptor closed');
+  assert.deepEqual(expectedForms().filter((f) => !forms.has(f)), [], 'forms the generator never produced');
   assert.deepEqual(rejections.slice(0, 5), [], `the generator must only make programs the verifier accepts (${rejections.length} rejected)`);
   assert.equal(failures.length, 0, `disagreements:\n${failures.join('\n\n')}`);
 });

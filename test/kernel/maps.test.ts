@@ -81,6 +81,12 @@ test('map creation errors: bad sizes and names are EINVAL; no descriptor leaks',
   const hash = k().createMap({ type: 'hash', keySize: 4, valueSize: 4, maxEntries: 8, flags: BPF_F_NO_PREALLOC });
   hash.close();
   hash.close(); // idempotent
+  const dispose = (Symbol as unknown as { dispose?: symbol }).dispose;
+  if (dispose) {
+    const arr = k().createMap({ type: 'array', keySize: 4, valueSize: 4, maxEntries: 1 });
+    (arr as unknown as Record<symbol, () => void>)[dispose]!();
+    assert.ok(arr.closed, 'Symbol.dispose closes the map');
+  }
   assert.throws(() => hash.lookup(u32(0)), /closed/);
   assert.equal(openFds(), before);
 });
