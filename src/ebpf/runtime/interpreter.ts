@@ -10,16 +10,18 @@
  *   as the kernel's skb loads do.
  * - A budget of executed instructions; exceeding it is a VmFault.
  *
- * Registers are bigints (unsigned 64-bit values). Load-time checks (jump targets, lddw pseudo
- * sources, writes to r10) are done once in `createVm`, so `run` only checks what depends on
- * data. A run either returns a result or throws VmFault (tryRun returns the fault as a value).
+ * The API speaks bigints (unsigned 64-bit register values); the inner loop
+ * (interpreter-core.ts) works on 32-bit halves to avoid allocating. Load-time checks (jump
+ * targets, lddw pseudo sources, writes to r10) are done once in `createVm`, so `run` only checks
+ * what depends on data. A run either returns a result or throws VmFault (tryRun returns the
+ * fault as a value).
  */
-import { BpfError } from '../../core/errors.js';
 import { decode } from '../isa/codec.js';
 import type { Insn, Reg } from '../isa/insn.js';
 import { slotsOf } from '../isa/insn.js';
 import { Env, type EnvOptions } from './env.js';
-import { MemoryFault, VmFault, type Region } from './memory.js';
+import { VmFault, type Region } from './memory.js';
+import { compile, runCore, type Code, type CoreContext } from './interpreter-core.js';
 
 export const STACK_SIZE = 512;
 export const MAX_CALL_FRAMES = 8;
@@ -61,17 +63,6 @@ export interface RunResult {
 const M32 = 0xffffffffn;
 const EMPTY = new Uint8Array(0);
 const u64 = (x: bigint) => BigInt.asUintN(64, x);
-const s64 = (x: bigint) => BigInt.asIntN(64, x);
-const s32 = (x: bigint) => BigInt.asIntN(32, x);
-
-function bswap(x: bigint, bits: 16 | 32 | 64): bigint {
-  if (bits === 16) return ((x & 0xffn) << 8n) | ((x >> 8n) & 0xffn);
-  if (bits === 32) {
-    const n = Number(x & M32);
-    return BigInt((((n & 0xff) << 24) | ((n & 0xff00) << 8) | ((n >>> 8) & 0xff00) | (n >>> 24)) >>> 0);
-  }
-  return (bswap(x & M32, 32) << 32n) | bswap(x >> 32n, 32);
-}
 
 /** One pre-processed instruction: operands normalised once at load time. */
 interface Slot {
@@ -95,14 +86,16 @@ export class Vm {
   readonly insns: readonly Insn[];
   readonly maxInstructions: number;
   private readonly slots: (Slot | undefined)[];
+  private readonly code: Code;
+  private readonly lo = new Uint32Array(11);
+  private readonly hi = new Uint32Array(11);
   private readonly traceHook: ((event: TraceEvent) => void) | undefined;
   /** One 512-byte region per call frame, so a frame cannot run into its neighbour's stack. */
   private readonly stacks: Region[];
   private readonly ctxId: number;
   private readonly packetId: number;
-  private readonly stackTop: bigint;
-  private readonly ctxBase: bigint;
-  private readonly packetBase: bigint;
+  /** The core's per-VM context, reused by every run (only packet and hook change). */
+  private readonly core: CoreContext;
 
   constructor(program: readonly Insn[] | Uint8Array, options: VmOptions = {}) {
     this.insns = program instanceof Uint8Array ? decode(program) : program;
@@ -111,13 +104,15 @@ export class Vm {
     this.traceHook = options.traceHook;
     if (this.insns.length === 0) throw new VmFault('empty program');
     this.slots = this.prepare();
+    this.code = compile(this.insns, (_insn, pc) => this.slots[pc]!.value, (pc) => this.slots[pc]!.target);
     const mem = this.env.memory;
     this.stacks = Array.from({ length: MAX_CALL_FRAMES }, () => mem.map(new Uint8Array(STACK_SIZE), 'stack'));
     this.ctxId = mem.map(new Uint8Array(0), 'ctx').id;
     this.packetId = mem.map(new Uint8Array(0), 'packet').id;
-    this.stackTop = this.stacks[0]!.base + BigInt(STACK_SIZE);
-    this.ctxBase = BigInt(this.ctxId) << 32n;
-    this.packetBase = BigInt(this.packetId) << 32n;
+    this.core = {
+      env: this.env, regions: mem.table, stacks: this.stacks, stackSize: STACK_SIZE, maxFrames: MAX_CALL_FRAMES,
+      budget: this.maxInstructions, packet: mem.region(this.packetId)!, hook: undefined,
+    };
   }
 
   private prepare(): (Slot | undefined)[] {
@@ -191,11 +186,16 @@ export class Vm {
     const ctx = input.ctx === undefined ? undefined : this.stage(this.ctxId, input.ctx, 'ctx');
     if (data === undefined) this.stage(this.packetId, EMPTY, 'packet');
     if (ctx === undefined) this.stage(this.ctxId, EMPTY, 'ctx');
-    const R: bigint[] = [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, this.stackTop];
-    if (ctx) R[1] = this.ctxBase;
-    else if (data) { R[1] = this.packetBase; R[2] = BigInt(data.length); }
-    if (input.args) input.args.forEach((v, i) => { if (i < 5) R[i + 1] = u64(v); });
-    const r0 = this.execute(R);
+    // Registers as 32-bit halves: an address is `regionId << 32 | offset` (memory.ts).
+    const lo = this.lo, hi = this.hi;
+    lo.fill(0); hi.fill(0);
+    lo[10] = STACK_SIZE; hi[10] = this.stacks[0]!.id;
+    if (ctx) hi[1] = this.ctxId;
+    else if (data) { hi[1] = this.packetId; lo[2] = data.length; }
+    if (input.args) {
+      input.args.forEach((v, i) => { if (i < 5) { const u = u64(v); lo[i + 1] = Number(u & M32); hi[i + 1] = Number(u >> 32n); } });
+    }
+    const r0 = this.execute();
     return { r0, data, ctx, instructions: this.executed };
   }
 
@@ -212,202 +212,36 @@ export class Vm {
 
   private executed = 0;
   private dirtyFrames = 0;
-
-  private execute(R: bigint[]): bigint {
-    const slots = this.slots, mem = this.env.memory, env = this.env;
-    const budget = this.maxInstructions, hook = this.traceHook;
-    const frames: { ret: number; saved: bigint[] }[] = [];
-    let pc = 0, count = 0;
-    let before: bigint[] | undefined;
-    const fault = (message: string, extra: { address?: bigint; size?: number } = {}) =>
-      new VmFault(`instruction ${slots[pc]?.index ?? -1} (pc ${pc}): ${message}`, { pc, index: slots[pc]?.index ?? -1, ...extra });
-    try {
-      for (;;) {
-        const s = slots[pc];
-        if (s === undefined) throw fault(pc >= slots.length ? 'fell off the end of the program' : 'jump into the middle of lddw');
-        if (++count > budget) { count--; throw fault(`instruction budget of ${budget} exceeded`); }
-        if (hook) before = R.slice();
-        const insn = s.insn;
-        let next = pc + 1;
-        switch (insn.kind) {
-          case 'alu': {
-            const d = insn.dst;
-            const a = R[d]!;
-            const isReg = 'reg' in insn.src;
-            if (insn.wide) {
-              const b = isReg ? R[(insn.src as { reg: Reg }).reg]! : s.imm64;
-              let r: bigint;
-              switch (insn.op) {
-                case 'add': r = u64(a + b); break;
-                case 'sub': r = u64(a - b); break;
-                case 'mul': r = u64(a * b); break;
-                case 'div': r = b === 0n ? 0n : a / b; break;
-                case 'sdiv': r = b === 0n ? 0n : u64(s64(a) / s64(b)); break;
-                case 'mod': r = b === 0n ? a : a % b; break;
-                case 'smod': r = b === 0n ? a : u64(s64(a) % s64(b)); break;
-                case 'or': r = a | b; break;
-                case 'and': r = a & b; break;
-                case 'xor': r = a ^ b; break;
-                case 'lsh': r = u64(a << (b & 63n)); break;
-                case 'rsh': r = a >> (b & 63n); break;
-                case 'arsh': r = u64(s64(a) >> (b & 63n)); break;
-                case 'neg': r = u64(-a); break;
-                case 'mov': r = b; break;
-                case 'movsx8': r = u64(BigInt.asIntN(8, b)); break;
-                case 'movsx16': r = u64(BigInt.asIntN(16, b)); break;
-                case 'movsx32': r = u64(BigInt.asIntN(32, b)); break;
-              }
-              R[d] = r;
-            } else {
-              const x = a & M32;
-              const b = isReg ? R[(insn.src as { reg: Reg }).reg]! & M32 : s.imm32;
-              let r: bigint;
-              switch (insn.op) {
-                case 'add': r = x + b; break;
-                case 'sub': r = x - b; break;
-                case 'mul': r = x * b; break;
-                case 'div': r = b === 0n ? 0n : x / b; break;
-                case 'sdiv': r = b === 0n ? 0n : s32(x) / s32(b); break;
-                case 'mod': r = b === 0n ? x : x % b; break;
-                case 'smod': r = b === 0n ? x : s32(x) % s32(b); break;
-                case 'or': r = x | b; break;
-                case 'and': r = x & b; break;
-                case 'xor': r = x ^ b; break;
-                case 'lsh': r = x << (b & 31n); break;
-                case 'rsh': r = x >> (b & 31n); break;
-                case 'arsh': r = s32(x) >> (b & 31n); break;
-                case 'neg': r = -x; break;
-                case 'mov': r = b; break;
-                case 'movsx8': r = BigInt.asIntN(8, b); break;
-                case 'movsx16': r = BigInt.asIntN(16, b); break;
-                case 'movsx32': r = s32(b); break;
-              }
-              R[d] = r & M32;
-            }
-            break;
-          }
-          case 'end': {
-            const a = R[insn.dst]!;
-            const mask = insn.bits === 64 ? 0xffffffffffffffffn : (1n << BigInt(insn.bits)) - 1n;
-            // The host of this VM is little-endian by definition (RFC 9669 le/be are relative to it).
-            R[insn.dst] = insn.order === 'le' ? a & mask : bswap(a & mask, insn.bits);
-            break;
-          }
-          case 'ldx': {
-            const v = mem.load(u64(R[insn.src]! + BigInt(insn.off)), insn.size);
-            R[insn.dst] = insn.signed ? u64(BigInt.asIntN(insn.size * 8, v)) : v;
-            break;
-          }
-          case 'st':
-            mem.store(u64(R[insn.dst]! + BigInt(insn.off)), insn.size, s.imm64);
-            break;
-          case 'stx':
-            mem.store(u64(R[insn.dst]! + BigInt(insn.off)), insn.size, R[insn.src]!);
-            break;
-          case 'atomic': {
-            const addr = u64(R[insn.dst]! + BigInt(insn.off));
-            const size = insn.size;
-            mem.resolve(addr, size, true); // check before reading so a fault touches nothing
-            const mask = size === 8 ? 0xffffffffffffffffn : M32;
-            const old = mem.load(addr, size);
-            const v = R[insn.src]! & mask;
-            switch (insn.op) {
-              case 'add': mem.store(addr, size, old + v); break;
-              case 'or': mem.store(addr, size, old | v); break;
-              case 'and': mem.store(addr, size, old & v); break;
-              case 'xor': mem.store(addr, size, old ^ v); break;
-              case 'xchg': mem.store(addr, size, v); break;
-              case 'cmpxchg':
-                if (old === (R[0]! & mask)) mem.store(addr, size, v);
-                R[0] = old;
-                break;
-            }
-            if (insn.fetch && insn.op !== 'cmpxchg') R[insn.src] = old;
-            break;
-          }
-          case 'ldabs': case 'ldind': {
-            const packet = mem.region(this.packetId)!;
-            const off = (insn.kind === 'ldind' ? Number(BigInt.asIntN(32, R[insn.src]!)) : 0) + Number(BigInt.asIntN(32, s.imm64));
-            if (off < 0 || off + insn.size > packet.bytes.length) { R[0] = 0n; return this.finish(count, 0n); }
-            const v = packet.view;
-            R[0] = BigInt(insn.size === 1 ? v.getUint8(off) : insn.size === 2 ? v.getUint16(off, false) : v.getUint32(off, false));
-            for (let r = 1; r <= 5; r++) R[r] = 0n;
-            break;
-          }
-          case 'lddw':
-            R[insn.dst] = s.value;
-            next = pc + 2;
-            break;
-          case 'ja':
-            next = s.target;
-            break;
-          case 'jmp': {
-            let a = R[insn.dst]!;
-            let b = 'reg' in insn.src ? R[insn.src.reg]! : insn.wide ? s.imm64 : s.imm32;
-            let taken: boolean;
-            if (!insn.wide) { a &= M32; b &= M32; }
-            const sg = insn.wide ? s64 : s32;
-            switch (insn.cond) {
-              case 'eq': taken = a === b; break;
-              case 'ne': taken = a !== b; break;
-              case 'gt': taken = a > b; break;
-              case 'ge': taken = a >= b; break;
-              case 'lt': taken = a < b; break;
-              case 'le': taken = a <= b; break;
-              case 'set': taken = (a & b) !== 0n; break;
-              case 'sgt': taken = sg(a) > sg(b); break;
-              case 'sge': taken = sg(a) >= sg(b); break;
-              case 'slt': taken = sg(a) < sg(b); break;
-              case 'sle': taken = sg(a) <= sg(b); break;
-            }
-            if (taken) next = s.target;
-            break;
-          }
-          case 'call': {
-            const helper = env.helpers.get(insn.helper);
-            if (!helper) throw fault(`unknown helper ${insn.helper}`);
-            R[0] = u64(helper(env, R[1]!, R[2]!, R[3]!, R[4]!, R[5]!));
-            break;
-          }
-          case 'call-local': {
-            if (frames.length + 1 >= MAX_CALL_FRAMES) throw fault(`call depth exceeds ${MAX_CALL_FRAMES} frames`);
-            frames.push({ ret: next, saved: [R[6]!, R[7]!, R[8]!, R[9]!, R[10]!] });
-            R[10] = this.stacks[frames.length]!.base + BigInt(STACK_SIZE);
-            if (frames.length >= this.dirtyFrames) this.dirtyFrames = frames.length + 1;
-            next = s.target;
-            break;
-          }
-          case 'exit': {
-            const frame = frames.pop();
-            if (!frame) {
-              if (hook) this.emit(hook, pc, s, before!, R);
-              return this.finish(count, R[0]!);
-            }
-            [R[6], R[7], R[8], R[9], R[10]] = frame.saved;
-            next = frame.ret;
-            break;
-          }
-          case 'kfunc':
-            throw fault('kfunc calls are not supported by the userspace VM');
+  private execute(): bigint {
+    const lo = this.lo, hi = this.hi;
+    const hook = this.traceHook;
+    let coreHook: CoreContext['hook'];
+    if (hook) {
+      const prevLo = lo.slice(), prevHi = hi.slice();
+      const code = this.code;
+      coreHook = (pc, l, h) => {
+        const changed: (readonly [Reg, bigint])[] = [];
+        for (let r = 0; r <= 10; r++) {
+          if (l[r] !== prevLo[r] || h[r] !== prevHi[r]) changed.push([r as Reg, (BigInt(h[r]!) << 32n) | BigInt(l[r]!)]);
         }
-        if (hook) this.emit(hook, pc, s, before!, R);
-        pc = next;
-      }
+        prevLo.set(l); prevHi.set(h);
+        hook({ pc, index: code.index[pc]!, insn: code.insns[pc]!, changed });
+      };
+    }
+    const ctx = this.core;
+    ctx.packet = this.env.memory.region(this.packetId)!;
+    ctx.hook = coreHook;
+    try {
+      const r = runCore(this.code, ctx, lo, hi);
+      this.executed = r.count;
+      if (r.framesUsed > this.dirtyFrames) this.dirtyFrames = r.framesUsed;
+      return (BigInt(r.r0hi) << 32n) | BigInt(r.r0lo);
     } catch (err) {
-      this.executed = count;
-      if (err instanceof MemoryFault) throw fault(err.message, { address: err.address, size: err.size });
-      if (err instanceof VmFault) throw err;
-      if (err instanceof BpfError) throw err;
+      // A fault may have happened in any frame: clear them all next run.
+      this.dirtyFrames = MAX_CALL_FRAMES;
+      this.executed = (err as { count?: number }).count ?? 0;
       throw err;
     }
-  }
-
-  private finish(count: number, r0: bigint): bigint { this.executed = count; return r0; }
-
-  private emit(hook: (e: TraceEvent) => void, pc: number, s: Slot, before: bigint[], R: bigint[]): void {
-    const changed: (readonly [Reg, bigint])[] = [];
-    for (let r = 0; r <= 10; r++) if (before[r] !== R[r]) changed.push([r as Reg, R[r]!]);
-    hook({ pc, index: s.index, insn: s.insn, changed });
   }
 }
 

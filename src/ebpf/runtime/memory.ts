@@ -102,6 +102,9 @@ export class AddressSpace {
 
   region(id: number): Region | undefined { return this.regions[id]; }
 
+  /** The live region table (index = region id), for engines that resolve addresses themselves. */
+  get table(): readonly (Region | undefined)[] { return this.regions; }
+
   /** Resolves [address, address+size) to a region and offset, or throws MemoryFault. */
   resolve(address: bigint, size: number, write: boolean): { region: Region; offset: number } {
     const region = this.regions[Number(address >> REGION_SHIFT)];
