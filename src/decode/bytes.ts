@@ -4,7 +4,12 @@
  * escapes the decoder.
  */
 export class Truncated {
-  constructor(readonly proto: string) {}
+  /**
+   * `soft`: tcpdump found the shortage with an explicit check and returned normally (the
+   * link header length is still known to -x/-X/-A); otherwise it long-jumped out of the
+   * printers and dumps the whole packet.
+   */
+  constructor(readonly proto: string, readonly soft = false) {}
 }
 
 export class Bytes {

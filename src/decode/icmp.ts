@@ -1,5 +1,5 @@
 /** ICMP, ICMPv6 (neighbor discovery, MLD) and IGMP one-line forms. */
-import { ip4String, ip6String } from './bytes.js';
+import { ip4String, ip6String, Truncated } from './bytes.js';
 import type { Ctx } from './context.js';
 import { ipPrint, onesSum } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
@@ -24,7 +24,7 @@ export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): vo
   const b = ctx.b;
   const type = b.u8(off, 'icmp');
   // Error types carry a quoted header: tcpdump wants the whole 8-byte ICMP header for them.
-  if (type === 3 || type === 5 || type === 11 || type === 12) b.need(off, 8, 'icmp');
+  if ((type === 3 || type === 5 || type === 11 || type === 12) && !b.has(off, 8)) throw new Truncated('icmp', true);
   const code = b.u8(off + 1, 'icmp');
   let str: string;
   const inner = off + 8;
@@ -163,6 +163,7 @@ export function igmpPrint(ctx: Ctx, off: number, len: number): void {
   const b = ctx.b;
   const type = b.u8(off, 'igmp');
   const lenNote = (): string => (len !== 8 ? ` [len ${len}]` : '');
+  if (ctx.opts.quiet) { ctx.out += 'igmp'; return; }
   switch (type) {
     case 0x11: {
       ctx.out += 'igmp query';

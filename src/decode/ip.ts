@@ -7,7 +7,6 @@ import { tcpPrint, udpPrint, type IpInfo } from './transport.js';
 export const IPPROTO_NAMES: Record<number, string> = {
   0: 'Options', 1: 'ICMP', 2: 'IGMP', 4: 'IPIP', 6: 'TCP', 8: 'EGP', 9: 'IGRP', 17: 'UDP', 33: 'DCCP', 41: 'IPv6',
   43: 'Routing', 44: 'Fragment', 46: 'RSVP', 47: 'GRE', 50: 'ESP', 51: 'AH', 55: 'Mobile IP', 58: 'ICMPv6', 59: 'none',
-  60: 'Destination Options',
   62: 'Mobile IP (old)', 88: 'EIGRP', 89: 'OSPF', 103: 'PIM', 108: 'Compressed IP', 112: 'VRRP', 113: 'PGM', 132: 'SCTP', 135: 'Mobility', 240: 'CARP',
 };
 
@@ -46,16 +45,16 @@ function ipOptions(ctx: Ctx, off: number, len: number): void {
 export function ipPrint(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
   // With nothing at all after the link header tcpdump prints only the truncation marker.
-  if (!b.has(off, 1)) { ctx.out += ' [|ip]'; return; }
+  if (!b.has(off, 1)) throw new Truncated('ip');
   if (!ctx.opts.linkHeader || ctx.nested) ctx.out += 'IP ';
   if (!b.has(off, 20)) { ctx.out += ' [|ip]'; return; }
   const vhl = b.u8(off);
-  if (!b.has(off, (vhl & 0xf) * 4)) {
+  if (!b.has(off, (vhl & 0xf) * 4) && (b.u16(off + 6) & 0x1fff) === 0) {
     // Cut inside the options: the addresses are printed first for all but TCP and UDP.
     const p = b.u8(off + 9);
     if (p !== 6 && p !== 17) ctx.out += `${ip4String(b, off + 12)} > ${ip4String(b, off + 16)}: `;
-    ctx.out += ` [remaining caplen(${b.length - off}) < header length(${(vhl & 0xf) * 4})] [|ip]`;
-    return;
+    ctx.out += ` [remaining caplen(${b.length - off}) < header length(${(vhl & 0xf) * 4})]`;
+    throw new Truncated('ip');
   }
   if (vhl >> 4 !== 4) { ctx.out += `IP${vhl >> 4} `; ctx.out += '[|ip]'; return; }
   const hlen = (vhl & 0xf) * 4;

@@ -22,6 +22,9 @@ export const ETHERTYPE_NAMES: ReadonlyMap<number, string> = new Map([
   [0xd28b, 'Arista Vendor Specific Protocol'],
 ]);
 
+/** tcpdump's default hex+ASCII print of undecoded payloads, suppressed by -x/-X and -q. */
+export const defaultPrint = (ctx: Ctx): boolean => !ctx.opts.quiet && !['x', 'xx', 'X', 'XX'].includes(ctx.opts.hex);
+
 const isVlan = (t: number): boolean => t === 0x8100 || t === 0x88a8 || t === 0x9100 || t === 0x9200;
 
 function etherTypeText(ctx: Ctx, type: number): string {
@@ -72,18 +75,19 @@ export function etherPrint(ctx: Ctx): number {
   }
   if (!etherTypePrint(ctx, type, off, length)) {
     if (!ctx.opts.linkHeader) ctx.out += `${src} > ${dst}, ${etherTypeText(ctx, type)}, length ${ctx.origLength}: `;
-    if (ctx.opts.hex === 'none') ctx.out += hexAsciiDump(b.data.subarray(off));
+    if (defaultPrint(ctx)) ctx.out += hexAsciiDump(b.data.subarray(off));
   }
   return off;
 }
 
 const SLL_PKTTYPES = ['In', 'B', 'M', 'P', 'Out'];
 
-function cookedPayload(ctx: Ctx, proto: number, off: number, length: number): void {
+function cookedPayload(ctx: Ctx, proto: number, off: number, length: number, header: () => string): void {
   if (proto <= 1500) { ctx.out += ' [|sll]'; return; }
   if (!etherTypePrint(ctx, proto, off, length)) {
-    ctx.out += `${etherTypeText(ctx, proto)}, length ${ctx.origLength}: `;
-    if (ctx.opts.hex === 'none') ctx.out += hexAsciiDump(ctx.b.data.subarray(off));
+    // Undecoded: the header is printed (if -e did not already) before the raw bytes.
+    if (!ctx.opts.linkHeader) ctx.out += header();
+    if (defaultPrint(ctx)) ctx.out += hexAsciiDump(ctx.b.data.subarray(off));
   }
 }
 
@@ -93,12 +97,9 @@ export function sllPrint(ctx: Ctx): number {
   const pkttype = b.u16(0);
   const halen = b.u16(4);
   const proto = b.u16(14);
-  if (ctx.opts.linkHeader) {
-    ctx.out += `${(SLL_PKTTYPES[pkttype] ?? '?').padStart(3)} `;
-    if (halen > 0 && halen <= 8) ctx.out += `${linkAddrString(b, 6, halen)} `;
-    ctx.out += `${etherTypeText(ctx, proto)}, length ${ctx.origLength}: `;
-  }
-  cookedPayload(ctx, proto, 16, ctx.origLength - 16);
+  const header = (): string => `${(SLL_PKTTYPES[pkttype] ?? '?').padStart(3)} ${halen > 0 && halen <= 8 ? `${linkAddrString(b, 6, halen)} ` : ''}${ctx.opts.quiet ? '' : `${etherTypeText(ctx, proto)}, length ${ctx.origLength}: `}`;
+  if (ctx.opts.linkHeader) ctx.out += header();
+  cookedPayload(ctx, proto, 16, ctx.origLength - 16, header);
   return 16;
 }
 
@@ -110,11 +111,9 @@ export function sll2Print(ctx: Ctx): number {
   const halen = b.u8(11);
   // tcpdump names the interface with if_indextoname on the reading machine; unknown is '?'.
   ctx.out += `${'?'.padEnd(5)} ${(SLL_PKTTYPES[pkttype] ?? '?').padEnd(3)} `;
-  if (ctx.opts.linkHeader) {
-    if (halen > 0 && halen <= 8) ctx.out += `${linkAddrString(b, 12, halen)} `;
-    ctx.out += `${etherTypeText(ctx, proto)}, length ${ctx.origLength}: `;
-  }
-  cookedPayload(ctx, proto, 20, ctx.origLength - 20);
+  const header = (): string => `ifindex ${b.u32(4)} ${halen > 0 && halen <= 8 ? `${linkAddrString(b, 12, halen)} ` : ''}${ctx.opts.quiet ? '' : `${etherTypeText(ctx, proto)}, length ${ctx.origLength}: `}`;
+  if (ctx.opts.linkHeader) ctx.out += header();
+  cookedPayload(ctx, proto, 20, ctx.origLength - 20, header);
   return 20;
 }
 
@@ -133,7 +132,7 @@ export function nullPrint(ctx: Ctx, networkOrder: boolean): number {
   else if (family === 24 || family === 28 || family === 30) ip6Print(ctx, 4, length);
   else {
     if (!ctx.opts.linkHeader) ctx.out += `AF ${BSD_AF_NAMES.get(family) ?? 'Unknown'} (${family}), length ${ctx.origLength}: `;
-    if (ctx.opts.hex === 'none') ctx.out += hexAsciiDump(b.data.subarray(4));
+    if (defaultPrint(ctx)) ctx.out += hexAsciiDump(b.data.subarray(4));
   }
   return 4;
 }

@@ -28,13 +28,19 @@ export class PacketPrinter {
   format(p: Pick<CapturePacket, 'data' | 'origLength' | 'seconds' | 'nanos' | 'linkType'>): string {
     const opts = this.options;
     const ctx: Ctx = { b: new Bytes(p.data), opts, state: this.state, origLength: p.origLength, out: '' };
-    const head = formatTimestamp(p.seconds, p.nanos, opts, this.ts);
+    // libpcap hands tcpdump microsecond timestamps unless nanoseconds were asked for: the
+    // deltas of -ttt/-ttttt are computed after that truncation.
+    const head = formatTimestamp(p.seconds, opts.nano ? p.nanos : p.nanos - (p.nanos % 1000), opts, this.ts);
     let hdrlen = 0;
     try {
       hdrlen = this.link(ctx, p.linkType);
     } catch (e) {
       if (!(e instanceof Truncated)) throw e;
-      ctx.out += e.proto ? ` [|${e.proto}]` : ' [|]';
+      if (e.proto) ctx.out += ` [|${e.proto}]`;
+      // A soft stop keeps the link header length; an abort dumps the whole frame, except
+      // (observed from tcpdump 4.99.3) after 802.1Q tags, which it had already accounted.
+      const ll = this.linkHeaderLength(ctx, p.linkType);
+      hdrlen = e.soft || (p.linkType === 1 && ll > 14) ? ll : 0;
     }
     let dump = '';
     const d = p.data;
@@ -48,6 +54,22 @@ export class PacketPrinter {
       default: break;
     }
     return `${head}${ctx.out}${dump}\n`;
+  }
+
+  /** The link header length for dumps after a soft truncation. */
+  private linkHeaderLength(ctx: Ctx, linkType: number): number {
+    const b = ctx.b;
+    switch (linkType) {
+      case 1: {
+        let off = 14;
+        while (b.has(off - 2, 2) && [0x8100, 0x88a8, 0x9100, 0x9200].includes(b.u16(off - 2)) && b.has(off, 4)) off += 4;
+        return off;
+      }
+      case 113: return 16;
+      case 276: return 20;
+      case 0: case 108: return 4;
+      default: return 0;
+    }
   }
 
   private link(ctx: Ctx, linkType: number): number {

@@ -108,13 +108,23 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
       tcpOptions(ctx, off + 20, hlen - 20, rev ? thseq : thack, rev ? thseq : thack);
     } catch (e) {
       // Cut inside an option's data, tcpdump closes the marker with '>'.
-      if (e instanceof OptionDataTruncated) { ctx.out += ' [|tcp]>'; return; }
-      if (e instanceof Truncated) { ctx.out += ' [|tcp]'; return; }
+      // Cut inside option data tcpdump's own check stops (soft, closing with '>'); cut at an
+      // option's kind or length byte its bounded read aborts the packet (hard).
+      if (e instanceof OptionDataTruncated) { ctx.out += ' [|tcp]>'; throw new Truncated('', true); }
+      if (e instanceof Truncated) throw new Truncated('tcp');
       throw e;
     }
     ctx.out += ']';
   }
   ctx.out += `, length ${dlen}`;
+  if (flags & 4 && ctx.opts.verbose) {
+    // -v shows the start of data carried by a reset, in tcpdump's caret notation.
+    let n = Math.min(dlen, b.length - off - hlen);
+    ctx.out += ' [RST';
+    if (n > 30) { n = 30; ctx.out += '+'; }
+    ctx.out += ` ${caret(b.data.subarray(off + hlen, off + hlen + n))}]`;
+    return;
+  }
   if (dlen <= 0) return;
   if (!b.has(off, hlen)) { ctx.out += ` [remaining caplen(${b.length - off}) < header length(${hlen})] [|tcp]`; return; }
   const at = off + hlen;
@@ -203,6 +213,17 @@ function optionData(ctx: Ctx, opt: number, len: number, off: number, hlen: numbe
   }
 }
 
+
+/** nd_printn: M- for bytes above 127, ^X for control characters. */
+function caret(d: Uint8Array): string {
+  let s = '';
+  for (let c of d) {
+    if (c > 0x7f) { s += 'M-'; c &= 0x7f; }
+    if (c < 0x20 || c === 0x7f) { s += '^'; c ^= 0x40; }
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
 
 const isPrint = (c: number): boolean => c >= 0x20 && c < 0x7f;
 

@@ -138,3 +138,29 @@ export function corpus(seed: number, n: number): CorpusFrame[] {
   const rng = new Prng(seed);
   return Array.from({ length: n }, () => corpusFrame(rng));
 }
+
+/** Re-frames Ethernet IPv4/IPv6 frames of a corpus for the other link types tcpdump prints. */
+export function reframe(frames: readonly CorpusFrame[], linkType: number, rng: Prng): CorpusFrame[] {
+  const out: CorpusFrame[] = [];
+  for (const f of frames) {
+    const d = f.data;
+    if (d.length < 14) continue;
+    const type = (d[12]! << 8) | d[13]!;
+    if (type !== 0x0800 && type !== 0x86dd && !(linkType === 113 || linkType === 276)) continue;
+    const payload = d.subarray(14);
+    const cut = (f.origLength ?? d.length) - d.length;
+    let framed: Uint8Array;
+    switch (linkType) {
+      case 0: framed = F.concat(F.nullHeader(type === 0x0800 ? 2 : rng.pick([24, 28, 30])), payload); break;
+      case 108: framed = F.concat(F.nullHeader(type === 0x0800 ? 2 : 24, true), payload); break;
+      case 101: case 228: case 229:
+        if ((linkType === 228 && type !== 0x0800) || (linkType === 229 && type !== 0x86dd)) continue;
+        framed = payload; break;
+      case 113: framed = F.sll(rng.pick([0, 1, 2, 3, 4]), rng.pick(MACS), type, payload); break;
+      case 276: framed = F.sll2(type, 1000 + rng.int(100), rng.pick([0, 1, 2, 3, 4]), rng.pick(MACS), payload); break;
+      default: continue;
+    }
+    out.push(cut > 0 ? { data: framed, origLength: framed.length + cut } : { data: framed });
+  }
+  return out;
+}

@@ -196,7 +196,11 @@ export const dumpCommand: Command = {
       if (o.snaplen === undefined) snaplen = h.snaplen || 262144;
       const lt = o.linkType ?? h.linkType;
       if (o.d > 0) return;
-      if (o.write === undefined) io.stderr(`reading from file ${path}, link-type ${linkTypeText(lt)}, snapshot length ${h.snaplen}\n`);
+      if (o.write === undefined) {
+        io.stderr(`reading from file ${path}, link-type ${linkTypeText(lt)}, snapshot length ${h.snaplen}\n`);
+        // tcpdump names SLL2 interfaces from the reading machine's index table and says so.
+        if (lt === 276) io.stderr('Warning: interface names might be incorrect\n');
+      }
       matcherFor(lt);
       if (o.write !== undefined) {
         sink = openSink(o.write);

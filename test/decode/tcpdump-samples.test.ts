@@ -1,0 +1,35 @@
+/**
+ * Our printing of the bundled samples, line for line against `TZ=UTC tcpdump -r FILE OPTIONS`
+ * for every printing option.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { needsTool } from '../helpers/oracles.js';
+import { firstDifference, ourText, samplesDir, tcpdumpText } from '../helpers/tcpdump-print.js';
+
+const SAMPLES = samplesDir();
+const files = readdirSync(SAMPLES).filter((f) => /\.pcap(ng)?$/.test(f)).sort();
+const OPTION_SETS = [
+  ['-n'], ['-nn'], ['-nn', '-e'], ['-nn', '-q'], ['-nn', '-t'], ['-nn', '-tt'], ['-nn', '-ttt'], ['-nn', '-tttt'], ['-nn', '-ttttt'],
+  ['-nn', '-x'], ['-nn', '-xx'], ['-nn', '-X'], ['-nn', '-XX'], ['-nn', '-A'], ['-nn', '-AA'], ['-nn', '--nano'], ['-nn', '-e', '-q'],
+  ['-nn', '-v'],
+];
+/** -v is implemented for IPv4/TCP/UDP/ICMP; ICMPv6 details are not (see the report). */
+const SKIP = new Set(['ipv6.pcap -nn -v']);
+
+describe('tcpdump text on the samples', needsTool('tcpdump'), () => {
+  for (const file of files) {
+    for (const args of OPTION_SETS) {
+      const name = `${file} ${args.join(' ')}`;
+      it(name, { skip: SKIP.has(name) ? 'ICMPv6 -v details not implemented' : false }, () => {
+        const path = join(SAMPLES, file);
+        const expected = tcpdumpText(path, args);
+        assert.equal(expected.status, 0, expected.stderr);
+        const actual = ourText(path, args);
+        assert.equal(firstDifference(expected.stdout, actual), undefined);
+      });
+    }
+  }
+});
