@@ -4,7 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/cli/run-cli.js';
 import type { CliIO } from '../../src/cli/command.js';
 import { parseDataFile, rawWords } from '../../src/ebpf/asm/conformance/index.js';
@@ -108,4 +111,17 @@ test('run: --trace prints each executed instruction and the registers it changed
     err: '',
   });
   assert.equal((await run(['run', '--trace', '--repeat', '2', 't.s'], { 't.s': 'exit' })).status, 2);
+});
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = [join(here, '../..'), join(here, '../../..')].find((d) => existsSync(join(d, 'package.json')))!;
+const main = join(root, 'dist/src/cli/main.js');
+
+test('the built executable speaks the plugin protocol over real stdin/stdout', { skip: existsSync(main) ? false : 'not built (npm run build)' }, () => {
+  // The suite's runner starts the plugin once per test: program on stdin, memory as an argument.
+  const ok = spawnSync(process.execPath, [main, 'conformance-plugin', 'aabbccdd'], { input: 'bf20000000000000 9500000000000000\n', encoding: 'utf8' });
+  assert.deepEqual([ok.status, ok.stdout, ok.stderr], [0, '4\n', '']);
+  const bad = spawnSync(process.execPath, [main, 'conformance-plugin'], { input: '95000000000000', encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /^tsbpf: trailing 7 bytes/);
 });
