@@ -15,9 +15,9 @@ import { objdumpLlvm } from '../../src/ebpf/asm/llvm-objdump.js';
 import { parseElf } from '../../src/ebpf/object/elf.js';
 import { needsTool } from '../helpers/oracles.js';
 import { buildDir, compileCorpus, corpusObjects, objdumpGoldens, readBytes } from '../helpers/ebpf-corpus.js';
-import { randomProgram } from '../helpers/ebpf-random.js';
+import { randomInsn, randomProgram } from '../helpers/ebpf-random.js';
 import { llvmObjdumpBytes } from '../helpers/llvm.js';
-import { testSeed } from '../helpers/prng.js';
+import { Prng, testSeed } from '../helpers/prng.js';
 
 function firstDifference(ours: string, want: string): string {
   const a = ours.split('\n'), b = want.split('\n');
@@ -103,7 +103,46 @@ test('instruction text details (facts taken from llvm-objdump-19 output)', () =>
   assert.equal(formatInsnLlvm(jmp.eq.reg(R1, R2, 0x7fff)), 'if r1 == r2 goto +0x7fff');
 });
 
-test('undecodable slots print <unknown> and the listing continues', () => {
-  const bytes = new Uint8Array([0xe4, 1, 0, 0, 0, 0, 0, 0x80, 0x95, 0, 0, 0, 0, 0, 0, 0]);
-  assert.deepEqual(disassembleLlvm(bytes, { listing: true }), ['       0:\t<unknown>', '       1:\texit']);
+/** A byte stream mixing valid instructions, mutated ones, random slots, zero runs and a ragged tail. */
+function hostileBytes(rng: Prng, count: number, little: boolean): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const b = encode([randomInsn(rng)], little).slice();
+    const k = rng.int(7);
+    if (k === 0) b.set(rng.bytes(8));
+    else if (k === 1) b[1 + rng.int(7)] = rng.u32() & 0xff;
+    else if (k === 2) b[1] = rng.u32() & 0xff;
+    else if (k === 3 && rng.bool(0.1)) parts.push(new Uint8Array(8 + rng.int(12)));
+    parts.push(b);
+  }
+  parts.push(rng.bytes(rng.int(8)));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+for (const [triple, little] of [['bpfel', true], ['bpfeb', false]] as const) {
+  for (const cpu of ['generic', 'v4'] as const) {
+    test(`arbitrary bytes (mutated, random, zero runs, ragged end) list as llvm-objdump-19 does (${triple}, ${cpu})`, needsTool('llvm-objdump-19'), () => {
+      const seed = testSeed(0xb17e5 + (little ? 0 : 1) + (cpu === 'v4' ? 2 : 0));
+      const bytes = hostileBytes(new Prng(seed), 2000, little);
+      const want = llvmObjdumpBytes(bytes, { triple, mcpu: cpu === 'v4' ? 'v4' : undefined, raw: true });
+      const ours = disassembleLlvm(bytes, { cpu, listing: true, rawInsn: true, littleEndian: little, symbols: [{ name: 'f', address: 0 }] });
+      assert.equal(ours.length, want.length, `seed ${seed}`);
+      for (let i = 0; i < want.length; i++) assert.equal(ours[i], want[i], `seed ${seed}, line ${i}`);
+    });
+  }
+}
+
+test('LLVM decoding facts: zero runs, ragged tails, r11, callx, may_goto, addr_space_cast (from llvm-objdump-19)', () => {
+  const b = (s: string) => Uint8Array.from(s.split(' ').map((x) => parseInt(x, 16)));
+  const list = (s: string, cpu: 'generic' | 'v4' = 'v4') => disassembleLlvm(b(s), { listing: true, rawInsn: true, cpu });
+  assert.deepEqual(list('00 00 00 00 00 00 00 00 00 00 00 00 95 00 00 00 00 00 00 00'), ['\t\t...', '       1:\t95 00 00 00 00 00 00 00\texit']);
+  assert.deepEqual(list('95 00 00 00 00 00 00 00 00 01'), ['       0:\t95 00 00 00 00 00 00 00\texit', '       1:\t00\t<unknown>', '       1:\t01\t<unknown>']);
+  assert.deepEqual(list('18 0c 00 00 05 00 00 00 00 00 00 00 01 00 00 00'), ['       0:\t18 0c 00 00 05 00 00 00\t<unknown>', '       1:\t00 00 00 00 01 00 00 00\t<unknown>']);
+  assert.deepEqual(disassembleLlvm(b('b7 0b 00 00 01 00 00 00 8d c0 00 00 00 00 00 00 e5 00 03 00 00 00 00 00 bf 01 01 00 00 00 01 00 c3 21 00 00 02 00 00 00')),
+    ['r11 = 0x1', 'callx r0', 'may_goto +0x3', 'r1 = addr_space_cast(r0, 0x1, 0x0)', 'lock *(u32 *)(r1 + 0x0) += r2']);
+  assert.deepEqual(list('c3 21 00 00 41 00 00 00', 'generic'), ['       0:\tc3 21 00 00 41 00 00 00\t<unknown>']);
+  assert.deepEqual(list('e4 01 00 00 00 00 00 80 95 00 00 00 00 00 00 00'), ['       0:\te4 01 00 00 00 00 00 80\t<unknown>', '       1:\t95 00 00 00 00 00 00 00\texit']);
 });

@@ -6,8 +6,8 @@
  */
 import type { ElfFile, ElfRelocation, ElfSymbol } from '../object/elf.js';
 import { programSections, STT_SECTION } from '../object/elf.js';
-import { disassembleLlvm, type LlvmCpu, type LlvmSymbol } from './llvm-disasm.js';
-import { INSN_SIZE } from '../isa/opcodes.js';
+import { listingRow, type LlvmCpu, type LlvmSymbol } from './llvm-disasm.js';
+import { disassembleRegionLlvm } from './llvm-decode.js';
 
 export interface LlvmObjdumpOptions {
   readonly cpu?: LlvmCpu;
@@ -36,22 +36,21 @@ export function objdumpLlvm(elf: ElfFile, fileName: string, options: LlvmObjdump
   for (const prog of programSections(elf)) {
     out.push('', `Disassembly of section ${prog.name}:`);
     const symbols: LlvmSymbol[] = prog.symbols.map((s: ElfSymbol) => ({ name: s.name, address: s.value }));
-    const lines = disassembleLlvm(prog.bytes, {
-      cpu: options.cpu, symbols, littleEndian: prog.littleEndian, listing: true, rawInsn: options.rawInsn ?? true,
-    });
-    // Block starts: every distinct symbol address, and the section start when no symbol is there.
+    // llvm-objdump disassembles symbol by symbol: each region runs to the next symbol's start.
     const starts = new Map<number, string>();
     if (!symbols.some((s) => s.address === 0)) starts.set(0, prog.name);
-    for (const s of symbols) if (!starts.has(s.address)) starts.set(s.address, s.name);
-    const pcOf = (line: string): number => Number(line.slice(0, line.indexOf(':')));
-    lines.forEach((line, i) => {
-      const pc = pcOf(line);
-      const name = starts.get(pc * INSN_SIZE);
-      if (name !== undefined) out.push('', `${(pc * INSN_SIZE).toString(16).padStart(16, '0')} <${name}>:`);
-      out.push(line);
-      if (!options.relocations) return;
-      const end = i + 1 < lines.length ? pcOf(lines[i + 1]!) * INSN_SIZE : prog.bytes.length;
-      for (const r of prog.relocations) if (r.offset >= pc * INSN_SIZE && r.offset < end) out.push(relocationLine(elf, r));
+    for (const s of symbols) if (!starts.has(s.address) && s.address < prog.bytes.length) starts.set(s.address, s.name);
+    const bounds = [...starts.keys()].sort((a, b) => a - b);
+    bounds.forEach((begin, k) => {
+      const end = bounds[k + 1] ?? prog.bytes.length;
+      out.push('', `${begin.toString(16).padStart(16, '0')} <${starts.get(begin)}>:`);
+      const rows = disassembleRegionLlvm(prog.bytes, begin, end, { cpu: options.cpu ?? 'generic', littleEndian: prog.littleEndian, symbols });
+      for (const row of rows) {
+        if (row.text === '...') { out.push('\t\t...'); continue; }
+        out.push(listingRow(row.address, prog.bytes.subarray(row.address, row.address + row.size), row.text, options.rawInsn ?? true));
+        if (!options.relocations) continue;
+        for (const r of prog.relocations) if (r.offset >= row.address && r.offset < row.address + row.size) out.push(relocationLine(elf, r));
+      }
     });
   }
   return `${out.join('\n')}\n`;
