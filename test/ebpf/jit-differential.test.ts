@@ -1,0 +1,104 @@
+/**
+ * Interpreter ≡ Wasm JIT on seeded random programs (TSBPF_SEED overrides the seeds):
+ *   - the kernel-differential generator's programs (test/helpers/random-ebpf.ts): every ALU
+ *     operation, byte swaps, stack accesses, atomics, branches and local calls;
+ *   - programs using memory, maps and helpers (test/helpers/random-ebpf-mem.ts), with
+ *     out-of-bounds accesses, legacy packet loads that end the run, bounded and irreducible
+ *     loops: r0, the packet after the run, the instruction count, the fault (message, index,
+ *     address) and the maps' contents must all be identical, over two runs sharing the maps.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createVm, createMap, standardHelpers, VmFault, type BpfMap } from '../../src/ebpf/runtime/index.js';
+import { compileWasm } from '../../src/ebpf/jit/index.js';
+import type { Insn } from '../../src/ebpf/isa/index.js';
+import { Prng, testSeed } from '../helpers/prng.js';
+import { randomInput, randomProgram } from '../helpers/random-ebpf.js';
+import { MEM_MAPS, PACKET_BYTES, randomMemProgram } from '../helpers/random-ebpf-mem.js';
+
+interface Engine { run(input: { data: Uint8Array }): { r0: bigint; data: Uint8Array | undefined; instructions: number } }
+
+function outcome(engine: Engine, data: Uint8Array): string {
+  try {
+    const r = engine.run({ data });
+    return `r0=${r.r0.toString(16)} n=${r.instructions} data=${Buffer.from(r.data ?? []).toString('hex')}`;
+  } catch (err) {
+    if (err instanceof VmFault) return `fault ${err.message} index=${err.index} addr=${err.address?.toString(16)} size=${err.size}`;
+    throw err;
+  }
+}
+
+function mapState(maps: readonly BpfMap[]): string {
+  return maps.map((m) => {
+    const parts: string[] = [];
+    let k: Uint8Array | undefined;
+    const keys: string[] = [];
+    while ((k = m.nextKey(k)) !== undefined) {
+      const ref = m.lookup(k)!;
+      keys.push(`${Buffer.from(k).toString('hex')}:${Buffer.from(ref.buffer.subarray(ref.offset, ref.offset + m.spec.valueSize)).toString('hex')}`);
+    }
+    parts.push(keys.sort().join(','));
+    return parts.join(';');
+  }).join(' | ');
+}
+
+const describe = (insns: readonly Insn[]) => insns.length;
+
+test('interpreter ≡ JIT on the kernel-differential random programs', () => {
+  const seed = testSeed(0x6a17);
+  const prng = new Prng(seed);
+  const N = 300;
+  let faults = 0;
+  for (let i = 0; i < N; i++) {
+    const p = randomProgram(prng);
+    const data = randomInput(prng);
+    const vm = createVm(p.body, { helpers: standardHelpers() });
+    const jit = compileWasm(p.body, { helpers: standardHelpers() });
+    const a = outcome(vm, data), b = outcome(jit, data);
+    if (a.startsWith('fault')) faults++;
+    assert.equal(b, a, `seed ${seed}, program ${i} (${describe(p.body)} insns)`);
+  }
+  console.log(`kernel-differential programs: ${N}/${N} identical (seed ${seed}, ${faults} faulting)`);
+});
+
+test('interpreter ≡ JIT on random programs using memory, maps and helpers (faults, early ends, loops)', () => {
+  const seed = testSeed(0x3e3);
+  const prng = new Prng(seed);
+  const N = 600;
+  let faults = 0, dispatched = 0;
+  for (let i = 0; i < N; i++) {
+    const insns = randomMemProgram(prng);
+    const packets = [prng.bytes(PACKET_BYTES), prng.bytes(PACKET_BYTES)];
+    const mk = () => MEM_MAPS.map((s) => createMap(s));
+    const mapsA = mk(), mapsB = mk();
+    const vm = createVm(insns, { helpers: standardHelpers(), maps: mapsA, maxInstructions: 5000 });
+    const jit = compileWasm(insns, { helpers: standardHelpers(), maps: mapsB, maxInstructions: 5000 });
+    if (jit.dispatched > 0) dispatched++;
+    for (const data of packets) {
+      const a = outcome(vm, data.slice()), b = outcome(jit, data.slice());
+      if (a.startsWith('fault')) faults++;
+      assert.equal(b, a, `seed ${seed}, program ${i}`);
+      assert.equal(mapState(mapsB), mapState(mapsA), `seed ${seed}, program ${i}: maps`);
+      assert.deepEqual(jit.env.traceLines, vm.env.traceLines);
+    }
+  }
+  console.log(`memory/maps/helpers programs: ${N} programs x 2 runs identical (seed ${seed}; ${faults} runs faulted, ${dispatched} programs had an irreducible loop)`);
+});
+
+test('interpreter ≡ JIT when the instruction budget runs out (same faulting instruction)', () => {
+  const seed = testSeed(0xb0d6e7);
+  const prng = new Prng(seed);
+  const N = 200;
+  let exhausted = 0;
+  for (let i = 0; i < N; i++) {
+    const insns = randomMemProgram(prng);
+    const data = prng.bytes(PACKET_BYTES);
+    const budget = 5 + prng.int(300);
+    const vm = createVm(insns, { helpers: standardHelpers(), maps: MEM_MAPS.map((s) => createMap(s)), maxInstructions: budget });
+    const jit = compileWasm(insns, { helpers: standardHelpers(), maps: MEM_MAPS.map((s) => createMap(s)), maxInstructions: budget });
+    const a = outcome(vm, data.slice()), b = outcome(jit, data.slice());
+    if (a.includes('budget')) exhausted++;
+    assert.equal(b, a, `seed ${seed}, program ${i}, budget ${budget}`);
+  }
+  console.log(`budget runs: ${N}/${N} identical (seed ${seed}; ${exhausted} exhausted the budget)`);
+});
