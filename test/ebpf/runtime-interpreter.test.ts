@@ -133,3 +133,13 @@ test('the interpreter as a Backend: load in an environment, run, close', async (
   loaded.close();
   assert.equal(interpreterBackend.name, 'interpreter');
 });
+
+test('close() unmaps the VM\'s regions: a pointer kept from a run faults afterwards', () => {
+  const env = new Env();
+  const a = createVm([alu64.mov.reg(R0, R10), exit()], { env });
+  const stackTop = a.run().r0;
+  const b = createVm([ldx(8, R0, R1, -8), exit()], { env });
+  assert.equal(b.run({ args: [stackTop] }).r0, 0n, 'another VM may read a live region of the same environment');
+  a.close();
+  assert.throws(() => b.run({ args: [stackTop] }), (e: unknown) => e instanceof VmFault && /no region/.test(e.message));
+});

@@ -31,6 +31,6 @@ export const interpreterBackend: Backend = {
   name: 'interpreter',
   async load(spec: LoadSpec, env?: Env): Promise<Loaded> {
     const vm = createVm(spec.insns, env ? { ...spec.options, env } : { ...spec.options });
-    return { run: async (input: RunInput = {}) => vm.run(input), close: () => undefined };
+    return { run: async (input: RunInput = {}) => vm.run(input), close: () => vm.close() };
   },
 };

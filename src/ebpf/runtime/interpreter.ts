@@ -167,6 +167,17 @@ export class Vm {
     }
   }
 
+  /**
+   * Unmaps this VM's stack, ctx and packet regions from the environment's address space (for
+   * long-lived environments that load many programs). The VM must not run afterwards.
+   */
+  close(): void {
+    const mem = this.env.memory;
+    for (const st of this.stacks) mem.unmap(st.id);
+    mem.unmap(this.ctxId);
+    mem.unmap(this.packetId);
+  }
+
   /** Runs, returning the fault as a value instead of throwing it. */
   tryRun(input: RunInput = {}): RunResult | { readonly fault: VmFault } {
     try { return this.run(input); } catch (err) { if (err instanceof VmFault) return { fault: err }; throw err; }
