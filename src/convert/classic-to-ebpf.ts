@@ -144,8 +144,34 @@ export function classicToEbpf(program: ClassicProgram | readonly ClassicInsn[]):
   const insns = 'instructions' in program ? program.instructions : program;
   const items: ProgramItem[] = [
     // Classic BPF starts with A = X = 0 and keeps the context in a callee-saved register.
-    alu32.xor.reg(A, A), alu32.xor.reg(X, X), alu64.mov.reg(CTX, R1),
+    // The kernel writes `A ^= A` here because its translation never meets the verifier; the
+    // verifier rejects reading an unset register (`R0 !read_ok`), so we move zero instead.
+    alu32.mov.imm(A, 0), alu32.mov.imm(X, 0), alu64.mov.reg(CTX, R1),
   ];
-  insns.forEach((ins, i) => items.push(label(at(i)), ...translateOne(ins, i)));
+  const live = reachable(insns);
+  insns.forEach((ins, i) => { if (live[i]) items.push(label(at(i)), ...translateOne(ins, i)); });
   return link(items);
+}
+
+/**
+ * Which classic instructions some path reaches. Classic filters may carry dead code (the
+ * classic checker allows it), but the eBPF verifier rejects an unreachable instruction, so
+ * the translation leaves dead code out; nothing jumps to it, so behaviour is unchanged.
+ */
+function reachable(insns: readonly ClassicInsn[]): boolean[] {
+  const live = new Array<boolean>(insns.length).fill(false);
+  const work = [0];
+  while (work.length > 0) {
+    const i = work.pop()!;
+    if (i >= insns.length || live[i]) continue;
+    live[i] = true;
+    const ins = insns[i]!;
+    const cls = c.BPF_CLASS(ins.code);
+    if (cls === c.BPF_RET) continue;
+    if (cls === c.BPF_JMP) {
+      if (c.BPF_OP(ins.code) === c.BPF_JA) work.push(i + 1 + ins.k);
+      else work.push(i + 1 + ins.jt, i + 1 + ins.jf);
+    } else work.push(i + 1);
+  }
+  return live;
 }
