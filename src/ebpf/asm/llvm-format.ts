@@ -10,6 +10,12 @@
  *   prints as the legacy `lock ... += r`), because LLVM only decodes them in the alu32 tables;
  * - byte swaps always print `r` registers; a lddw with a pseudo source prints `ld_pseudo`;
  *   ld_ind prints only its register, never its immediate; local and kfunc calls print `call imm`.
+ *
+ * The kernel's own printer (`bpftool prog dump xlated`, verifier logs; kernel/bpf/disasm.c) is a
+ * different dialect, not produced here yet: an `N: (op)` prefix, decimal ALU immediates
+ * (`r1 += 14`, `r0 = 1`) but hex jump immediates (`if r4 != 0x8`), offsets as `(r1 +8)` /
+ * `(r10 -4)`, jump targets as `goto pc+44`, local calls as `call pc+N`, and map loads resolved
+ * to `r1 = map[id:N]`.
  */
 import type { Insn, JmpCond, AluOp, AtomicInsn, Size } from '../isa/insn.js';
 import { INSN_SIZE } from '../isa/opcodes.js';
