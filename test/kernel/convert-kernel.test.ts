@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { interpret } from '../../src/cbpf/interpreter.js';
 import { classicToEbpf } from '../../src/convert/index.js';
 import { SK_BUFF } from '../../src/convert/sk-buff.js';
-import { KernelVerifierError } from '../../src/node/kernel/index.js';
+import { KernelVerifierError, type KernelProgram } from '../../src/node/kernel/index.js';
 import { Prng, testSeed } from '../helpers/prng.js';
 import { hexOf, randomPacket, randomValidProgram, toDdd } from '../cbpf/classic-gen.js';
 import { k, openFds, skip } from './kernel-env.js';
@@ -33,7 +33,7 @@ test('translated classic programs load as socket filters and agree with the clas
   let programs = 0, runs = 0;
   for (let n = 0; n < 1500; n++) {
     const classic = randomValidProgram(rng, { ancillary: true, ancillaryFields: KNOWN_FIELDS, negativeOffsets: false, wideShiftX: true, maxLength: 32 });
-    let prog;
+    let prog: KernelProgram;
     try {
       prog = k().loadProgram({ type: 'socket-filter', insns: classicToEbpf(classic) });
     } catch (err) {
