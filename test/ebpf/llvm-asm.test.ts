@@ -154,6 +154,15 @@ test('map references and external calls become relocations; labels link', () => 
   assert.deepEqual(r.items.filter((x) => x.kind === 'label').map((x) => (x as { name: string }).name), ['prog', 'out', 'sub']);
 });
 
+test('mapPseudo gives map references a pseudo source; LLVM-only instructions are named in the error', () => {
+  const r = assembleLlvm('r1 = counts ll\nr2 = 7 ll\nexit', { mapPseudo: 1 });
+  assert.deepEqual(r.insns.slice(0, 2).map((x) => formatInsnLlvm(x)), ['ld_pseudo\tr1, 0x1, 0x0', 'r2 = 0x7 ll']);
+  assert.deepEqual(r.relocations.map((x) => [x.index, x.symbol]), [[0, 'counts']]);
+  for (const [line, col] of [['callx r1', 1], ['may_goto +3', 1], ['r1 = addr_space_cast(r2, 0, 1)', 6]] as const) {
+    assert.throws(() => assembleLlvm(line), (e: unknown) => e instanceof AsmSyntaxError && /not supported/.test(e.message) && e.column === col, line);
+  }
+});
+
 test('syntax errors carry line and column, with llvm-mc messages where llvm-mc rejects the same', () => {
   const cases: [string, string, number][] = [
     ['r0 = *(u32 *)(r1 + 0x8000)', 'operand is not a 16-bit signed integer', 18],

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -59,6 +59,23 @@ test('a fresh clang-19 build of the corpus disassembles as llvm-objdump-19 does'
         assert.equal(ours, r.stdout, `${obj.file} ${flags.join(' ')}: ${firstDifference(ours, r.stdout)}`);
       }
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an llvm-mc-19 object with labels as symbols, two symbols at one address and a cross-section call (-dr)', needsTool('llvm-mc-19'), (t) => {
+  if (needsTool('llvm-objdump-19').skip) return t.skip('llvm-objdump-19 is not installed');
+  const dir = mkdtempSync(join(tmpdir(), 'tsbpf-mc-'));
+  try {
+    const src = ['\t.text', '\t.globl f', 'f:', 'g:', ' r0 = 0', 'loop:', ' r0 += 1', ' if r0 < 10 goto loop', ' goto out', '.Lhidden:',
+      ' r0 = 5', 'out:', ' exit', '\t.section xdp,"ax"', 'h:', ' call f', ' r1 = g ll', ' exit', ''].join('\n');
+    writeFileSync(join(dir, 'm.s'), src);
+    const mc = spawnSync('llvm-mc-19', ['-triple', 'bpfel', '-filetype=obj', 'm.s', '-o', 'm.o'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(mc.status, 0, mc.stderr);
+    const want = spawnSync('llvm-objdump-19', ['-dr', 'm.o'], { cwd: dir, encoding: 'utf8' }).stdout;
+    const ours = objdumpLlvm(parseElf(readBytes(join(dir, 'm.o'))), 'm.o', { relocations: true });
+    assert.equal(ours, want, firstDifference(ours, want));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

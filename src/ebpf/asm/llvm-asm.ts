@@ -11,10 +11,10 @@
  *
  * `r1 = map ll` names a symbol: the result carries a relocation for that instruction and the
  * lddw keeps value 0 and pseudo source 0, the bytes clang and llvm-mc emit (the loader sets the
- * map pseudo source when it resolves the symbol). `call f` to a label is a local call; to an
+ * map pseudo source when it resolves the symbol; `mapPseudo` sets it here instead). `call f` to a label is a local call; to an
  * unknown name it is a local call with offset -1 and a relocation, as clang emits across sections.
  */
-import { AsmSyntaxError } from '../../core/errors.js';
+import { AsmSyntaxError, BpfError } from '../../core/errors.js';
 import type { AluOp, AtomicOp, Insn, JmpCond, ProgramItem, Reg, Size } from '../isa/insn.js';
 import { link } from '../isa/link.js';
 
@@ -25,6 +25,14 @@ export interface LlvmRelocation {
   /** `map`: `rN = sym ll`; `call`: `call sym` with no such label. */
   readonly kind: 'map' | 'call';
   readonly line: number;
+}
+
+export interface LlvmAsmOptions {
+  /**
+   * The pseudo source for `rN = symbol ll` (default 0, the bytes clang and llvm-mc emit; 1 =
+   * BPF_PSEUDO_MAP_FD or 5 = BPF_PSEUDO_MAP_IDX for a loader that patches the immediate).
+   */
+  readonly mapPseudo?: number;
 }
 
 export interface LlvmAssembly {
@@ -312,6 +320,7 @@ function statement(
       return { kind: 'st', size, dst: base, off, imm: s.imm32() };
     }
   }
+  if (word === 'callx' || word === 'may_goto') s.fail(`'${word}' is not supported by tsbpf's instruction set`, first.col);
   if (!s.isReg()) return s.fail(first.kind === 'ident' ? 'invalid instruction mnemonic' : 'unknown token in expression', first.col);
   const dst = s.reg();
   const opTok = s.next();
@@ -402,6 +411,7 @@ function assignment(s: Stmt, dst: RegTok, reloc: (symbol: string, kind: 'map' | 
       s.expect(')');
       return { kind: 'atomic', op: fetch[1] as AtomicOp, fetch: true, size: size as 4 | 8, dst: base, src, off };
     }
+    if (name === 'addr_space_cast') s.fail(`'addr_space_cast' is not supported by tsbpf's instruction set`, t.col);
     const xchg = /^(xchg|cmpxchg)(_64|32_32)$/.exec(name);
     if (xchg) {
       s.next();
@@ -442,12 +452,17 @@ function assignment(s: Stmt, dst: RegTok, reloc: (symbol: string, kind: 'map' | 
  * labels. Throws AsmSyntaxError (1-based line and column) on text that does not parse or on a
  * jump to an unknown label.
  */
-export function assembleLlvm(source: string): LlvmAssembly {
+export function assembleLlvm(source: string, options: LlvmAsmOptions = {}): LlvmAssembly {
   const { items, relocations, callTargets, jumpTargets } = parseLlvm(source);
   const labels = new Set(items.filter((x) => x.kind === 'label').map((x) => (x as { name: string }).name));
   for (const j of jumpTargets) if (!labels.has(j.name)) throw new AsmSyntaxError(`unknown label '${j.name}'`, j.line, j.col);
   // Calls to names that are not labels stay unresolved: offset -1 plus a relocation, as clang emits.
   const patched = items.slice();
+  const pseudo = options.mapPseudo ?? 0;
+  if (!Number.isInteger(pseudo) || pseudo < 0 || pseudo > 15) throw new BpfError('USAGE', `mapPseudo ${pseudo} is not a 4-bit source register value`);
+  if (pseudo !== 0) {
+    for (const r of relocations) patched[r.item] = Object.freeze({ ...(patched[r.item] as Insn & { kind: 'lddw' }), pseudo });
+  }
   const callRelocs: { item: number; symbol: string; kind: 'call'; line: number }[] = [];
   for (const c of callTargets) {
     if (labels.has(c.name)) continue;
