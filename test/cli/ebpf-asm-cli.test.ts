@@ -58,7 +58,7 @@ test('asm -o writes raw bytes; unresolved symbols are reported; errors are locat
     rmSync(dir, { recursive: true, force: true });
   }
   const bad = await run(['asm', 'bad.s'], { 'bad.s': 'exit\nr0 = *(u32 *)(r1 + 0x8000)\n' });
-  assert.deepEqual(bad, { status: 1, out: '', err: 'tsbpf: bad.s:2:18: error: operand is not a 16-bit signed integer\n' });
+  assert.deepEqual(bad, { status: 1, out: '', err: 'tsbpf: bad.s:2:18: operand is not a 16-bit signed integer\n' });
   const usage = await run(['disasm', '--mcpu=v9', 'x']);
   assert.equal(usage.status, 2);
   const odd = await run(['disasm', 'p.bin'], { 'p.bin': new Uint8Array(5) });

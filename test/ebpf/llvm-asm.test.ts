@@ -216,3 +216,21 @@ test('llvm-objdump -dr listings (relocation rows) assemble to the section bytes'
     });
   }
 });
+
+test('mutated instruction text never raises anything but AsmSyntaxError', () => {
+  const seed = testSeed(0xf022);
+  const rng = new Prng(seed);
+  const alphabet = ' \t()*+-=<>&|^%s/[]:,;#rwul0123456789xabcdefkgotlmsi_.\n';
+  let accepted = 0;
+  for (let i = 0; i < 20000; i++) {
+    let t = formatInsnLlvm(randomInsn(rng), { cpu: 'v4' });
+    for (let k = 0, n = 1 + rng.int(3); k < n; k++) {
+      const at = rng.int(t.length + 1);
+      const c = alphabet[rng.int(alphabet.length)]!;
+      const r = rng.int(3);
+      t = r === 0 ? t.slice(0, at) + t.slice(at + 1) : r === 1 ? t.slice(0, at) + c + t.slice(at) : t.slice(0, at) + c + t.slice(at + 1);
+    }
+    try { assembleLlvm(t); accepted++; } catch (e) { assert.ok(e instanceof AsmSyntaxError, `seed ${seed}: ${JSON.stringify(t)}: ${e}`); }
+  }
+  assert.ok(accepted > 500 && accepted < 19000, `${accepted} accepted`);
+});

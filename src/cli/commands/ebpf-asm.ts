@@ -44,7 +44,7 @@ export const ebpfAsmCommand: Command = {
     try {
       result = assembleLlvm(new TextDecoder('utf-8').decode(await io.readInput(file)));
     } catch (err) {
-      if (err instanceof AsmSyntaxError) { io.stderr(`tsbpf: ${name}:${err.line}:${err.column}: error: ${err.message}\n`); return 1; }
+      if (err instanceof AsmSyntaxError) { io.stderr(`tsbpf: ${name}:${err.line}:${err.column}: ${err.message}\n`); return 1; }
       if (err instanceof LinkError) { io.stderr(`tsbpf: ${name}: ${err.message}\n`); return 1; }
       throw err;
     }
