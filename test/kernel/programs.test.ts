@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, unlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import {
-  R0, R1, R2, R3, R10, alu32, alu64, atomic, call, exit, ja, jmp, label, ldMapFd, ldx, link, st, stx,
+  R0, R1, R2, R3, R10, alu32, alu64, atomic, call, encode, exit, ja, jmp, label, ldMapFd, ldx, link, st, stx,
 } from '../../src/ebpf/isa/index.js';
 import { KernelError, KernelVerifierError } from '../../src/node/kernel/index.js';
 import { k, openFds, skip } from './kernel-env.js';
@@ -60,10 +60,18 @@ test('a rejected program is a KernelVerifierError with the full verifier log', {
   assert.equal(openFds(), before);
 });
 
-test('logLevel keeps the verifier log of a successful load', { skip }, () => {
-  const prog = k().loadProgram({ type: 'xdp', insns: [alu64.mov.imm(R0, 2), exit()], logLevel: 1 });
+test('logLevel keeps the verifier log of a successful load; info() reads the program back', { skip }, () => {
+  const insns = [alu64.mov.imm(R0, 2), exit()];
+  const prog = k().loadProgram({ type: 'xdp', insns, logLevel: 1, name: 'tsbpf_info' });
   try {
     assert.match(prog.log, /processed 2 insns/);
+    const info = prog.info();
+    assert.equal(info.name, 'tsbpf_info');
+    assert.ok(info.id > 0);
+    assert.match(info.tag, /^[0-9a-f]{16}$/);
+    assert.deepEqual(info.xlated, encode(insns), 'nothing to rewrite in this program');
+    assert.equal(info.verifiedInsns, 2);
+    assert.ok(info.jitedLength > 0, 'bpf_jit_enable=1 here: native code exists');
   } finally {
     prog.close();
   }

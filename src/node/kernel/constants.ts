@@ -14,12 +14,14 @@ export const BPF_PROG_LOAD = 5;
 export const BPF_OBJ_PIN = 6;
 export const BPF_OBJ_GET = 7;
 export const BPF_PROG_TEST_RUN = 10;
+export const BPF_OBJ_GET_INFO_BY_FD = 15;
 
 export const COMMAND_NAMES: Readonly<Record<number, string>> = {
   [BPF_MAP_CREATE]: 'BPF_MAP_CREATE', [BPF_MAP_LOOKUP_ELEM]: 'BPF_MAP_LOOKUP_ELEM',
   [BPF_MAP_UPDATE_ELEM]: 'BPF_MAP_UPDATE_ELEM', [BPF_MAP_DELETE_ELEM]: 'BPF_MAP_DELETE_ELEM',
   [BPF_MAP_GET_NEXT_KEY]: 'BPF_MAP_GET_NEXT_KEY', [BPF_PROG_LOAD]: 'BPF_PROG_LOAD',
   [BPF_OBJ_PIN]: 'BPF_OBJ_PIN', [BPF_OBJ_GET]: 'BPF_OBJ_GET', [BPF_PROG_TEST_RUN]: 'BPF_PROG_TEST_RUN',
+  [BPF_OBJ_GET_INFO_BY_FD]: 'BPF_OBJ_GET_INFO_BY_FD',
 };
 
 /** `enum bpf_map_type` (the ones this binding creates). */

@@ -16,7 +16,7 @@ import { loadSyscalls, type Syscalls } from './syscall.js';
 export { kernelAvailable, type Availability } from './syscall.js';
 export { KernelError, KernelVerifierError } from './errors.js';
 export { KernelMap, type MapSpec } from './map.js';
-export { KernelProgram, type ProgramSpec, type TestRunOptions, type TestRunResult } from './program.js';
+export { KernelProgram, type ProgramInfo, type ProgramSpec, type TestRunOptions, type TestRunResult } from './program.js';
 export { KernelObject } from './fd.js';
 export {
   BPF_F_NO_PREALLOC, BPF_F_RDONLY, BPF_F_WRONLY, BPF_F_STRICT_ALIGNMENT, MAP_TYPES, PROG_TYPES, UPDATE_FLAGS,

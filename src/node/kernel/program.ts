@@ -9,7 +9,7 @@
 import { BpfError } from '../../core/errors.js';
 import { encode } from '../../ebpf/isa/codec.js';
 import type { Insn } from '../../ebpf/isa/insn.js';
-import { BPF_OBJ_GET, BPF_OBJ_NAME_LEN, BPF_PROG_LOAD, BPF_PROG_TEST_RUN, PROG_TYPES, type ProgType } from './constants.js';
+import { BPF_OBJ_GET, BPF_OBJ_GET_INFO_BY_FD, BPF_OBJ_NAME_LEN, BPF_PROG_LOAD, BPF_PROG_TEST_RUN, PROG_TYPES, type ProgType } from './constants.js';
 import { KernelVerifierError } from './errors.js';
 import { KernelObject, cString } from './fd.js';
 import { Attr, type Syscalls } from './syscall.js';
@@ -53,6 +53,21 @@ export interface TestRunResult {
   readonly duration: number;
 }
 
+/** What BPF_OBJ_GET_INFO_BY_FD tells about a loaded program. */
+export interface ProgramInfo {
+  readonly id: number;
+  /** The kernel's tag (hash of the instructions), as bpftool prints it. */
+  readonly tag: string;
+  readonly name: string;
+  /** The instructions after the verifier's rewrites (map fds, context accesses, dead code removed). */
+  readonly xlated: Uint8Array;
+  /** Bytes of native code; 0 when the program is interpreted. */
+  readonly jitedLength: number;
+  readonly verifiedInsns: number;
+}
+
+/** sizeof(struct bpf_prog_info) as of linux 6.x; the kernel fills what both sides know. */
+const PROG_INFO_SIZE = 232;
 const ENOSPC = 28;
 const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -101,6 +116,11 @@ export class KernelProgram extends KernelObject {
     return new KernelProgram(sys, sys.bpf(BPF_OBJ_GET, new Attr().ptr(0, cString(path))), type, '');
   }
 
+  /** BPF_OBJ_GET_INFO_BY_FD: id, tag, name and the instructions as the verifier left them. */
+  info(): ProgramInfo {
+    return infoOf(this.sys, this.fd);
+  }
+
   /** BPF_PROG_TEST_RUN: runs the program `repeat` times on a copy of `data` (and `ctx`). */
   testRun(options: TestRunOptions = {}): TestRunResult {
     const data = options.data ?? new Uint8Array(0);
@@ -121,6 +141,29 @@ export class KernelProgram extends KernelObject {
       duration: attr.getU32(36),
     };
   }
+}
+
+function infoOf(sys: Syscalls, fd: number): ProgramInfo {
+  const query = (xlatedSize: number): { info: Attr; xlated: Uint8Array } => {
+    const xlated = new Uint8Array(xlatedSize);
+    // struct bpf_prog_info holds a pointer of its own (xlated_prog_insns at 32).
+    const info = new Attr(PROG_INFO_SIZE).u32(20, xlatedSize);
+    if (xlatedSize > 0) info.ptr(32, xlated, true);
+    sys.bpf(BPF_OBJ_GET_INFO_BY_FD, new Attr().u32(0, fd).u32(4, PROG_INFO_SIZE).ptr(8, info, true));
+    return { info, xlated };
+  };
+  const first = query(0).info;
+  const { info, xlated } = query(first.getU32(20));
+  const name = info.bytes.subarray(64, 64 + BPF_OBJ_NAME_LEN);
+  const end = name.indexOf(0);
+  return {
+    id: info.getU32(4),
+    tag: Array.from(info.bytes.subarray(8, 16), (b) => b.toString(16).padStart(2, '0')).join(''),
+    name: new TextDecoder().decode(end < 0 ? name : name.subarray(0, end)),
+    xlated: xlated.slice(0, info.getU32(20)),
+    jitedLength: info.getU32(16),
+    verifiedInsns: info.getU32(216),
+  };
 }
 
 function decodeLog(log: Uint8Array): string {

@@ -23,14 +23,21 @@ interface Koffi {
   os: { errno: Record<string, number> };
 }
 
-/** A pointer field of an attribute: the bytes it points to and whether the kernel writes them. */
-interface PointerField { readonly offset: number; readonly data: Uint8Array; readonly out: boolean }
+/**
+ * A pointer field of an attribute: what it points to (bytes, or a struct with pointers of its
+ * own, such as bpf_prog_info) and whether the kernel writes there.
+ */
+interface PointerField { readonly offset: number; readonly data: Uint8Array | Attr; readonly out: boolean }
 
-/** A `union bpf_attr` under construction (little- or big-endian as the host). */
+/** A `union bpf_attr` (or another struct the kernel reads) under construction, in host byte order. */
 export class Attr {
-  readonly bytes = new Uint8Array(ATTR_SIZE);
-  readonly view = new DataView(this.bytes.buffer);
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
   readonly pointers: PointerField[] = [];
+  constructor(size = ATTR_SIZE) {
+    this.bytes = new Uint8Array(size);
+    this.view = new DataView(this.bytes.buffer);
+  }
   private static readonly le = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   u32(offset: number, value: number): this { this.view.setUint32(offset, value >>> 0, Attr.le); return this; }
   u64(offset: number, value: bigint): this { this.view.setBigUint64(offset, BigInt.asUintN(64, value), Attr.le); return this; }
@@ -42,7 +49,7 @@ export class Attr {
     return this;
   }
   /** A pointer to `data` (NULL when undefined); with `out` the kernel's writes are copied back. */
-  ptr(offset: number, data: Uint8Array | undefined, out = false): this {
+  ptr(offset: number, data: Uint8Array | Attr | undefined, out = false): this {
     if (data !== undefined) this.pointers.push({ offset, data, out });
     return this;
   }
@@ -105,21 +112,40 @@ async function load(): Promise<Syscalls> {
       blocks.push(ptr);
       return { ptr, bytes: new Uint8Array(koffi.view(ptr, Math.max(length, 1))) };
     };
-    try {
-      const copies = attr.pointers.map((field) => {
-        const block = native(field.data.length);
-        block.bytes.set(field.data);
-        attr.u64(field.offset, koffi.address(block.ptr));
-        return { field, block };
+    // Copies a struct and everything it points to into native memory (depth first), and
+    // returns how to copy the kernel's writes back afterwards.
+    const place = (struct: Attr): { ptr: unknown; back: () => void } => {
+      const children = struct.pointers.map((field) => {
+        if (field.data instanceof Attr) {
+          const child = place(field.data);
+          struct.u64(field.offset, koffi.address(child.ptr));
+          return { field, back: child.back };
+        }
+        const data = field.data;
+        const block = native(data.length);
+        block.bytes.set(data);
+        struct.u64(field.offset, koffi.address(block.ptr));
+        return { field, back: () => data.set(block.bytes.subarray(0, data.length)) };
       });
-      const a = native(ATTR_SIZE);
-      a.bytes.set(attr.bytes);
-      const ret = Number(syscall(nr, 'int', cmd, 'void *', a.ptr, 'uint32_t', ATTR_SIZE));
+      const self = native(struct.bytes.length);
+      self.bytes.set(struct.bytes);
+      return {
+        ptr: self.ptr,
+        back: () => {
+          struct.bytes.set(self.bytes.subarray(0, struct.bytes.length));
+          for (const { field, back } of children) {
+            if (field.out) back();
+            // The addresses are meaningless once the blocks are freed; clear them from the copy.
+            struct.u64(field.offset, 0n);
+          }
+        },
+      };
+    };
+    try {
+      const placed = place(attr);
+      const ret = Number(syscall(nr, 'int', cmd, 'void *', placed.ptr, 'uint32_t', attr.bytes.length));
       const errno = ret < 0 ? koffi.errno() : 0;
-      attr.bytes.set(a.bytes.subarray(0, ATTR_SIZE));
-      for (const { field, block } of copies) if (field.out) field.data.set(block.bytes.subarray(0, field.data.length));
-      // The addresses are meaningless once the blocks are freed; clear them from the copy.
-      for (const { field } of copies) attr.u64(field.offset, 0n);
+      placed.back();
       return ret < 0 ? -errno : ret;
     } finally {
       for (const ptr of blocks) koffi.free(ptr);
