@@ -200,7 +200,13 @@ class Stmt {
       if (v < lo || v > hi) this.fail(`operand is not an identifier or ${long ? 32 : 16}-bit signed integer`, col);
       target = Number(v);
     }
-    if (this.is('<')) { while (!this.done) this.at++; }
+    if (this.take('<')) {
+      // llvm-objdump's `<sym>` / `<sym+0x..>` after the offset: checked for shape, then ignored.
+      if (this.peek()?.kind !== 'ident') this.fail('unknown token in expression');
+      this.at++;
+      if (this.take('+')) this.num();
+      this.expect('>', 'unknown token in expression');
+    }
     return target;
   }
 }
@@ -215,12 +221,23 @@ function fromListing(line: string): { text: string } | { label: string } | undef
   return row ? { text: row[1]! } : undefined;
 }
 
+/** A symbol use found while parsing; `item` is its position in `items`. */
+interface SymbolUse { readonly item: number; readonly name: string; readonly line: number; readonly col: number }
+interface Parsed {
+  readonly items: ProgramItem[];
+  readonly relocations: { item: number; symbol: string; kind: 'map' | 'call'; line: number }[];
+  /** `call NAME`: a local call when NAME is a label, else a relocation. */
+  readonly callTargets: SymbolUse[];
+  /** Jumps to labels, which must exist. */
+  readonly jumpTargets: Omit<SymbolUse, 'item'>[];
+}
+
 /** Parses LLVM-syntax assembly into instruction values and labels (not yet linked). */
-export function parseLlvm(source: string): { items: ProgramItem[]; relocations: { item: number; symbol: string; kind: 'map' | 'call'; line: number }[]; callTargets: { item: number; name: string; line: number; col: number }[]; jumpTargets: { name: string; line: number; col: number }[] } {
+function parseLlvm(source: string): Parsed {
   const items: ProgramItem[] = [];
-  const relocations: { item: number; symbol: string; kind: 'map' | 'call'; line: number }[] = [];
-  const callTargets: { item: number; name: string; line: number; col: number }[] = [];
-  const jumpTargets: { name: string; line: number; col: number }[] = [];
+  const relocations: Parsed['relocations'] = [];
+  const callTargets: SymbolUse[] = [];
+  const jumpTargets: Omit<SymbolUse, 'item'>[] = [];
   const defined = new Set<string>();
   const addLabel = (name: string, line: number, col: number): void => {
     if (defined.has(name)) throw new AsmSyntaxError(`invalid symbol redefinition '${name}'`, line, col);
