@@ -1,17 +1,12 @@
 /**
  * eBPF benchmark programs, shared by every engine's benchmark (interpreter now, JIT and the
- * kernel's BPF_PROG_TEST_RUN later). Each body is conformance-syntax text that expects r1 = the
- * packet start and r2 = its end; VM_PROLOGUE / XDP_PROLOGUE set that up for the userspace VM
- * (r1 = data, r2 = length) and for an XDP program (r1 = xdp_md). The expected r0 is computed
- * independently here (not by an engine); the kernel reports its low 32 bits. The bodies pass
- * the kernel's verifier as XDP programs (checked in test/ebpf/bench-programs-kernel.test.ts).
+ * kernel's BPF_PROG_TEST_RUN later). Each is conformance-syntax text run with r1 = the data
+ * and r2 = its length, with the expected r0 computed independently here (not by an engine).
  */
 
 export interface EbpfBenchProgram {
   readonly name: string;
-  /** Conformance-syntax body (src/ebpf/asm/conformance): r1 = packet start, r2 = packet end. */
-  readonly body: string;
-  /** The body behind VM_PROLOGUE: what the userspace engines run. */
+  /** Conformance-syntax assembly (src/ebpf/asm/conformance). */
   readonly asm: string;
   readonly data: Uint8Array;
   readonly expected: bigint;
@@ -53,15 +48,10 @@ jlt %r1, 1000, loop
 exit
 `;
 
-/**
- * Ethernet/IPv4/TCP 5-tuple parse with bounds checks the kernel verifier accepts (pointer
- * compares against the end); r0 = saddr ^ daddr ^ (sport << 16 | dport) ^ proto, 0 if not TCP/IPv4.
- */
-const PARSE_5TUPLE = `# r1 = packet start, r2 = packet end (pointers)
+/** Ethernet/IPv4/TCP 5-tuple parse with bounds checks; r0 = saddr ^ daddr ^ (sport << 16 | dport) ^ proto, 0 if not TCP/IPv4. */
+const PARSE_5TUPLE = `# r1 = packet, r2 = length
 mov %r0, 0
-mov %r3, %r1
-add %r3, 54               # Ethernet 14 + IPv4 20 + TCP 20
-jgt %r3, %r2, out
+jlt %r2, 54, out          # Ethernet 14 + IPv4 20 + TCP 20
 ldxh %r3, [%r1+12]        # EtherType, network order read little-endian
 jne %r3, 0x0008, out      # 0x0800
 ldxb %r4, [%r1+14]        # version | IHL
@@ -69,18 +59,18 @@ mov %r5, %r4
 rsh %r5, 4
 jne %r5, 4, out
 and %r4, 0xf
-lsh %r4, 2                # IP header length in bytes
+lsh %r4, 2                # header length in bytes
 jlt %r4, 20, out
 ldxb %r5, [%r1+23]        # protocol
 jne %r5, 6, out
 ldxw %r6, [%r1+26]        # source address
 ldxw %r7, [%r1+30]        # destination address
+mov %r8, %r4
+add %r8, 34               # Ethernet + IP header + TCP header
+jgt %r8, %r2, out
 mov %r9, %r1
 add %r9, 14
 add %r9, %r4              # TCP header
-mov %r8, %r9
-add %r8, 20
-jgt %r8, %r2, out
 ldxh %r3, [%r9+0]         # source port
 ldxh %r4, [%r9+2]         # destination port
 be16 %r3
@@ -96,14 +86,6 @@ xor %r0, %r5
 out:
 exit
 `;
-
-/**
- * Entry sequences that establish r1 = packet start and r2 = packet end for the bodies above.
- * The userspace VM starts with r1 = data and r2 = its length; an XDP program with r1 = ctx
- * (struct xdp_md: data at offset 0, data_end at 4).
- */
-export const VM_PROLOGUE = 'add %r2, %r1\n';
-export const XDP_PROLOGUE = 'ldxw %r2, [%r1+4]\nldxw %r1, [%r1+0]\n';
 
 /** A 74-byte Ethernet/IPv4/TCP SYN: 192.168.1.10:51000 → 93.184.216.34:443 with TCP options. */
 export function tcpSynFrame(): Uint8Array {
@@ -122,8 +104,8 @@ export function ebpfBenchPrograms(): EbpfBenchProgram[] {
   const saddr = (192 << 24 | 168 << 16 | 1 << 8 | 10) >>> 0, daddr = (93 << 24 | 184 << 16 | 216 << 8 | 34) >>> 0;
   const tuple = (BigInt(saddr) ^ BigInt(daddr) ^ ((51000n << 16n) | 443n) ^ 6n);
   return [
-    { name: 'prime (conformance prime.data)', body: PRIME, asm: VM_PROLOGUE + PRIME, data: new Uint8Array(0), expected: 1n, note: '67 is prime' },
-    { name: 'loop 1000', body: LOOP_1000, asm: VM_PROLOGUE + LOOP_1000, data: new Uint8Array(0), expected: 499500n, note: 'sum 0..999' },
-    { name: 'parse Eth/IPv4/TCP 5-tuple', body: PARSE_5TUPLE, asm: VM_PROLOGUE + PARSE_5TUPLE, data: syn, expected: tuple, note: '74-byte TCP SYN' },
+    { name: 'prime (conformance prime.data)', asm: PRIME, data: new Uint8Array(0), expected: 1n, note: '67 is prime' },
+    { name: 'loop 1000', asm: LOOP_1000, data: new Uint8Array(0), expected: 499500n, note: 'sum 0..999' },
+    { name: 'parse Eth/IPv4/TCP 5-tuple', asm: PARSE_5TUPLE, data: syn, expected: tuple, note: '74-byte TCP SYN' },
   ];
 }
