@@ -64,18 +64,22 @@ test('a fresh clang-19 build of the corpus disassembles as llvm-objdump-19 does'
   }
 });
 
-test('an llvm-mc-19 object with labels as symbols, two symbols at one address and a cross-section call (-dr)', needsTool('llvm-mc-19'), (t) => {
+test('llvm-mc-19 objects: labels as symbols, two symbols at one address, cross-section call, sections without symbols (-dr)', needsTool('llvm-mc-19'), (t) => {
   if (needsTool('llvm-objdump-19').skip) return t.skip('llvm-objdump-19 is not installed');
   const dir = mkdtempSync(join(tmpdir(), 'tsbpf-mc-'));
   try {
     const src = ['\t.text', '\t.globl f', 'f:', 'g:', ' r0 = 0', 'loop:', ' r0 += 1', ' if r0 < 10 goto loop', ' goto out', '.Lhidden:',
       ' r0 = 5', 'out:', ' exit', '\t.section xdp,"ax"', 'h:', ' call f', ' r1 = g ll', ' exit', ''].join('\n');
-    writeFileSync(join(dir, 'm.s'), src);
-    const mc = spawnSync('llvm-mc-19', ['-triple', 'bpfel', '-filetype=obj', 'm.s', '-o', 'm.o'], { cwd: dir, encoding: 'utf8' });
-    assert.equal(mc.status, 0, mc.stderr);
-    const want = spawnSync('llvm-objdump-19', ['-dr', 'm.o'], { cwd: dir, encoding: 'utf8' }).stdout;
-    const ours = objdumpLlvm(parseElf(readBytes(join(dir, 'm.o'))), 'm.o', { relocations: true });
-    assert.equal(ours, want, firstDifference(ours, want));
+    // A second object: sections without symbols, and code before the first symbol.
+    const bare = ['\t.section xdp,"ax"', ' r0 = 0', ' exit', '\t.section tc,"ax"', ' r0 = 1', 'later:', ' exit', ''].join('\n');
+    for (const [name, text] of [['m', src], ['n', bare]]) {
+      writeFileSync(join(dir, `${name}.s`), text);
+      const mc = spawnSync('llvm-mc-19', ['-triple', 'bpfel', '-filetype=obj', `${name}.s`, '-o', `${name}.o`], { cwd: dir, encoding: 'utf8' });
+      assert.equal(mc.status, 0, mc.stderr);
+      const want = spawnSync('llvm-objdump-19', ['-dr', `${name}.o`], { cwd: dir, encoding: 'utf8' }).stdout;
+      const ours = objdumpLlvm(parseElf(readBytes(join(dir, `${name}.o`))), `${name}.o`, { relocations: true });
+      assert.equal(ours, want, firstDifference(ours, want));
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
