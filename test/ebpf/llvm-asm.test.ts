@@ -188,7 +188,8 @@ test('syntax errors carry line and column, with llvm-mc messages where llvm-mc r
   assert.throws(() => assembleLlvm('r11 = 1'), (e: unknown) => e instanceof AsmSyntaxError && e.column === 1);
   assert.throws(() => assembleLlvm('r0 = 0x100000000'), (e: unknown) => e instanceof AsmSyntaxError && e.column === 6);
   assert.throws(() => assembleLlvm('r0 = 1 @'), (e: unknown) => e instanceof AsmSyntaxError && e.message === 'unknown token in expression' && e.column === 8);
-  assert.throws(() => assembleLlvm('<unknown>'), AsmSyntaxError);
+  assert.throws(() => assembleLlvm('       3:\t<unknown>'), (e: unknown) => e instanceof AsmSyntaxError && /could not decode/.test(e.message) && e.column === 11);
+  assert.throws(() => assembleLlvm('exit\n\t\t...'), (e: unknown) => e instanceof AsmSyntaxError && /zero bytes/.test(e.message) && e.line === 2 && e.column === 3);
 });
 
 test('the error cases are rejected by llvm-mc-19 at the same column', needsTool('llvm-mc-19'), () => {

@@ -252,6 +252,12 @@ function parseLlvm(source: string): Parsed {
     const listing = fromListing(raw);
     if (listing && 'label' in listing) { addLabel(listing.label, lineNo, raw.indexOf('<') + 2); return; }
     if (listing) { offset = raw.length - listing.text.length; text = listing.text; }
+    // llvm-objdump rows that stand for bytes it could not (or did not) disassemble.
+    const bare = text.trim();
+    if (bare === '...' || bare === '<unknown>') {
+      const what = bare === '...' ? 'a run of zero bytes llvm-objdump skipped (...)' : 'an instruction llvm-objdump could not decode';
+      throw new AsmSyntaxError(`cannot assemble ${what}`, lineNo, raw.indexOf(bare) + 1);
+    }
     const toks = lex(text, lineNo).map((t) => ({ ...t, col: t.col + offset }));
     const s = new Stmt(toks, lineNo, raw.length + 1);
     // Labels: `name:` (several may precede one instruction).
