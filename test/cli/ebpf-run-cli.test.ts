@@ -33,9 +33,17 @@ const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '
 const lddwData = parseDataFile(readFileSync(`${CONFORMANCE_DIR}/tests/lddw.data`, 'utf8'));
 const LDDW_HEX = hex(rawWords(lddwData.raw!));
 
-test('conformance-plugin: program on stdin, r0 in hex', async () => {
+test('conformance-plugin: program on stdin, r0 in hex, with either engine', async () => {
   const r = await run(['conformance-plugin'], {}, `${LDDW_HEX}\n`);
   assert.deepEqual(r, { status: 0, out: '1122334455667788\n', err: '' });
+  const jit = await run(['conformance-plugin', '--engine', 'jit'], {}, `${LDDW_HEX}\n`);
+  assert.deepEqual(jit, { status: 0, out: '1122334455667788\n', err: '' });
+});
+
+test('run: --engine jit gives the same r0, data and a duration', async () => {
+  const r = await run(['run', '--engine', 'jit', '--repeat', '10', '--data-hex', 'aabbcc', 'swap.s'], { 'swap.s': SWAP });
+  assert.equal(r.status, 0, r.err);
+  assert.match(r.out, /^r0 = 0x3 \(3\)\ndata = bbaacc\nduration \(average\): \d+ns, repeat 10\n$/);
 });
 
 test('conformance-plugin: --program and a memory argument (r2 = its length)', async () => {
@@ -53,9 +61,8 @@ test('conformance-plugin: rejection and faults exit non-zero with a message', as
   const fault = await run(['conformance-plugin', '--program', '7910000000000000' + '9500000000000000']);
   assert.equal(fault.status, 1);
   assert.match(fault.err, /invalid memory access/);
-  const jit = await run(['conformance-plugin', '--engine', 'jit', '--program', LDDW_HEX]);
-  assert.equal(jit.status, 1);
-  assert.match(jit.err, /JIT engine is not built yet/);
+  const jitFault = await run(['conformance-plugin', '--engine', 'jit', '--program', '7910000000000000' + '9500000000000000']);
+  assert.equal(jitFault.status, 1);
   assert.equal((await run(['conformance-plugin', '--engine', 'gpu', '--program', LDDW_HEX])).status, 2);
 });
 
@@ -99,8 +106,9 @@ test('run: errors', async () => {
   const bad = await run(['run', 'x.s'], { 'x.s': 'mov %r0, 1\nfoo %r1\nexit\n' });
   assert.equal(bad.status, 1);
   assert.equal(bad.err, "tsbpf: x.s:2:1: invalid mnemonic 'foo'\n");
-  const jit = await run(['run', '--engine', 'jit', 'x.s'], { 'x.s': 'mov %r0, 1\nexit\n' });
-  assert.match(jit.err, /JIT engine is not built yet/);
+  const jit = await run(['run', '--engine', 'jit', '--trace', 'x.s'], { 'x.s': 'mov %r0, 1\nexit\n' });
+  assert.equal(jit.status, 1);
+  assert.match(jit.err, /trace/);
 });
 
 test('run: --trace prints each executed instruction and the registers it changed', async () => {

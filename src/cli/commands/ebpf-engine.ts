@@ -7,6 +7,7 @@ import { assembleConformance } from '../../ebpf/asm/conformance/index.js';
 import { decode } from '../../ebpf/isa/codec.js';
 import type { Insn } from '../../ebpf/isa/insn.js';
 import { assembleLlvm } from '../../ebpf/asm/llvm-asm.js';
+import { compileWasm } from '../../ebpf/jit/index.js';
 import { createVm, standardHelpers, type RunInput, type RunResult, type TraceEvent } from '../../ebpf/runtime/index.js';
 import { UsageError } from '../run-cli.js';
 
@@ -33,7 +34,7 @@ export function engineOption(value: string | undefined): EngineName {
 export interface Runner { run(input: RunInput): RunResult }
 
 export function prepare(insns: readonly Insn[], engine: EngineName, traceHook?: (e: TraceEvent) => void): Runner {
-  if (engine === 'jit') throw new BpfError('UNSUPPORTED', 'the JIT engine is not built yet (issue 6); use --engine interpreter');
+  if (engine === 'jit') return compileWasm(insns, traceHook ? { helpers: standardHelpers(), traceHook } : { helpers: standardHelpers() });
   return createVm(insns, traceHook ? { helpers: standardHelpers(), traceHook } : { helpers: standardHelpers() });
 }
 
