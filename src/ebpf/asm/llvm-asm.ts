@@ -211,6 +211,9 @@ class Stmt {
   }
 }
 
+const DATA_DIRECTIVES = new Set(['.byte', '.short', '.half', '.hword', '.word', '.long', '.int', '.quad', '.2byte', '.4byte', '.8byte',
+  '.ascii', '.asciz', '.string', '.zero', '.space', '.skip', '.fill', '.org']);
+
 /** Strips llvm-objdump's listing columns from a line; returns the text to assemble or a label. */
 function fromListing(line: string): { text: string } | { label: string } | undefined {
   const header = /^\s*[0-9a-fA-F]{16} <([^>]+)>:\s*$/.exec(line);
@@ -267,7 +270,13 @@ function parseLlvm(source: string): Parsed {
       s.next();
     }
     if (s.done) return;
-    if (s.peek()!.kind === 'ident' && s.peek()!.text.startsWith('.')) return; // assembler directives: sections, symbols, alignment
+    const head = s.peek()!;
+    if (head.kind === 'ident' && head.text.startsWith('.')) {
+      // Directives about sections, symbols and alignment do not change the instructions; data
+      // directives would, and this assembler produces instructions only.
+      if (DATA_DIRECTIVES.has(head.text.toLowerCase())) throw new AsmSyntaxError(`data directive '${head.text}' is not supported`, lineNo, head.col);
+      return;
+    }
     const insn = statement(s, (name, kind) => relocations.push({ item: items.length, symbol: name, kind, line: lineNo }),
       (name, col) => callTargets.push({ item: items.length, name, line: lineNo, col }),
       (name, col) => jumpTargets.push({ name, line: lineNo, col }));
