@@ -139,6 +139,20 @@ function extendedRcode(ctx: Ctx, off: number, qd: number, anns: number, ar: numb
   return 0;
 }
 
+/** -vv: the authority or additional section, as tcpdump lists it. */
+function section(ctx: Ctx, at: number, msg: number, count: number, label: string): number {
+  const b = ctx.b;
+  let left = count;
+  if (at < b.length && left) {
+    ctx.out += label;
+    at = record(ctx, at, msg);
+    left--;
+    while (at < b.length && left) { ctx.out += ','; at = record(ctx, at, msg); left--; }
+  }
+  if (left) throw new Truncated('domain');
+  return at;
+}
+
 export function dnsPrint(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
   if (length < 12) { ctx.out += `domain [length ${length} < 12]`; return; }
@@ -153,6 +167,7 @@ export function dnsPrint(ctx: Ctx, off: number, length: number): void {
       if (qd !== 1) ctx.out += ` [${qd}q]`;
       for (let i = 0; i < qd; i++) {
         if (i !== 0) ctx.out += ',';
+        if (ctx.opts.verbose > 1) { ctx.out += ' q:'; at = question(ctx, at, off); continue; }
         at = nskip(ctx, at);
         if (at < 0) throw new Truncated('domain');
         at += 4;
@@ -165,6 +180,10 @@ export function dnsPrint(ctx: Ctx, off: number, length: number): void {
         while (at < b.length && left) { ctx.out += ','; at = record(ctx, at, off); left--; }
       }
       if (left) throw new Truncated('domain');
+      if (ctx.opts.verbose > 1) {
+        at = section(ctx, at, off, ns, ' ns:');
+        at = section(ctx, at, off, ar, ' ar:');
+      }
     } else {
       ctx.out += `${id}${OPS[op]}${flags & 0x100 ? '+' : ''}${flags & 0x10 ? '%' : ''}`;
       if (flags & 0x6cf) ctx.out += ` [b2&3=0x${flags.toString(16)}]`;

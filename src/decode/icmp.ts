@@ -24,7 +24,8 @@ export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): vo
   const b = ctx.b;
   const type = b.u8(off, 'icmp');
   // Error types carry a quoted header: tcpdump wants the whole 8-byte ICMP header for them.
-  if ((type === 3 || type === 5 || type === 11 || type === 12) && !b.has(off, 8)) throw new Truncated('icmp', true);
+  if ((type === 3 || type === 5 || type === 11) && !b.has(off, Math.min(length, 28))) throw new Truncated('icmp', true);
+  if (type === 12 && !b.has(off, 8)) throw new Truncated('icmp', true);
   const code = b.u8(off + 1, 'icmp');
   let str: string;
   const inner = off + 8;

@@ -24,9 +24,11 @@ export function onesSum(data: Uint8Array, initial = 0): number {
 
 function ipOptions(ctx: Ctx, off: number, len: number): void {
   const b = ctx.b;
+  let sep = '';
   while (len > 0) {
     const code = b.u8(off, 'ip');
-    ctx.out += IPOPT_NAMES[code] ?? `unknown ${code}`;
+    ctx.out += sep + (IPOPT_NAMES[code] ?? `unknown ${code}`);
+    sep = ',';
     let olen = 1;
     if (code !== 0 && code !== 1) {
       olen = b.u8(off + 1, 'ip');
@@ -46,9 +48,11 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
   // With nothing at all after the link header tcpdump prints only the truncation marker.
   if (!b.has(off, 1)) throw new Truncated('ip');
-  if (!ctx.opts.linkHeader || ctx.nested) ctx.out += 'IP ';
-  if (!b.has(off, 20)) { ctx.out += ' [|ip]'; return; }
+  const prefix = !ctx.opts.linkHeader;
   const vhl = b.u8(off);
+  if (vhl >> 4 !== 4) { ctx.out += `IP${vhl >> 4}${vhl >> 4 === 6 ? ', wrong link-layer encapsulation' : ''} (invalid)`; return; }
+  if (prefix) ctx.out += 'IP ';
+  if (!b.has(off, 20)) { ctx.out += ' [|ip]'; return; }
   if (!b.has(off, (vhl & 0xf) * 4) && (b.u16(off + 6) & 0x1fff) === 0) {
     // Cut inside the options: the addresses are printed first for all but TCP and UDP.
     const p = b.u8(off + 9);
@@ -56,7 +60,6 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
     ctx.out += ` [remaining caplen(${b.length - off}) < header length(${(vhl & 0xf) * 4})]`;
     throw new Truncated('ip');
   }
-  if (vhl >> 4 !== 4) { ctx.out += `IP${vhl >> 4} `; ctx.out += '[|ip]'; return; }
   const hlen = (vhl & 0xf) * 4;
   if (hlen < 20) { ctx.out += `bad-hlen ${hlen}`; return; }
   let len = b.u16(off + 2);
@@ -123,7 +126,7 @@ function demux(ctx: Ctx, proto: number, off: number, length: number, ip: IpInfo)
 export function ip6Print(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
   if (!b.has(off, 40)) { ctx.out += ' [|ip6]'; return; }
-  if (!ctx.opts.linkHeader || ctx.nested) ctx.out += 'IP6 ';
+  if (!ctx.opts.linkHeader) ctx.out += 'IP6 ';
   const word = b.u32(off);
   if (word >>> 28 !== 6) { ctx.out += `version error: ${word >>> 28} != 6`; return; }
   const plen = b.u16(off + 4);

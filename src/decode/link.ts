@@ -52,6 +52,7 @@ export function etherPrint(ctx: Ctx): number {
   let type = b.u16(12);
   let off = 14;
   length -= 14;
+  if (isVlan(type) && caplen - off < 4) { ctx.out += ' [|vlan]'; return caplen; }
   if (ctx.opts.linkHeader && type > 1500) {
     ctx.out += etherTypeText(ctx, type);
     ctx.out += `, length ${ctx.origLength}: `;

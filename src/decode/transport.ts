@@ -117,7 +117,7 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
     ctx.out += ']';
   }
   ctx.out += `, length ${dlen}`;
-  if (flags & 4 && ctx.opts.verbose) {
+  if (flags & 4 && ctx.opts.verbose && dlen > 0) {
     // -v shows the start of data carried by a reset, in tcpdump's caret notation.
     let n = Math.min(dlen, b.length - off - hlen);
     ctx.out += ' [RST';
@@ -278,6 +278,7 @@ function txtLine(ctx: Ctx, prefix: string, start: number, end: number, proto: st
     if (c === 0x0a) { ctx.out += `${prefix}${text(start, idx)}`; return idx + 1; }
     if (c === 0x0d) {
       if (idx + 1 >= end) return 0;
+      if (idx + 1 >= d.length) throw new Truncated(proto);
       if (d[idx + 1] === 0x0a) { ctx.out += `${prefix}${text(start, idx)}`; return idx + 2; }
       return 0;
     }
@@ -297,10 +298,9 @@ export function udpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
     return;
   }
   const sport = b.u16(off), dport = b.u16(off + 2);
-  let ulen = b.u16(off + 4);
+  const ulen = b.u16(off + 4);
   ctx.out += endpoints(ctx, ip, sport, dport, UDP_SERVICES);
-  if (ulen < 8) { ctx.out += `truncated-udp - ${8 - ulen} bytes missing!`; ulen = length; }
-  if (ulen < 8) return;
+  if (ulen < 8) { ctx.out += `truncated-udplength ${ulen}`; return; }
   if (ulen > length) { ctx.out += `UDP, bad length ${ulen} > ${length}`; return; }
   // tcpdump checks UDP-over-IPv4 checksums from -vv on, UDP-over-IPv6 from -v.
   if (ctx.opts.verbose > (ip.v === 4 ? 1 : 0) && !ip.fragmented && b.has(off, ulen)) {

@@ -19,7 +19,7 @@ function text(rng: Prng, n: number): Uint8Array {
   return F.ascii(Array.from({ length: n }, () => rng.pick([...chars])).join(''));
 }
 
-function transport(rng: Prng, l3: F.L3): [number, Uint8Array] {
+function transport(rng: Prng, l3: F.L3, options: CorpusOptions): [number, Uint8Array] {
   const kind = rng.int(10);
   const sport = rng.pick(PLAIN_PORTS), dport = rng.pick(PLAIN_PORTS);
   if (kind < 4) {
@@ -47,11 +47,11 @@ function transport(rng: Prng, l3: F.L3): [number, Uint8Array] {
       const msg = F.dns({ id: rng.int(65536), flags, qd: [{ name: q, type }], an });
       return [17, F.udp(l3, resp ? 53 : sport, resp ? dport : 53, msg)];
     }
-    if (app === 1) {
+    if (app === 1 && options.verboseApps !== false) {
       const ntp = F.concat([(rng.pick([3, 4]) << 3) | rng.pick([1, 2, 3, 4, 5]), 2, 6, 0xec], rng.bytes(44));
       return [17, F.udp(l3, 123, rng.pick([123, sport]), ntp)];
     }
-    if (app === 2 && l3.v === 4) {
+    if (app === 2 && l3.v === 4 && options.verboseApps !== false) {
       const op = rng.pick([1, 2]);
       const bootp = F.concat([op, 1, 6, 0], F.u32(rng.u32()), [0, 0, 0, 0], new Uint8Array(16), F.mac(MACS[0]!), new Uint8Array(10 + 64 + 128), [99, 130, 83, 99, 53, 1, 1, 255]);
       return [17, F.udp(l3, op === 1 ? 68 : 67, op === 1 ? 67 : 68, bootp)];
@@ -89,8 +89,17 @@ function transport(rng: Prng, l3: F.L3): [number, Uint8Array] {
   return [rng.pick([250, 251, 252]), rng.bytes(rng.int(24))];
 }
 
-export function corpusFrame(rng: Prng): CorpusFrame {
-  const kind = rng.int(20);
+export interface CorpusOptions {
+  /** Cut some frames short (caplen < len). Default true. */
+  readonly truncate?: boolean;
+  /** Include IPv6 frames. Default true. */
+  readonly ipv6?: boolean;
+  /** Include NTP and DHCP (whose -v details are not implemented). Default true. */
+  readonly verboseApps?: boolean;
+}
+
+export function corpusFrame(rng: Prng, options: CorpusOptions = {}): CorpusFrame {
+  const kind = options.ipv6 === false ? rng.int(12) : rng.int(20);
   const [m1, m2] = [rng.pick(MACS), rng.pick(MACS)];
   if (kind < 2) {
     const op = rng.pick([1, 2, 3, 4]);
@@ -102,14 +111,14 @@ export function corpusFrame(rng: Prng): CorpusFrame {
   let type: number;
   if (kind < 12) {
     const l3 = { v: 4 as const, src: rng.pick(V4), dst: rng.pick(V4) };
-    const [proto, seg] = transport(rng, l3);
+    const [proto, seg] = transport(rng, l3, options);
     const frag = rng.int(12);
-    const options = rng.int(8) === 0 ? rng.pick([[148, 4, 0, 0], [1, 1, 1, 0], [148, 4, 0, 5]]) : [];
-    l3frame = F.ipv4({ src: l3.src, dst: l3.dst, proto, id: rng.int(65536), ttl: rng.int(256), tos: rng.pick([0, 0, 0x10, 0xb8, 0x03]), df: rng.bool(), mf: frag === 0, fragOffset: frag === 1 ? 1480 : 0, options }, seg);
+    const ipOptions = rng.int(8) === 0 ? rng.pick([[148, 4, 0, 0], [1, 1, 1, 0], [148, 4, 0, 5]]) : [];
+    l3frame = F.ipv4({ src: l3.src, dst: l3.dst, proto, id: rng.int(65536), ttl: rng.int(256), tos: rng.pick([0, 0, 0x10, 0xb8, 0x03]), df: rng.bool(), mf: frag === 0, fragOffset: frag === 1 ? 1480 : 0, options: ipOptions }, seg);
     type = 0x0800;
   } else {
     const l3 = { v: 6 as const, src: rng.pick(V6), dst: rng.pick(V6) };
-    const [proto, seg] = transport(rng, l3);
+    const [proto, seg] = transport(rng, l3, options);
     const ext = rng.int(6);
     let nh = proto;
     let body = seg;
@@ -122,7 +131,7 @@ export function corpusFrame(rng: Prng): CorpusFrame {
   let frame = rng.int(6) === 0 ? F.vlan(m1, m2, rng.int(4095), rng.int(8), type, l3frame) : F.ethernet(m1, m2, type, l3frame);
   if (frame.length < 60 && rng.bool()) frame = F.concat(frame, new Uint8Array(60 - frame.length));
   // Some frames are cut short, like a capture with a small snaplen.
-  if (rng.int(10) === 0) return { data: frame.subarray(0, 14 + rng.int(frame.length - 14)), origLength: frame.length };
+  if (rng.int(10) === 0 && options.truncate !== false) return { data: frame.subarray(0, 14 + rng.int(frame.length - 14)), origLength: frame.length };
   return { data: frame };
 }
 
@@ -134,9 +143,9 @@ export function writeCapture(format: CaptureFormat, linkType: number, frames: re
   return F.concat(...chunks);
 }
 
-export function corpus(seed: number, n: number): CorpusFrame[] {
+export function corpus(seed: number, n: number, options: CorpusOptions = {}): CorpusFrame[] {
   const rng = new Prng(seed);
-  return Array.from({ length: n }, () => corpusFrame(rng));
+  return Array.from({ length: n }, () => corpusFrame(rng, options));
 }
 
 /** Re-frames Ethernet IPv4/IPv6 frames of a corpus for the other link types tcpdump prints. */
@@ -146,7 +155,7 @@ export function reframe(frames: readonly CorpusFrame[], linkType: number, rng: P
     const d = f.data;
     if (d.length < 14) continue;
     const type = (d[12]! << 8) | d[13]!;
-    if (type !== 0x0800 && type !== 0x86dd && !(linkType === 113 || linkType === 276)) continue;
+    if (type === 0x8100 || (type !== 0x0800 && type !== 0x86dd && !(linkType === 113 || linkType === 276))) continue;
     const payload = d.subarray(14);
     const cut = (f.origLength ?? d.length) - d.length;
     let framed: Uint8Array;
