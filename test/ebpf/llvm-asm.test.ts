@@ -190,6 +190,7 @@ test('syntax errors carry line and column, with llvm-mc messages where llvm-mc r
   assert.throws(() => assembleLlvm('r0 = 1 @'), (e: unknown) => e instanceof AsmSyntaxError && e.message === 'unknown token in expression' && e.column === 8);
   assert.throws(() => assembleLlvm('\t.text\n\t.globl f\nf:\n\t.byte 0x95'), (e: unknown) => e instanceof AsmSyntaxError && /data directive '.byte'/.test(e.message) && e.line === 4);
   assert.equal(assembleLlvm('\t.text\n\t.p2align 3\n\t.globl f\n\t.type f,@function\nf:\n\texit\n\t.size f, 8').insns.length, 1);
+  assert.deepEqual(assembleLlvm('.LBB0_1: r0 = 1\n  goto .LBB0_1').insns.map((x) => formatInsnLlvm(x)), ['r0 = 0x1', 'goto -0x2']);
   assert.throws(() => assembleLlvm('       3:\t<unknown>'), (e: unknown) => e instanceof AsmSyntaxError && /could not decode/.test(e.message) && e.column === 11);
   assert.throws(() => assembleLlvm('exit\n\t\t...'), (e: unknown) => e instanceof AsmSyntaxError && /zero bytes/.test(e.message) && e.line === 2 && e.column === 3);
 });

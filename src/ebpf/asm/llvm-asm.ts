@@ -261,6 +261,16 @@ function parseLlvm(source: string): Parsed {
       const what = bare === '...' ? 'a run of zero bytes llvm-objdump skipped (...)' : 'an instruction llvm-objdump could not decode';
       throw new AsmSyntaxError(`cannot assemble ${what}`, lineNo, raw.indexOf(bare) + 1);
     }
+    // Directives about sections, symbols and alignment do not change the instructions (and may
+    // hold characters the instruction lexer rejects, `.type f,@function`); data directives would,
+    // and this assembler produces instructions only.
+    const directive = /^\s*(\.[A-Za-z_][\w.$]*)(?![\w.$])(?!\s*:)/.exec(text);
+    if (directive) {
+      if (DATA_DIRECTIVES.has(directive[1]!.toLowerCase())) {
+        throw new AsmSyntaxError(`data directive '${directive[1]}' is not supported`, lineNo, offset + text.indexOf('.') + 1);
+      }
+      return;
+    }
     const toks = lex(text, lineNo).map((t) => ({ ...t, col: t.col + offset }));
     const s = new Stmt(toks, lineNo, raw.length + 1);
     // Labels: `name:` (several may precede one instruction).
@@ -271,12 +281,7 @@ function parseLlvm(source: string): Parsed {
     }
     if (s.done) return;
     const head = s.peek()!;
-    if (head.kind === 'ident' && head.text.startsWith('.')) {
-      // Directives about sections, symbols and alignment do not change the instructions; data
-      // directives would, and this assembler produces instructions only.
-      if (DATA_DIRECTIVES.has(head.text.toLowerCase())) throw new AsmSyntaxError(`data directive '${head.text}' is not supported`, lineNo, head.col);
-      return;
-    }
+    if (head.kind === 'ident' && head.text.startsWith('.')) s.fail('directives must start their line', head.col);
     const insn = statement(s, (name, kind) => relocations.push({ item: items.length, symbol: name, kind, line: lineNo }),
       (name, col) => callTargets.push({ item: items.length, name, line: lineNo, col }),
       (name, col) => jumpTargets.push({ name, line: lineNo, col }));
