@@ -64,13 +64,10 @@ const M32 = 0xffffffffn;
 const EMPTY = new Uint8Array(0);
 const u64 = (x: bigint) => BigInt.asUintN(64, x);
 
-/** One pre-processed instruction: operands normalised once at load time. */
+/** What the load-time checks learn about one instruction, for the core's pre-decoding. */
 interface Slot {
   readonly insn: Insn;
   readonly index: number;
-  /** Immediate as the 64-bit value (sign-extended) and as the 32-bit value (for 32-bit ops). */
-  readonly imm64: bigint;
-  readonly imm32: bigint;
   /** Absolute target slot of a jump or local call. */
   readonly target: number;
   /** Resolved lddw value (map pointers resolved). */
@@ -124,23 +121,19 @@ export class Vm {
     pc = 0;
     this.insns.forEach((insn, index) => {
       const next = pc + slotsOf(insn);
-      let imm = 0, target = -1, value = 0n;
+      let target = -1, value = 0n;
       if ('dst' in insn && insn.dst === 10 && (insn.kind === 'alu' || insn.kind === 'end' || insn.kind === 'ldx' || insn.kind === 'lddw')) {
         throw loadFault('r10 is read-only', pc, index);
       }
       if (insn.kind === 'atomic' && insn.src === 10) throw loadFault('r10 is read-only', pc, index);
-      switch (insn.kind) {
-        case 'alu': case 'jmp': imm = 'imm' in insn.src ? insn.src.imm : 0; break;
-        case 'st': case 'ldabs': case 'ldind': imm = insn.imm; break;
-        case 'kfunc': throw loadFault('kfunc calls are not supported by the userspace VM', pc, index);
-        case 'lddw': value = this.resolveLddw(insn, pc, index); break;
-      }
+      if (insn.kind === 'kfunc') throw loadFault('kfunc calls are not supported by the userspace VM', pc, index);
+      if (insn.kind === 'lddw') value = this.resolveLddw(insn, pc, index);
       if (insn.kind === 'ja' || insn.kind === 'jmp' || insn.kind === 'call-local') {
         if (typeof insn.off === 'string') throw loadFault(`unresolved label '${insn.off}'`, pc, index);
         target = next + insn.off;
         if (!starts.has(target)) throw loadFault(`jump to ${target} out of range or into the middle of lddw`, pc, index);
       }
-      slots[pc] = { insn, index, imm64: u64(BigInt(imm)), imm32: BigInt(imm >>> 0), target, value };
+      slots[pc] = { insn, index, target, value };
       pc = next;
     });
     return slots;
