@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decode } from '../../src/ebpf/isa/index.js';
 import type { Insn } from '../../src/ebpf/isa/index.js';
-import { createVm, standardHelpers, type RunInput } from '../../src/ebpf/runtime/index.js';
+import { createVm, standardHelpers, VmFault, type RunInput } from '../../src/ebpf/runtime/index.js';
 import { Prng, testSeed } from '../helpers/prng.js';
 import { randomInput, randomProgram } from '../helpers/random-ebpf.js';
 import { createReferenceVm } from '../helpers/reference-vm.js';
@@ -25,7 +25,8 @@ function outcome(run: () => { r0: bigint; data: Uint8Array | undefined; instruct
     const r = run();
     return `r0=${r.r0.toString(16)} data=${r.data ? Array.from(r.data, (b) => b.toString(16)).join(',') : '-'} n=${r.instructions}`;
   } catch (e) {
-    const f = e as { message: string; pc?: number; address?: bigint; size?: number };
+    if (!(e instanceof VmFault)) throw e;
+    const f = e;
     return `fault ${f.message} pc=${f.pc} addr=${f.address} size=${f.size}`;
   }
 }
@@ -36,6 +37,7 @@ function compare(insns: readonly Insn[], inputs: readonly RunInput[], maxInstruc
   try {
     fast = createVm(insns, opts);
   } catch (e) {
+    assert.ok(e instanceof VmFault, `load error is a VmFault: ${(e as Error).message}`);
     assert.throws(() => createReferenceVm(insns, opts), { message: (e as Error).message });
     return [];
   }
