@@ -19,7 +19,7 @@ import { ebpfBenchPrograms } from './programs/ebpf.js';
 
 const KERNEL_MIN_BYTES = 80;
 
-function xdpWrapper(body: readonly Insn[]): Insn[] {
+export function xdpWrapper(body: readonly Insn[]): Insn[] {
   return link([
     ldx(4, R2, R1, 0), // xdp_md->data
     ldx(4, R3, R1, 4), // xdp_md->data_end
@@ -46,19 +46,19 @@ function xdpWrapper(body: readonly Insn[]): Insn[] {
 const TCP_HEADER_ANCHOR = 'add %r9, %r4              # TCP header\n';
 const TCP_HEADER_CHECK = 'ldxdw %r8, [%r10-8]\nmov %r3, %r9\nadd %r3, 4\njgt %r3, %r8, out\n';
 
-function kernelAsm(asm: string): { asm: string; adapted: boolean } {
+export function kernelAsm(asm: string): { asm: string; adapted: boolean } {
   if (!asm.includes(TCP_HEADER_ANCHOR)) return { asm, adapted: false };
   return { asm: asm.replace(TCP_HEADER_ANCHOR, TCP_HEADER_ANCHOR + TCP_HEADER_CHECK), adapted: true };
 }
 
-function padded(data: Uint8Array): Uint8Array {
+export function padded(data: Uint8Array): Uint8Array {
   if (data.length >= KERNEL_MIN_BYTES) return data;
   const out = new Uint8Array(KERNEL_MIN_BYTES);
   out.set(data);
   return out;
 }
 
-async function kernelVariants(): Promise<{ make: (body: readonly Insn[], data: Uint8Array, expected: bigint, name: string) => Measure; notes: string[] }> {
+export async function kernelVariants(): Promise<{ make: (body: readonly Insn[], data: Uint8Array, expected: bigint, name: string) => Measure; notes: string[] }> {
   const skipAll = (reason: string) => ({ make: (): Measure => ({ skip: reason }), notes: [] });
   if (process.platform !== 'linux') return skipAll('the kernel column needs Linux');
   if (process.getuid?.() !== 0) return skipAll('the kernel column needs root (bpf(2))');

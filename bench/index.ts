@@ -2,6 +2,7 @@
 import type { Benchmark } from './bench-api.js';
 import { cbpfFilters } from './cbpf-filters.js';
 import { ebpfInterp } from './ebpf-interp.js';
+import { ebpfEngines } from './ebpf-engines.js';
 import { ebpfKernel } from './ebpf-kernel.js';
 
-export const benchmarks: readonly Benchmark[] = [cbpfFilters, ebpfInterp, ebpfKernel];
+export const benchmarks: readonly Benchmark[] = [cbpfFilters, ebpfInterp, ebpfKernel, ebpfEngines];

@@ -24,7 +24,7 @@ export const MEM_MAPS: readonly MapSpec[] = [
 export const PACKET_BYTES = 64;
 
 const SCRATCH: readonly Reg[] = [0, 1, 2, 3, 4, 5, 9];
-const OPS: readonly AluOp[] = ['add', 'sub', 'mul', 'div', 'sdiv', 'or', 'and', 'lsh', 'rsh', 'mod', 'smod', 'xor', 'mov', 'arsh'];
+const OPS: readonly Exclude<AluOp, 'neg' | 'movsx8' | 'movsx16' | 'movsx32'>[] = ['add', 'sub', 'mul', 'div', 'sdiv', 'or', 'and', 'lsh', 'rsh', 'mod', 'smod', 'xor', 'mov', 'arsh'];
 const CONDS: readonly JmpCond[] = ['eq', 'gt', 'ge', 'set', 'ne', 'sgt', 'sge', 'lt', 'le', 'slt', 'sle'];
 const SIZES: readonly Size[] = [1, 2, 4, 8];
 

@@ -18,7 +18,7 @@
 import type { Insn, Reg } from '../isa/insn.js';
 import { buildFunction, buildProgram, END, type Block, type FunctionGraph, type Program } from './cfg.js';
 import { Code, I32, I64, ModuleBuilder, OP, type ValType } from './wasm/encoder.js';
-import { CELL_ABORT, CELL_COUNT, CELL_PLEN, ENTRY_SIZE, FRAME, FRAMES, PACKET, STACKS, TABLE, TABLE_ENTRIES } from './layout.js';
+import { CELL_ABORT, CELL_ARGS, CELL_COUNT, CELL_MAPS, CELL_PLEN, CELL_R0, ENTRY_SIZE, FRAME, FRAMES, PACKET, STACKS, TABLE, TABLE_ENTRIES } from './layout.js';
 
 export interface CompileOptions {
   /** Bounds-check every access against its region (the default); false only for verifier-proven programs. */
@@ -28,6 +28,22 @@ export interface CompileOptions {
   readonly stack0: number;
   /** Resolved lddw values by instruction index. */
   readonly lddw: ReadonlyMap<number, bigint>;
+  /**
+   * map_lookup_elem (helper 1) is the standard one: calls go to the `lookup` import (which
+   * skips the write-back of attached regions: a lookup only reads its key), and lookups in the
+   * array maps listed here are done inline once their storage is mapped.
+   */
+  readonly lookup?: { readonly arrays: readonly InlineArray[] };
+}
+
+/** An array map whose lookups are compiled inline: pointer = storage region | index * elemSize. */
+export interface InlineArray {
+  /** The map's handle pointer (what r1 holds). */
+  readonly handle: bigint;
+  readonly maxEntries: number;
+  readonly elemSize: number;
+  /** Slot in CELL_MAPS (the storage's region id, 0 until the first lookup maps it). */
+  readonly cell: number;
 }
 
 /** Kinds of the `fault` import. */
@@ -64,10 +80,11 @@ export function compile(insns: readonly Insn[], options: CompileOptions): Compil
     slow: m.importFunc('env', 'slow', [I32, I64, I32, I32], [I32]),
     fault: m.importFunc('env', 'fault', [I32, I32], []),
     budget: m.importFunc('env', 'budget', [I32, I32], []),
+    lookup: m.importFunc('env', 'lookup', [I32, I64, I64], [I64]),
   };
   m.importMemory('env', 'memory', 1);
   const fnIndex = new Map<number, number>();
-  fnIndex.set(0, m.declare([I64, I64, I64, I64, I64], [I64]));
+  fnIndex.set(0, m.declare([], []));
   for (const e of graphs.keys()) if (e !== 0) fnIndex.set(e, m.declare([I64, I64, I64, I64, I64, I64, I64, I64, I64, I32], I64_RESULTS6));
   const bswap32 = m.declare([I32], [I32]);
   const bswap64 = m.declare([I64], [I64]);
@@ -110,15 +127,13 @@ class FunctionCompiler {
     private readonly g: FunctionGraph,
     private readonly main: boolean,
     private readonly o: CompileOptions,
-    private readonly imp: { helper: number; slow: number; fault: number; budget: number },
+    private readonly imp: { helper: number; slow: number; fault: number; budget: number; lookup: number },
     private readonly fns: ReadonlyMap<number, number>,
     private readonly aux: { bswap32: number; bswap64: number; results6: number },
   ) {
     if (main) {
-      this.c = new Code([I64, I64, I64, I64, I64]);
-      this.R[0] = this.c.local(I64);
-      for (let r = 1; r <= 5; r++) this.R[r] = r - 1;
-      for (let r = 6; r <= 10; r++) this.R[r] = this.c.local(I64);
+      this.c = new Code([]);
+      for (let r = 0; r <= 10; r++) this.R[r] = this.c.local(I64);
       this.depth = this.c.local(I32);
     } else {
       this.c = new Code([I64, I64, I64, I64, I64, I64, I64, I64, I64, I32]);
@@ -144,6 +159,7 @@ class FunctionCompiler {
     c.get(this.depth).op(OP.i64_extend_i32_u).i64(BigInt(this.o.stack0)).op(OP.i64_add).i64(32n).op(OP.i64_shl).i64(BigInt(FRAME)).op(OP.i64_or).set(this.R[10]!);
     c.get(this.depth).i32(9).op(OP.i32_shl).i32(STACKS).op(OP.i32_add).set(this.sb);
     c.i32(CELL_COUNT).mem(OP.i32_load, 2).set(this.cnt);
+    if (this.main) for (let r = 1; r <= 5; r++) c.i32(0).mem(OP.i64_load, 3, CELL_ARGS + 8 * (r - 1)).set(this.R[r]!);
     if (this.g.reducible) this.doTree(this.g.order[0]!.id, []);
     else this.dispatcher();
     c.op(OP.unreachable);
@@ -228,7 +244,7 @@ class FunctionCompiler {
   private emitReturn(): void {
     const c = this.c;
     c.i32(CELL_COUNT).get(this.cnt).mem(OP.i32_store, 2);
-    if (this.main) c.get(this.R[0]!);
+    if (this.main) c.i32(0).get(this.R[0]!).mem(OP.i64_store, 3, CELL_R0);
     else for (let r = 0; r <= 5; r++) c.get(this.R[r]!);
     c.op(OP.return);
   }
@@ -237,7 +253,7 @@ class FunctionCompiler {
   private emitAbort(): void {
     const c = this.c;
     c.i32(CELL_COUNT).get(this.cnt).mem(OP.i32_store, 2);
-    if (this.main) c.i64(0n);
+    if (this.main) c.i32(0).i64(0n).mem(OP.i64_store, 3, CELL_R0);
     else { c.i32(CELL_ABORT).i32(1).mem(OP.i32_store, 2); for (let r = 0; r <= 5; r++) c.i64(0n); }
     c.op(OP.return);
   }
@@ -338,6 +354,7 @@ class FunctionCompiler {
       case 'ja': case 'jmp': case 'exit':
         return; // terminators
       case 'call':
+        if (insn.helper === 1 && this.o.lookup) { this.lookup(pc, this.o.lookup.arrays); return; }
         c.i32(insn.helper).i32(pc);
         for (let r = 1; r <= 5; r++) c.get(this.R[r]!);
         c.call(this.imp.helper).set(this.reg(0));
@@ -351,13 +368,38 @@ class FunctionCompiler {
         for (let r = 5; r >= 0; r--) c.set(this.R[r]!);
         c.i32(CELL_COUNT).mem(OP.i32_load, 2).set(this.cnt);
         c.i32(CELL_ABORT).mem(OP.i32_load, 2).if();
-        if (this.main) c.i64(0n); else for (let r = 0; r <= 5; r++) c.i64(0n);
+        if (this.main) c.i32(0).i64(0n).mem(OP.i64_store, 3, CELL_R0); else for (let r = 0; r <= 5; r++) c.i64(0n);
         c.op(OP.return).end();
         return;
       }
       case 'kfunc':
         throw new Error('kfunc reached the JIT'); // refused at load by the interpreter's checks
     }
+  }
+
+  /** r0 = map_lookup_elem(r1, r2): inline for the listed array maps, else the `lookup` import. */
+  private lookup(pc: number, arrays: readonly InlineArray[]): void {
+    const c = this.c;
+    const generic = () => { c.i32(pc).get(this.R[1]!).get(this.R[2]!).call(this.imp.lookup); };
+    const emit = (k: number) => {
+      if (k === arrays.length) { generic(); return; }
+      const m = arrays[k]!;
+      c.get(this.R[1]!).i64(m.handle).op(OP.i64_eq).if(I64);
+      c.i32(0).mem(OP.i32_load, 2, CELL_MAPS + 4 * m.cell).tee(this.x).op(OP.i32_eqz).if(I64);
+      generic();
+      c.else();
+      this.address(2, 0, 4, false, pc);
+      c.mem(OP.i32_load, 0, this.lastOffset).tee(this.y).i32(m.maxEntries).op(OP.i32_lt_u).if(I64)
+        .get(this.x).op(OP.i64_extend_i32_u).i64(32n).op(OP.i64_shl)
+        .get(this.y).op(OP.i64_extend_i32_u).i64(BigInt(m.elemSize)).op(OP.i64_mul).op(OP.i64_or)
+        .else().i64(0n).end();
+      c.end();
+      c.else();
+      emit(k + 1);
+      c.end();
+    };
+    emit(0);
+    c.set(this.R[0]!);
   }
 
   /** Memarg offset to use with the address `address` left on the stack. */

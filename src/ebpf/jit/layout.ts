@@ -3,7 +3,8 @@
  *
  *   TABLE   region table: entry i (16 bytes) = linear base, readable size, writable size of
  *           region i of the environment's address space (0, 0, 0 when not present in linear memory)
- *   CELLS   run state shared with JavaScript: packet length, instruction count, abort flag
+ *   CELLS   run state shared with JavaScript: packet length, instruction count, abort flag,
+ *           arguments and result, storage region ids of inlined array maps
  *   STACKS  the 8 call frames' 512-byte stacks, frame d at STACKS + 512 d
  *   CTX     the context of the run (at most CTX_MAX bytes)
  *   PACKET  the packet of the run (at most PACKET_MAX bytes)
@@ -20,7 +21,13 @@ export const CELLS = TABLE + TABLE_ENTRIES * ENTRY_SIZE;
 export const CELL_PLEN = CELLS + 0;
 export const CELL_COUNT = CELLS + 4;
 export const CELL_ABORT = CELLS + 8;
-export const STACKS = CELLS + 64;
+/** r1..r5 on entry and r0 on exit of the main function (8 bytes each): no bigint crosses the boundary. */
+export const CELL_ARGS = CELLS + 16;
+export const CELL_R0 = CELLS + 56;
+/** Per inlined array map: the region id of its storage once mapped (0 before). */
+export const CELL_MAPS = CELLS + 64;
+export const MAX_INLINE_MAPS = 16;
+export const STACKS = CELLS + 128;
 export const FRAME = 512;
 export const FRAMES = 8;
 export const CTX = STACKS + FRAME * FRAMES;

@@ -18,12 +18,13 @@
 import { BpfError } from '../../core/errors.js';
 import type { Insn } from '../isa/insn.js';
 import { Env } from '../runtime/env.js';
-import { getPrandomU32, getSmpProcessorId, ktimeGetNs } from '../runtime/helpers/index.js';
+import { getPrandomU32, getSmpProcessorId, ktimeGetNs, mapLookupElem } from '../runtime/helpers/index.js';
+import { ArrayMap } from '../runtime/maps/map.js';
 import { createVm, DEFAULT_MAX_INSTRUCTIONS, MAX_CALL_FRAMES, STACK_SIZE, type RunInput, type RunResult, type VmOptions } from '../runtime/interpreter.js';
 import { MemoryFault, VmFault, type Region } from '../runtime/memory.js';
-import { compile, FAULT_DEPTH, type Compiled } from './compile.js';
+import { compile, FAULT_DEPTH, type Compiled, type InlineArray } from './compile.js';
 import {
-  CELL_ABORT, CELL_COUNT, CELL_PLEN, CTX, CTX_MAX, ENTRY_SIZE, FRAME, FRAMES, HEAP, INITIAL_PAGES, PACKET, PACKET_MAX, PAGE, STACKS, TABLE, TABLE_ENTRIES,
+  CELL_ABORT, CELL_ARGS, CELL_COUNT, CELL_MAPS, CELL_PLEN, CELL_R0, MAX_INLINE_MAPS, CTX, CTX_MAX, ENTRY_SIZE, FRAME, FRAMES, HEAP, INITIAL_PAGES, PACKET, PACKET_MAX, PAGE, STACKS, TABLE, TABLE_ENTRIES,
 } from './layout.js';
 import { wasmApi, type WasmMemory } from './wasm/api.js';
 
@@ -37,8 +38,10 @@ export interface JitOptions extends VmOptions {
 
 const M32 = 0xffffffffn;
 const EMPTY = new Uint8Array(0);
+/** Common small results without allocating a bigint per run. */
+const SMALL: readonly bigint[] = Array.from({ length: 256 }, (_, i) => BigInt(i));
 
-type MainFn = (r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => bigint;
+type MainFn = () => void;
 
 /** Everything a program needs before instantiation (shared by the sync and async paths). */
 interface Prepared {
@@ -49,6 +52,7 @@ interface Prepared {
   readonly ctxId: number;
   readonly packetId: number;
   readonly maxInstructions: number;
+  readonly arrays: readonly (InlineArray & { readonly map: ArrayMap })[];
 }
 
 function prepare(program: readonly Insn[] | Uint8Array, options: JitOptions): Prepared {
@@ -77,8 +81,16 @@ function prepare(program: readonly Insn[] | Uint8Array, options: JitOptions): Pr
   const ctxId = mem.map(new Uint8Array(0), 'ctx').id;
   const packetId = mem.map(new Uint8Array(0), 'packet').id;
   if (packetId >= TABLE_ENTRIES) throw new BpfError('UNSUPPORTED', `the JIT's region table holds ${TABLE_ENTRIES} regions`);
-  const compiled = compile(insns, { checked: options.checked ?? true, maxInstructions, stack0: stacks[0]!.id, lddw });
-  return { env, insns, compiled, stacks, ctxId, packetId, maxInstructions };
+  // Inline array-map lookups when map_lookup_elem is the standard helper.
+  const arrays: (InlineArray & { map: ArrayMap })[] = [];
+  env.maps.forEach((map, i) => {
+    if (map instanceof ArrayMap && arrays.length < MAX_INLINE_MAPS) {
+      arrays.push({ map, handle: env.mapPointer(i)!, maxEntries: map.spec.maxEntries, elemSize: map.elemSize, cell: arrays.length });
+    }
+  });
+  const lookup = env.helpers.get(1) === mapLookupElem ? { arrays } : undefined;
+  const compiled = compile(insns, { checked: options.checked ?? true, maxInstructions, stack0: stacks[0]!.id, lddw, ...(lookup ? { lookup } : {}) });
+  return { env, insns, compiled, stacks, ctxId, packetId, maxInstructions, arrays };
 }
 
 /** Compiles and instantiates synchronously (fine in Node and workers; browsers limit sync compiles on the main thread). */
@@ -107,6 +119,9 @@ export class WasmProgram {
   private readonly memory: WasmMemory;
   private u8!: Uint8Array;
   private dv!: DataView;
+  private u32!: Uint32Array;
+  /** memory.buffer is a host getter: cached, refreshed when the memory grows. */
+  private buffer!: ArrayBuffer;
   private readonly main: MainFn;
   private readonly stacks: readonly Region[];
   private readonly ctxId: number;
@@ -119,6 +134,7 @@ export class WasmProgram {
   private readonly placed = new Map<number, { at: number; cap: number }>();
   private heapTop = HEAP;
   private readonly pure: ReadonlySet<number>;
+  private readonly arrays: Prepared['arrays'];
 
   constructor(p: Prepared, module: object) {
     this.env = p.env;
@@ -131,6 +147,7 @@ export class WasmProgram {
     this.stacks = p.stacks;
     this.ctxId = p.ctxId;
     this.packetId = p.packetId;
+    this.arrays = p.arrays;
     this.usesStack = p.insns.some((i) => ('dst' in i && i.dst === 10) || ('src' in i && (i.src === 10 || (typeof i.src === 'object' && 'reg' in i.src && i.src.reg === 10))));
     this.hasCalls = p.insns.some((i) => i.kind === 'call-local');
     // Helpers that touch no memory need no write-back of attached regions around them.
@@ -147,6 +164,7 @@ export class WasmProgram {
         helper: (id: number, pc: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => this.helper(id, pc, r1, r2, r3, r4, r5),
         slow: (pc: number, addr: bigint, size: number, write: number) => this.slow(pc, BigInt.asUintN(64, addr), size, write !== 0),
         fault: (kind: number, pc: number) => { throw this.fault(pc, kind === FAULT_DEPTH ? `call depth exceeds ${MAX_CALL_FRAMES} frames` : 'fell off the end of the program'); },
+        lookup: (pc: number, r1: bigint, r2: bigint) => this.lookup(pc, BigInt.asUintN(64, r1), BigInt.asUintN(64, r2)),
         budget: (start: number, count: number) => {
           const blk = this.compiled.program.blockAt.get(start)!;
           const before = count - (blk.end - blk.start);
@@ -159,8 +177,10 @@ export class WasmProgram {
   }
 
   private views(): void {
-    this.u8 = new Uint8Array(this.memory.buffer);
-    this.dv = new DataView(this.memory.buffer);
+    this.buffer = this.memory.buffer;
+    this.u8 = new Uint8Array(this.buffer);
+    this.dv = new DataView(this.buffer);
+    this.u32 = new Uint32Array(this.buffer);
   }
 
   private setEntry(id: number, at: number, size: number, writable: boolean): void {
@@ -174,47 +194,52 @@ export class WasmProgram {
   private remapRunRegions(ctxLen: number, packetLen: number): void {
     const mem = this.env.memory;
     for (let d = 0; d < FRAMES; d++) mem.remap(this.stacks[d]!.id, this.u8.subarray(STACKS + d * FRAME, STACKS + (d + 1) * FRAME), 'stack');
-    mem.remap(this.ctxId, this.u8.subarray(CTX, CTX + ctxLen), 'ctx');
-    mem.remap(this.packetId, this.u8.subarray(PACKET, PACKET + packetLen), 'packet');
+    this.staged = [this.u8.subarray(PACKET, PACKET + packetLen), this.u8.subarray(CTX, CTX + ctxLen)];
+    mem.remap(this.packetId, this.staged[0]!, 'packet');
+    mem.remap(this.ctxId, this.staged[1]!, 'ctx');
     this.setEntry(this.ctxId, CTX, ctxLen, true);
     this.setEntry(this.packetId, PACKET, packetLen, true);
   }
 
-  private stage(id: number, src: Uint8Array, at: number, max: number, kind: 'ctx' | 'packet'): Uint8Array {
-    if (src.length > max) throw new VmFault(`${kind} of ${src.length} bytes exceeds the JIT's ${max}-byte ${kind} area`);
-    this.u8.set(src, at);
-    const region = this.env.memory.region(id)!;
-    if (region.bytes.length !== src.length || region.bytes.buffer !== this.memory.buffer) {
-      const bytes = this.u8.subarray(at, at + src.length);
-      this.env.memory.remap(id, bytes, kind);
+  /** The views the ctx and packet regions currently map (reused while the sizes repeat). */
+  private staged: Uint8Array[] = [EMPTY, EMPTY];
+
+  private stage(slot: 0 | 1, id: number, src: Uint8Array, at: number, max: number, kind: 'ctx' | 'packet'): Uint8Array {
+    let view = this.staged[slot]!;
+    if (view.length !== src.length || view.buffer !== this.buffer) {
+      if (src.length > max) throw new VmFault(`${kind} of ${src.length} bytes exceeds the JIT's ${max}-byte ${kind} area`);
+      view = this.u8.subarray(at, at + src.length);
+      this.env.memory.remap(id, view, kind);
       this.setEntry(id, at, src.length, true);
-      return bytes;
+      this.staged[slot] = view;
     }
-    return region.bytes;
+    if (src.length !== 0) view.set(src);
+    return view;
   }
 
   /** Runs once; `data`/`ctx` of the result are views of linear memory, valid until the next run. */
   run(input: RunInput = {}): RunResult {
     if (this.usesStack) this.u8.fill(0, STACKS, STACKS + FRAME * (this.hasCalls ? FRAMES : 1));
-    const data = this.stage(this.packetId, input.data ?? EMPTY, PACKET, PACKET_MAX, 'packet');
-    const ctx = this.stage(this.ctxId, input.ctx ?? EMPTY, CTX, CTX_MAX, 'ctx');
+    const data = this.stage(0, this.packetId, input.data ?? EMPTY, PACKET, PACKET_MAX, 'packet');
+    const ctx = this.stage(1, this.ctxId, input.ctx ?? EMPTY, CTX, CTX_MAX, 'ctx');
     const dv = this.dv;
     dv.setUint32(CELL_PLEN, data.length, true);
     dv.setUint32(CELL_COUNT, 0, true);
     dv.setUint32(CELL_ABORT, 0, true);
-    let r1 = 0n, r2 = 0n;
-    if (input.ctx !== undefined) r1 = BigInt(this.ctxId) << 32n;
-    else if (input.data !== undefined) { r1 = BigInt(this.packetId) << 32n; r2 = BigInt(data.length); }
-    const R = [r1, r2, 0n, 0n, 0n];
-    if (input.args) input.args.forEach((v, i) => { if (i < 5) R[i] = BigInt.asUintN(64, v); });
-    let r0: bigint;
+    // r1..r5 as 32-bit halves: no bigint on the common path.
+    const u32 = this.u32;
+    for (let i = CELL_ARGS >> 2, e = i + 10; i < e; i++) u32[i] = 0;
+    if (input.ctx !== undefined) dv.setUint32(CELL_ARGS + 4, this.ctxId, true);
+    else if (input.data !== undefined) { dv.setUint32(CELL_ARGS + 4, this.packetId, true); dv.setUint32(CELL_ARGS + 8, data.length, true); }
+    if (input.args) input.args.forEach((v, i) => { if (i < 5) dv.setBigUint64(CELL_ARGS + 8 * i, BigInt.asUintN(64, v), true); });
     try {
-      r0 = this.main(R[0]!, R[1]!, R[2]!, R[3]!, R[4]!);
+      this.main();
     } finally {
       this.detachAll();
     }
+    const lo = dv.getUint32(CELL_R0, true), hi = dv.getUint32(CELL_R0 + 4, true);
     return {
-      r0: BigInt.asUintN(64, r0),
+      r0: hi !== 0 ? (BigInt(hi) << 32n) | BigInt(lo) : lo < SMALL.length ? SMALL[lo]! : BigInt(lo),
       data: input.data === undefined ? undefined : data,
       ctx: input.ctx === undefined ? undefined : ctx,
       instructions: this.dv.getUint32(CELL_COUNT, true),
@@ -239,6 +264,25 @@ export class WasmProgram {
       if (err instanceof MemoryFault) throw this.fault(pc, err.message, { address: err.address, size: err.size });
       throw err;
     }
+  }
+
+  /**
+   * map_lookup_elem without the write-back of every attached region: it only reads the key,
+   * so only the key's region is written back if attached. A hit in an inlined array map
+   * records the storage's region id so later lookups stay in wasm.
+   */
+  private lookup(pc: number, r1: bigint, r2: bigint): bigint {
+    const keyRegion = Number(r2 >> 32n);
+    for (const { region, at } of this.attached) if (region.id === keyRegion) region.bytes.set(this.u8.subarray(at, at + region.bytes.length));
+    let r0: bigint;
+    try {
+      r0 = mapLookupElem(this.env, r1, r2, 0n, 0n, 0n);
+    } catch (err) {
+      if (err instanceof MemoryFault) throw this.fault(pc, err.message, { address: err.address, size: err.size });
+      throw err;
+    }
+    if (r0 !== 0n) for (const a of this.arrays) if (a.handle === r1) this.dv.setUint32(CELL_MAPS + 4 * a.cell, Number(r0 >> 32n), true);
+    return BigInt.asIntN(64, r0);
   }
 
   /** The slow path of an access: a fault (the interpreter's message), or attaching a region. */
