@@ -37,11 +37,14 @@ function delta(sec: number, ns: number, fromSec: number, fromNs: number, nano: b
   if (dn < 0) { ds -= 1; dn += 1e9; }
   let sign = ' ';
   if (ds < 0) { sign = '-'; ds = -ds - (dn > 0 ? 1 : 0); dn = dn > 0 ? 1e9 - dn : 0; }
-  return `${sign}${pad(Math.floor(ds / 3600))}:${pad(Math.floor(ds / 60) % 60)}:${pad(ds % 60)}.${frac(dn, nano)}`;
+  // tcpdump formats the delta through gmtime: whole days are dropped.
+  return `${sign}${pad(Math.floor(ds / 3600) % 24)}:${pad(Math.floor(ds / 60) % 60)}:${pad(ds % 60)}.${frac(dn, nano)}`;
 }
 
 /** The timestamp text including its trailing space, or '' for -t. */
 export function formatTimestamp(sec: number, ns: number, opts: PrintOptions, st: TsState): string {
+  // tcpdump refuses absolute times beyond 2038 (a signed 32-bit time).
+  if (sec > 0x7fffffff && (opts.timestamp === 'default' || opts.timestamp === 'epoch' || opts.timestamp === 'date')) return '[Error converting time] ';
   const local = sec + (typeof opts.utcOffsetSeconds === 'number' ? opts.utcOffsetSeconds : opts.utcOffsetSeconds(sec));
   switch (opts.timestamp) {
     case 'none': return '';
