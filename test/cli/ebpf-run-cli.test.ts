@@ -133,3 +133,14 @@ test('the built executable speaks the plugin protocol over real stdin/stdout', {
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /^tsbpf: trailing 7 bytes/);
 });
+
+test('run: trace_printk lines are printed once, before r0', async () => {
+  // "hi %d\n" on the stack, then trace_printk(fmt, 7, r3 = 42).
+  const src = [
+    'lddw %r1, 0x000a6425206968', 'stxdw [%r10-8], %r1',
+    'mov %r1, %r10', 'add %r1, -8', 'mov %r2, 7', 'mov %r3, 42', 'call 6', 'exit',
+  ].join('\n');
+  const r = await run(['run', '--repeat', '3', 'p.s'], { 'p.s': src });
+  assert.equal(r.status, 0, r.err);
+  assert.match(r.out, /^bpf_trace_printk: hi 42\nr0 = 0x6 \(6\)\nduration/);
+});

@@ -8,7 +8,7 @@ import { decode } from '../../ebpf/isa/codec.js';
 import type { Insn } from '../../ebpf/isa/insn.js';
 import { assembleLlvm } from '../../ebpf/asm/llvm-asm.js';
 import { compileWasm } from '../../ebpf/jit/index.js';
-import { createVm, standardHelpers, type RunInput, type RunResult, type TraceEvent } from '../../ebpf/runtime/index.js';
+import { Env, createVm, standardHelpers, type RunInput, type RunResult, type TraceEvent } from '../../ebpf/runtime/index.js';
 import { UsageError } from '../run-cli.js';
 
 export type EngineName = 'interpreter' | 'jit';
@@ -33,9 +33,16 @@ export function engineOption(value: string | undefined): EngineName {
 /** A prepared program that can run repeatedly. */
 export interface Runner { run(input: RunInput): RunResult }
 
-export function prepare(insns: readonly Insn[], engine: EngineName, traceHook?: (e: TraceEvent) => void): Runner {
-  if (engine === 'jit') return compileWasm(insns, traceHook ? { helpers: standardHelpers(), traceHook } : { helpers: standardHelpers() });
-  return createVm(insns, traceHook ? { helpers: standardHelpers(), traceHook } : { helpers: standardHelpers() });
+export interface PrepareOptions {
+  readonly traceHook?: (e: TraceEvent) => void;
+  /** Receives trace_printk lines (default: collected and dropped). */
+  readonly printk?: (line: string) => void;
+}
+
+export function prepare(insns: readonly Insn[], engine: EngineName, options: PrepareOptions = {}): Runner {
+  const env = new Env({ helpers: standardHelpers(), ...(options.printk ? { trace: options.printk } : {}) });
+  const vmOptions = options.traceHook ? { env, traceHook: options.traceHook } : { env };
+  return engine === 'jit' ? compileWasm(insns, vmOptions) : createVm(insns, vmOptions);
 }
 
 /** Loads PROGRAM by its kind: .bin raw bytes, .hex base16, .s/.asm assembly (conformance syntax when it uses %r, else LLVM syntax). */

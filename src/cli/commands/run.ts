@@ -20,6 +20,7 @@ export const runCommand: Command = {
     'LLVM syntax or the conformance suite\'s syntax (recognised by %rN registers). The program',
     'runs with r1 pointing to the data and r2 holding its length. Prints r0, the data when the',
     'program changed it, and with --repeat N the mean duration per run in nanoseconds.',
+    'Lines the program prints with bpf_trace_printk (helper 6) are shown as bpf_trace_printk: MSG.',
     '--trace prints every executed instruction (pc, LLVM syntax) and the registers it changed.',
   ].join('\n'),
   async run(args: readonly string[], io: CliIO): Promise<number> {
@@ -61,9 +62,13 @@ export const runCommand: Command = {
         io.stdout(`${String(e.pc).padStart(5)}: ${formatInsnLlvm(e.insn, { pc: e.pc, cpu: 'v4' })}${regs ? `    ; ${regs}` : ''}\n`);
       }
       : undefined;
-    const runner = prepare(insns, engine, trace);
+    // trace_printk lines of the first run are printed as the trace pipe shows the message part.
+    let firstRun = true;
+    const printk = (line: string) => { if (firstRun) io.stdout(`bpf_trace_printk: ${line}\n`); };
+    const runner = prepare(insns, engine, trace ? { traceHook: trace, printk } : { printk });
     if (trace && repeatText !== undefined) throw new UsageError('--trace and --repeat exclude each other');
     const result = runner.run({ data });
+    firstRun = false;
     io.stdout(`r0 = 0x${result.r0.toString(16)} (${BigInt.asIntN(64, result.r0)})\n`);
     if (result.data && toHex(result.data) !== toHex(data)) io.stdout(`data = ${toHex(result.data)}\n`);
     if (repeatText !== undefined) {
