@@ -15,7 +15,7 @@
  * unknown name it is a local call with offset -1 and a relocation, as clang emits across sections.
  */
 import { AsmSyntaxError, BpfError } from '../../core/errors.js';
-import type { AluOp, AtomicOp, Insn, JmpCond, ProgramItem, Reg, Size } from '../isa/insn.js';
+import { slotsOf, type AluOp, type AtomicOp, type Insn, type JmpCond, type ProgramItem, type Reg, type Size } from '../isa/insn.js';
 import { link } from '../isa/link.js';
 
 export interface LlvmRelocation {
@@ -35,12 +35,23 @@ export interface LlvmAsmOptions {
   readonly mapPseudo?: number;
 }
 
+/** One executable section of the source, linked on its own as clang links it. */
+export interface LlvmSection {
+  /** `.text`, the name of `.section NAME,"ax"`, or '' for code before any section directive. */
+  readonly name: string;
+  readonly insns: readonly Insn[];
+  /** Map references, and calls to names that are not labels of this section (offset -1, as clang emits). */
+  readonly relocations: readonly LlvmRelocation[];
+}
+
 export interface LlvmAssembly {
-  /** Instructions and labels in source order, jump targets still as label names. */
+  /** Instructions and labels of every executable section in source order, jump targets as label names. */
   readonly items: readonly ProgramItem[];
-  /** The linked program: every label resolved to a slot offset. */
+  /** All of it as one flat program, every label resolved to a slot offset. */
   readonly insns: readonly Insn[];
   readonly relocations: readonly LlvmRelocation[];
+  /** Each executable section linked separately (labels of other sections become call relocations). */
+  readonly sections: readonly LlvmSection[];
 }
 
 type TokKind = 'ident' | 'num' | 'punct';
@@ -215,10 +226,12 @@ const DATA_DIRECTIVES = new Set(['.byte', '.short', '.half', '.hword', '.word', 
   '.ascii', '.asciz', '.string', '.zero', '.space', '.skip', '.fill', '.org']);
 
 /** Strips llvm-objdump's listing columns from a line; returns the text to assemble or a label. */
-function fromListing(line: string): { text: string } | { label: string } | undefined {
+function fromListing(line: string): { text: string } | { label: string } | { section: string } | undefined {
   const header = /^\s*[0-9a-fA-F]{16} <([^>]+)>:\s*$/.exec(line);
   if (header) return { label: header[1]! };
-  if (/^\s*Disassembly of section .*:\s*$/.test(line) || /:\s+file format /.test(line)) return { text: '' };
+  const section = /^\s*Disassembly of section (.*):\s*$/.exec(line);
+  if (section) return { section: section[1]! };
+  if (/:\s+file format /.test(line)) return { text: '' };
   if (/^\t\t[0-9a-f]{16}:  R_/.test(line)) return { text: '' }; // a relocation row of llvm-objdump -dr
   const row = /^\s*\d+:\t(?:(?:[0-9a-f]{2} )*[0-9a-f]{2}\t)?(.*)$/.exec(line);
   return row ? { text: row[1]! } : undefined;
@@ -228,24 +241,54 @@ function fromListing(line: string): { text: string } | { label: string } | undef
 interface SymbolUse { readonly item: number; readonly name: string; readonly line: number; readonly col: number }
 interface Parsed {
   readonly items: ProgramItem[];
+  /** The section of each item. */
+  readonly sectionOf: string[];
   readonly relocations: { item: number; symbol: string; kind: 'map' | 'call'; line: number }[];
   /** `call NAME`: a local call when NAME is a label, else a relocation. */
   readonly callTargets: SymbolUse[];
-  /** Jumps to labels, which must exist. */
-  readonly jumpTargets: Omit<SymbolUse, 'item'>[];
+  /** Jumps to labels, which must exist in the same section. */
+  readonly jumpTargets: SymbolUse[];
+  /** Names declared `.globl`/`.global`. */
+  readonly globals: Set<string>;
+}
+
+interface SectionState { readonly name: string; readonly exec: boolean }
+
+/** The section a `.text`/`.data`/`.section`/... directive switches to, or undefined for other directives. */
+function sectionDirective(name: string, args: string, current: SectionState, stack: SectionState[]): SectionState | undefined {
+  switch (name) {
+    case '.text': return { name: '.text', exec: true };
+    case '.data': case '.bss': case '.rodata': return { name, exec: false };
+    case '.previous': case '.popsection': { const prev = stack.pop(); if (name === '.previous' && prev) stack.push(current); return prev ?? current; }
+    case '.section': case '.pushsection': {
+      if (name === '.pushsection') stack.push(current);
+      else { stack.length = 0; stack.push(current); }
+      const m = /^\s*("([^"]*)"|[^\s,]+)\s*(?:,\s*"([^"]*)")?/.exec(args);
+      const section = m ? (m[2] ?? m[1]!) : '';
+      const flags = m?.[3];
+      const exec = flags !== undefined ? flags.includes('x') : section === '.text' || section.startsWith('.text.');
+      return { name: section, exec };
+    }
+  }
+  return undefined;
 }
 
 /** Parses LLVM-syntax assembly into instruction values and labels (not yet linked). */
 function parseLlvm(source: string): Parsed {
   const items: ProgramItem[] = [];
+  const sectionOf: string[] = [];
   const relocations: Parsed['relocations'] = [];
   const callTargets: SymbolUse[] = [];
-  const jumpTargets: Omit<SymbolUse, 'item'>[] = [];
+  const jumpTargets: SymbolUse[] = [];
   const defined = new Set<string>();
+  let current: SectionState = { name: '', exec: true };
+  const stack: SectionState[] = [];
+  const globals = new Set<string>();
   const addLabel = (name: string, line: number, col: number): void => {
     if (defined.has(name)) throw new AsmSyntaxError(`invalid symbol redefinition '${name}'`, line, col);
     defined.add(name);
     items.push(Object.freeze({ kind: 'label', name }));
+    sectionOf.push(current.name);
   };
   const lines = source.split('\n');
   lines.forEach((raw, i) => {
@@ -253,6 +296,7 @@ function parseLlvm(source: string): Parsed {
     let text = raw;
     let offset = 0;
     const listing = fromListing(raw);
+    if (listing && 'section' in listing) { current = { name: listing.section, exec: true }; return; }
     if (listing && 'label' in listing) { addLabel(listing.label, lineNo, raw.indexOf('<') + 2); return; }
     if (listing) { offset = raw.length - listing.text.length; text = listing.text; }
     // llvm-objdump rows that stand for bytes it could not (or did not) disassemble.
@@ -266,11 +310,16 @@ function parseLlvm(source: string): Parsed {
     // and this assembler produces instructions only.
     const directive = /^\s*(\.[A-Za-z_][\w.$]*)(?![\w.$])(?!\s*:)/.exec(text);
     if (directive) {
-      if (DATA_DIRECTIVES.has(directive[1]!.toLowerCase())) {
+      const args = text.slice(directive[0].length);
+      const next = sectionDirective(directive[1]!.toLowerCase(), args, current, stack);
+      if (next) { current = next; return; }
+      if (/^\.glob(a)?l$/i.test(directive[1]!)) for (const g of args.split(',')) globals.add(g.trim());
+      if (current.exec && DATA_DIRECTIVES.has(directive[1]!.toLowerCase())) {
         throw new AsmSyntaxError(`data directive '${directive[1]}' is not supported`, lineNo, offset + text.indexOf('.') + 1);
       }
       return;
     }
+    if (!current.exec) return; // data sections (.maps, license, .BTF, debug info) hold no instructions
     const toks = lex(text, lineNo).map((t) => ({ ...t, col: t.col + offset }));
     const s = new Stmt(toks, lineNo, raw.length + 1);
     // Labels: `name:` (several may precede one instruction).
@@ -284,11 +333,12 @@ function parseLlvm(source: string): Parsed {
     if (head.kind === 'ident' && head.text.startsWith('.')) s.fail('directives must start their line', head.col);
     const insn = statement(s, (name, kind) => relocations.push({ item: items.length, symbol: name, kind, line: lineNo }),
       (name, col) => callTargets.push({ item: items.length, name, line: lineNo, col }),
-      (name, col) => jumpTargets.push({ name, line: lineNo, col }));
+      (name, col) => jumpTargets.push({ item: items.length, name, line: lineNo, col }));
     s.end();
     items.push(Object.freeze(insn));
+    sectionOf.push(current.name);
   });
-  return { items, relocations, callTargets, jumpTargets };
+  return { items, sectionOf, relocations, callTargets, jumpTargets, globals };
 }
 
 function statement(
@@ -392,7 +442,14 @@ function assignment(s: Stmt, dst: RegTok, reloc: (symbol: string, kind: 'map' | 
     if (v < -0x80000000n || v > 0xffffffffn) s.fail('operand is not a 32-bit integer', col);
     return { kind: 'alu', op: 'mov', wide, dst: dst.reg, src: { imm: Number(BigInt.asIntN(32, v)) } };
   }
-  if (s.isReg()) return { kind: 'alu', op: 'mov', wide, dst: dst.reg, src: { reg: s.regOf(wide) } };
+  if (s.isReg()) {
+    // `rD = wS` is how clang -S prints a zero-extending 32-bit move (encoded as `wD = wS`);
+    // llvm-mc-19 cannot parse it back, this assembler can.
+    const r = s.reg();
+    if (r.wide === wide) return { kind: 'alu', op: 'mov', wide, dst: dst.reg, src: { reg: r.reg } };
+    if (wide) return { kind: 'alu', op: 'mov', wide: false, dst: dst.reg, src: { reg: r.reg } };
+    return s.fail('invalid operand for instruction', r.col);
+  }
   // rD = (s8)rS
   if (s.is('(') && /^s(8|16|32)$/i.test(s.peek(1)?.text ?? '') && s.is(')', 2)) {
     s.next();
@@ -485,35 +542,80 @@ function assignment(s: Stmt, dst: RegTok, reloc: (symbol: string, kind: 'map' | 
 }
 
 /**
+ * Links a run of items: calls to names that are not among its labels stay unresolved (offset
+ * -1 plus a relocation, as clang emits them), jumps must find their label.
+ */
+function linkItems(
+  parsed: Parsed, positions: readonly number[], pseudo: number, elsewhere: ReadonlyMap<string, number> = new Map(),
+): { items: ProgramItem[]; insns: Insn[]; relocations: LlvmRelocation[] } {
+  const { items, relocations, callTargets, jumpTargets } = parsed;
+  const inRun = new Set(positions);
+  const labels = new Set(positions.map((i) => items[i]!).filter((x) => x.kind === 'label').map((x) => (x as { name: string }).name));
+  for (const j of jumpTargets) {
+    if (inRun.has(j.item) && !labels.has(j.name)) throw new AsmSyntaxError(`unknown label '${j.name}' in this section`, j.line, j.col);
+  }
+  const patched = new Map<number, ProgramItem>();
+  const found: { item: number; symbol: string; kind: 'map' | 'call'; line: number }[] = [];
+  for (const r of relocations) {
+    if (!inRun.has(r.item)) continue;
+    if (pseudo !== 0) patched.set(r.item, Object.freeze({ ...(items[r.item] as Insn & { kind: 'lddw' }), pseudo }));
+    found.push(r);
+  }
+  for (const c of callTargets) {
+    if (!inRun.has(c.item) || labels.has(c.name)) continue;
+    // A local (non-.globl) function of another section: clang relocates against that section's
+    // symbol with the function's slot - 1 as the addend in imm; anything else gets -1.
+    const slot = parsed.globals.has(c.name) ? undefined : elsewhere.get(c.name);
+    patched.set(c.item, Object.freeze({ kind: 'call-local', off: slot === undefined ? -1 : slot - 1 }));
+    found.push({ item: c.item, symbol: c.name, kind: 'call', line: c.line });
+  }
+  const run = positions.map((i) => patched.get(i) ?? items[i]!);
+  // Item positions → instruction indices (labels take no index).
+  const indexOf = new Map<number, number>();
+  let n = 0;
+  positions.forEach((i, k) => { indexOf.set(i, n); if (run[k]!.kind !== 'label') n++; });
+  found.sort((a, b) => a.item - b.item);
+  return {
+    items: run,
+    insns: link(run),
+    relocations: found.map((r) => Object.freeze({ index: indexOf.get(r.item)!, symbol: r.symbol, kind: r.kind, line: r.line })),
+  };
+}
+
+/**
  * Assembles LLVM-syntax text: labels resolved, relocations listed for symbols that are not
- * labels. Throws AsmSyntaxError (1-based line and column) on text that does not parse or on a
- * jump to an unknown label.
+ * labels; executable sections (`.text`, `.section xdp,"ax"`) are also linked one by one, and
+ * data sections are skipped, so clang -S output assembles section by section. Throws
+ * AsmSyntaxError (1-based line and column) on text that does not parse or on a jump to an
+ * unknown label.
  */
 export function assembleLlvm(source: string, options: LlvmAsmOptions = {}): LlvmAssembly {
-  const { items, relocations, callTargets, jumpTargets } = parseLlvm(source);
-  const labels = new Set(items.filter((x) => x.kind === 'label').map((x) => (x as { name: string }).name));
-  for (const j of jumpTargets) if (!labels.has(j.name)) throw new AsmSyntaxError(`unknown label '${j.name}'`, j.line, j.col);
-  // Calls to names that are not labels stay unresolved: offset -1 plus a relocation, as clang emits.
-  const patched = items.slice();
   const pseudo = options.mapPseudo ?? 0;
   if (!Number.isInteger(pseudo) || pseudo < 0 || pseudo > 15) throw new BpfError('USAGE', `mapPseudo ${pseudo} is not a 4-bit source register value`);
-  if (pseudo !== 0) {
-    for (const r of relocations) patched[r.item] = Object.freeze({ ...(patched[r.item] as Insn & { kind: 'lddw' }), pseudo });
+  const parsed = parseLlvm(source);
+  const names: string[] = [];
+  for (const name of parsed.sectionOf) if (!names.includes(name)) names.push(name);
+  const positionsOf = (name: string) => parsed.sectionOf.flatMap((s, i) => (s === name ? [i] : []));
+  // Each label's slot within its own section, for calls from other sections.
+  const slotOfLabel = new Map<string, number>();
+  for (const name of names) {
+    let slot = 0;
+    for (const i of positionsOf(name)) {
+      const item = parsed.items[i]!;
+      if (item.kind === 'label') slotOfLabel.set(item.name, slot);
+      else slot += slotsOf(item);
+    }
   }
-  const callRelocs: { item: number; symbol: string; kind: 'call'; line: number }[] = [];
-  for (const c of callTargets) {
-    if (labels.has(c.name)) continue;
-    patched[c.item] = Object.freeze({ kind: 'call-local', off: -1 });
-    callRelocs.push({ item: c.item, symbol: c.name, kind: 'call', line: c.line });
-  }
-  // Item positions → instruction indices (labels take no index).
-  const indexOf: number[] = [];
-  let n = 0;
-  for (const item of patched) { indexOf.push(n); if (item.kind !== 'label') n++; }
-  const all = [...relocations, ...callRelocs].sort((a, b) => a.item - b.item);
+  const sections = names.map((name) => {
+    const positions = positionsOf(name);
+    const r = linkItems(parsed, positions, pseudo, slotOfLabel);
+    return Object.freeze({ name, insns: Object.freeze(r.insns.map((x) => Object.freeze(x))), relocations: Object.freeze(r.relocations) });
+  });
+  const flat = linkItems(parsed, parsed.items.map((_, i) => i), pseudo);
   return Object.freeze({
-    items: Object.freeze(patched),
-    insns: Object.freeze(link(patched)),
-    relocations: Object.freeze(all.map((r) => Object.freeze({ index: indexOf[r.item]!, symbol: r.symbol, kind: r.kind, line: r.line }))),
+    items: Object.freeze(flat.items),
+    insns: Object.freeze(flat.insns),
+    relocations: Object.freeze(flat.relocations),
+    sections: Object.freeze(sections),
   });
 }
