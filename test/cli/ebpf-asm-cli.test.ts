@@ -64,3 +64,13 @@ test('asm -o writes raw bytes; unresolved symbols are reported; errors are locat
   const odd = await run(['disasm', 'p.bin'], { 'p.bin': new Uint8Array(5) });
   assert.deepEqual(odd, { status: 1, out: '', err: 'tsbpf: p.bin: 5 bytes is not a whole number of 8-byte instructions\n' });
 });
+
+test('asm --section picks one executable section of clang -S style input', async () => {
+  const src = '\t.section xdp,"ax",@progbits\nmain:\n\tcall helper\n\texit\n\t.text\nhelper:\n\tr0 = 2\n\texit\n\t.section license,"aw"\n\t.asciz "GPL"\n';
+  const r = await run(['asm', '--section', 'xdp', 'p.s'], { 'p.s': src });
+  assert.deepEqual(r, { status: 0, out: '85100000ffffffff\n9500000000000000\n', err: "tsbpf: p.s:3: unresolved call 'helper' (instruction 0)\n" });
+  const both = await run(['asm', 'p.s'], { 'p.s': src });
+  assert.equal(both.out, '8510000001000000\n9500000000000000\nb700000002000000\n9500000000000000\n');
+  assert.match(both.err, /2 executable sections assembled as one program/);
+  assert.equal((await run(['asm', '--section', 'tc', 'p.s'], { 'p.s': src })).status, 2);
+});
