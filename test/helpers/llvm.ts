@@ -4,7 +4,7 @@
  * instructions into one call because CPU is scarce.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -43,10 +43,4 @@ export function llvmObjdumpBytes(bytes: Uint8Array, options: { triple?: Triple; 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Compiles C with clang-19 to a BPF object and returns its bytes (for live corpus checks). */
-export function readFileBytes(path: string): Uint8Array {
-  const b = readFileSync(path);
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
