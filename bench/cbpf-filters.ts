@@ -17,7 +17,7 @@ const root = resolve(process.cwd());
 
 interface Filter { readonly name: string; readonly command: string; readonly program: ClassicProgram }
 
-function loadFilters(): Filter[] {
+export function loadFilters(): Filter[] {
   const text = readFileSync(join(root, 'bench/data/cbpf-filters.txt'), 'utf8');
   return text.split(/^### /m).filter((b) => b.trim() !== '').map((block) => {
     const [name = '', command = '', count = '', ...lines] = block.trim().split('\n');

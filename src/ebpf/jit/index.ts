@@ -1,2 +1,3 @@
 export { compileWasm, loadWasm, WasmProgram, type JitOptions } from './program.js';
 export { wasmBackend } from './backend.js';
+export { compileClassicWasm, compileClassicFastest } from './classic.js';

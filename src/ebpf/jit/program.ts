@@ -194,6 +194,7 @@ export class WasmProgram {
   private remapRunRegions(ctxLen: number, packetLen: number): void {
     const mem = this.env.memory;
     for (let d = 0; d < FRAMES; d++) mem.remap(this.stacks[d]!.id, this.u8.subarray(STACKS + d * FRAME, STACKS + (d + 1) * FRAME), 'stack');
+    this.viewCache = [new Map(), new Map()];
     this.staged = [this.u8.subarray(PACKET, PACKET + packetLen), this.u8.subarray(CTX, CTX + ctxLen)];
     mem.remap(this.packetId, this.staged[0]!, 'packet');
     mem.remap(this.ctxId, this.staged[1]!, 'ctx');
@@ -203,13 +204,26 @@ export class WasmProgram {
 
   /** The views the ctx and packet regions currently map (reused while the sizes repeat). */
   private staged: Uint8Array[] = [EMPTY, EMPTY];
+  private envStale = false;
+  /** Views of the packet and ctx areas by length (packets of a few recurring sizes). */
+  private viewCache: Map<number, Uint8Array>[] = [new Map(), new Map()];
+
+  syncEnv(): void {
+    this.envStale = false;
+    this.env.memory.remap(this.packetId, this.staged[0]!, 'packet');
+    this.env.memory.remap(this.ctxId, this.staged[1]!, 'ctx');
+  }
 
   private stage(slot: 0 | 1, id: number, src: Uint8Array, at: number, max: number, kind: 'ctx' | 'packet'): Uint8Array {
     let view = this.staged[slot]!;
     if (view.length !== src.length || view.buffer !== this.buffer) {
       if (src.length > max) throw new VmFault(`${kind} of ${src.length} bytes exceeds the JIT's ${max}-byte ${kind} area`);
-      view = this.u8.subarray(at, at + src.length);
-      this.env.memory.remap(id, view, kind);
+      const cache = this.viewCache[slot]!;
+      view = cache.get(src.length) ?? this.u8.subarray(at, at + src.length);
+      if (cache.size < 64) cache.set(src.length, view);
+      // The environment's region is remapped lazily (before a helper or a slow path needs it):
+      // packets of varying sizes would otherwise allocate a region per run.
+      this.envStale = true;
       this.setEntry(id, at, src.length, true);
       this.staged[slot] = view;
     }
@@ -217,7 +231,11 @@ export class WasmProgram {
     return view;
   }
 
-  /** Runs once; `data`/`ctx` of the result are views of linear memory, valid until the next run. */
+  /**
+   * Runs once; `data`/`ctx` of the result are views of linear memory, valid until the next
+   * run. The environment's packet and ctx regions are brought up to date lazily (before a
+   * helper or a slow-path access); `syncEnv` does it on demand.
+   */
   run(input: RunInput = {}): RunResult {
     if (this.usesStack) this.u8.fill(0, STACKS, STACKS + FRAME * (this.hasCalls ? FRAMES : 1));
     const data = this.stage(0, this.packetId, input.data ?? EMPTY, PACKET, PACKET_MAX, 'packet');
@@ -254,6 +272,7 @@ export class WasmProgram {
   }
 
   private helper(id: number, pc: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint): bigint {
+    if (this.envStale) this.syncEnv();
     const h = this.env.helpers.get(id);
     if (!h) throw this.fault(pc, `unknown helper ${id}`);
     if (!this.pure.has(id)) this.detachAll();
@@ -272,6 +291,7 @@ export class WasmProgram {
    * records the storage's region id so later lookups stay in wasm.
    */
   private lookup(pc: number, r1: bigint, r2: bigint): bigint {
+    if (this.envStale) this.syncEnv();
     const keyRegion = Number(r2 >> 32n);
     for (const { region, at } of this.attached) if (region.id === keyRegion) region.bytes.set(this.u8.subarray(at, at + region.bytes.length));
     let r0: bigint;
@@ -287,6 +307,7 @@ export class WasmProgram {
 
   /** The slow path of an access: a fault (the interpreter's message), or attaching a region. */
   private slow(pc: number, addr: bigint, size: number, write: boolean): number {
+    if (this.envStale) this.syncEnv();
     let resolved: { region: Region; offset: number };
     try {
       resolved = this.env.memory.resolve(addr, size, write);
@@ -306,7 +327,7 @@ export class WasmProgram {
       const at = (this.heapTop + 7) & ~7;
       this.heapTop = at + size;
       if (this.heapTop > this.memory.buffer.byteLength) {
-        const ctxLen = this.env.memory.region(this.ctxId)!.bytes.length, packetLen = this.env.memory.region(this.packetId)!.bytes.length;
+        const ctxLen = this.staged[1]!.length, packetLen = this.staged[0]!.length;
         this.memory.grow(Math.ceil((this.heapTop - this.memory.buffer.byteLength) / PAGE));
         this.views();
         this.remapRunRegions(ctxLen, packetLen);
