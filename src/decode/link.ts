@@ -46,9 +46,9 @@ export function etherPrint(ctx: Ctx): number {
   const caplen = b.length;
   let length = ctx.origLength;
   if (caplen < 14) { ctx.out += ' [|ether]'; return caplen; }
-  const dst = macString(b, 0);
-  const src = macString(b, 6);
-  if (ctx.opts.linkHeader) ctx.out += `${src} > ${dst}, `;
+  // MAC strings are built only when printed (-e or an undecoded type): most packets skip them.
+  const macs = (): string => `${macString(b, 6)} > ${macString(b, 0)}, `;
+  if (ctx.opts.linkHeader) ctx.out += macs();
   let type = b.u16(12);
   let off = 14;
   length -= 14;
@@ -75,7 +75,7 @@ export function etherPrint(ctx: Ctx): number {
     return off;
   }
   if (!etherTypePrint(ctx, type, off, length)) {
-    if (!ctx.opts.linkHeader) ctx.out += `${src} > ${dst}, ${etherTypeText(ctx, type)}, length ${ctx.origLength}: `;
+    if (!ctx.opts.linkHeader) ctx.out += `${macs()}${etherTypeText(ctx, type)}, length ${ctx.origLength}: `;
     if (defaultPrint(ctx)) ctx.out += hexAsciiDump(b.data.subarray(off));
   }
   return off;

@@ -5,7 +5,11 @@
  */
 import type { PrintOptions } from './options.js';
 
-export interface TsState { prevSec?: number; prevNs?: number; firstSec?: number; firstNs?: number }
+export interface TsState {
+  prevSec?: number; prevNs?: number; firstSec?: number; firstNs?: number;
+  /** The "HH:MM:SS." text of the last second formatted (consecutive packets share it). */
+  clockSec?: number; clockText?: string;
+}
 
 const pad = (v: number, n = 2): string => String(v).padStart(n, '0');
 
@@ -62,6 +66,13 @@ export function formatTimestamp(sec: number, ns: number, opts: PrintOptions, st:
       if (st.firstSec === undefined) { st.firstSec = sec; st.firstNs = ns; }
       return `${delta(sec, ns, st.firstSec, st.firstNs!, opts.nano)} `;
     }
-    default: return `${clock(local, ns, opts.nano)} `;
+    default: {
+      if (st.clockSec !== local) {
+        const day = ((local % 86400) + 86400) % 86400;
+        st.clockSec = local;
+        st.clockText = `${pad(Math.floor(day / 3600))}:${pad(Math.floor(day / 60) % 60)}:${pad(day % 60)}.`;
+      }
+      return `${st.clockText}${frac(ns, opts.nano)} `;
+    }
   }
 }
