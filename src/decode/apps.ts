@@ -1,5 +1,5 @@
 /** DNS summaries (print-domain.c), NTP and BOOTP/DHCP one-line forms. */
-import { ip4String, ip6String, macString, Truncated } from './bytes.js';
+import { etherName, ip4String, ip6String, Truncated } from './bytes.js';
 import type { Ctx } from './context.js';
 
 const TYPES: Record<number, string> = {
@@ -228,6 +228,6 @@ export function bootpPrint(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
   const op = b.u8(off, 'bootp');
   ctx.out += `BOOTP/DHCP, ${op === 1 ? 'Request' : op === 2 ? 'Reply' : `unknown (0x${op.toString(16).padStart(2, '0')})`}`;
-  if (op === 1 && b.u8(off + 1, 'bootp') === 1 && b.u8(off + 2, 'bootp') === 6) { b.need(off + 28, 6, 'bootp'); ctx.out += ` from ${macString(b, off + 28)}`; }
+  if (op === 1 && b.u8(off + 1, 'bootp') === 1 && b.u8(off + 2, 'bootp') === 6) { b.need(off + 28, 6, 'bootp'); ctx.out += ` from ${etherName(b, off + 28, ctx.opts.numeric)}`; }
   ctx.out += `, length ${length}`;
 }

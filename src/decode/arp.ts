@@ -1,5 +1,5 @@
 /** ARP and RARP (print-arp.c's one-line forms). */
-import { ip4String, linkAddrString } from './bytes.js';
+import { etherName, ip4String, linkAddrString } from './bytes.js';
 import type { Ctx } from './context.js';
 import { ETHERTYPE_NAMES } from './link.js';
 import { hexAsciiDump } from './hexdump.js';
@@ -21,16 +21,18 @@ export function arpPrint(ctx: Ctx, off: number, length: number): void {
   if (ctx.opts.verbose) ctx.out += `${HRD[hrd] ?? `Unknown Hardware (${hrd})`} (len ${hln}), ${ETHERTYPE_NAMES.get(pro) ?? 'Unknown'} (len ${pln}), `;
   ctx.out += `${OPS[op] ?? `Unknown (${op})`} `;
   const nonzero = (at: number, n: number): boolean => b.data.subarray(at, at + n).some((x) => x !== 0);
+  // Ethernet-sized hardware addresses get tcpdump's MAC naming; others stay hex.
+  const hw = (at: number): string => (hln === 6 ? etherName(b, at, ctx.opts.numeric) : linkAddrString(b, at, hln));
   switch (op) {
     case 1:
       ctx.out += `who-has ${ip4String(b, tpa)}`;
-      if (nonzero(tha, hln)) ctx.out += ` (${linkAddrString(b, tha, hln)})`;
+      if (nonzero(tha, hln)) ctx.out += ` (${hw(tha)})`;
       ctx.out += ` tell ${ip4String(b, spa)}`;
       break;
-    case 2: ctx.out += `${ip4String(b, spa)} is-at ${linkAddrString(b, sha, hln)}`; break;
-    case 3: case 8: ctx.out += `who-is ${linkAddrString(b, tha, hln)} tell ${linkAddrString(b, sha, hln)}`; break;
-    case 4: ctx.out += `${linkAddrString(b, tha, hln)} at ${ip4String(b, tpa)}`; break;
-    case 9: ctx.out += `${linkAddrString(b, sha, hln)} at ${ip4String(b, spa)}`; break;
+    case 2: ctx.out += `${ip4String(b, spa)} is-at ${hw(sha)}`; break;
+    case 3: case 8: ctx.out += `who-is ${hw(tha)} tell ${hw(sha)}`; break;
+    case 4: ctx.out += `${hw(tha)} at ${ip4String(b, tpa)}`; break;
+    case 9: ctx.out += `${hw(sha)} at ${ip4String(b, spa)}`; break;
     default: ctx.out += hexAsciiDump(b.data.subarray(off)); return;
   }
   ctx.out += `, length ${length}`;

@@ -88,3 +88,23 @@ export function ip6String(b: Bytes, off: number, proto = 'ip6'): string {
   }
   return s;
 }
+
+/** tcpdump's small built-in OUI table (used to name MAC vendors when -n is not given). */
+const OUI_NAMES: ReadonlyMap<number, string> = new Map([
+  [0x000000, 'Ethernet'], [0x00000c, 'Cisco'], [0x00005e, 'IANA'], [0x000081, 'Nortel Networks SONMP'], [0x0000f8, 'Cisco bridged'],
+  [0x0080c2, 'Ethernet bridged'], [0x00a03e, 'ATM Forum'], [0x00e02f, 'DOCSIS Spanning Tree'], [0x080007, 'Appletalk'],
+  [0x009069, 'Juniper'], [0x080009, 'Hewlett-Packard'], [0x00120f, 'IEEE 802.3 Private'], [0x0012bb, 'ANSI/TIA'],
+]);
+
+/**
+ * A MAC address as tcpdump names it: numeric with -n; otherwise "Broadcast" for all-ones and
+ * the address followed by its OUI vendor ("oui Unknown" when not in the table). /etc/ethers
+ * is not consulted.
+ */
+export function etherName(b: Bytes, off: number, numeric: number): string {
+  const text = macString(b, off);
+  if (numeric > 0) return text;
+  if (text === 'ff:ff:ff:ff:ff:ff') return 'Broadcast';
+  const oui = (b.data[off]! << 16) | (b.data[off + 1]! << 8) | b.data[off + 2]!;
+  return `${text} (oui ${OUI_NAMES.get(oui) ?? 'Unknown'})`;
+}

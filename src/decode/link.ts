@@ -3,7 +3,7 @@
  * the Ethernet-type demultiplexer they share. Each returns the link header length so the
  * printer knows where -x/-X/-A start.
  */
-import { Bytes, hex4, linkAddrString, macString } from './bytes.js';
+import { Bytes, etherName, hex4, linkAddrString } from './bytes.js';
 import type { Ctx } from './context.js';
 import { arpPrint } from './arp.js';
 import { ipPrint, ip6Print } from './ip.js';
@@ -47,7 +47,7 @@ export function etherPrint(ctx: Ctx): number {
   let length = ctx.origLength;
   if (caplen < 14) { ctx.out += ' [|ether]'; return caplen; }
   // MAC strings are built only when printed (-e or an undecoded type): most packets skip them.
-  const macs = (): string => `${macString(b, 6)} > ${macString(b, 0)}, `;
+  const macs = (): string => `${etherName(b, 6, ctx.opts.numeric)} > ${etherName(b, 0, ctx.opts.numeric)}, `;
   if (ctx.opts.linkHeader) ctx.out += macs();
   let type = b.u16(12);
   let off = 14;
