@@ -68,7 +68,7 @@ test('interpreter ≡ JIT on random programs using memory, maps and helpers (fau
   let faults = 0, dispatched = 0;
   for (let i = 0; i < N; i++) {
     const insns = randomMemProgram(prng);
-    const packets = [prng.bytes(PACKET_BYTES), prng.bytes(PACKET_BYTES)];
+    const packets = [prng.bytes(PACKET_BYTES - 16 + prng.int(32)), prng.bytes(PACKET_BYTES - 16 + prng.int(32))];
     const mk = () => MEM_MAPS.map((s) => createMap(s));
     const mapsA = mk(), mapsB = mk();
     const vm = createVm(insns, { helpers: standardHelpers(), maps: mapsA, maxInstructions: 5000 });

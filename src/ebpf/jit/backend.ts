@@ -8,6 +8,6 @@ export const wasmBackend: Backend = {
   name: 'wasm',
   async load(spec: LoadSpec, env?: Env): Promise<Loaded> {
     const p = await loadWasm(spec.insns, env ? { ...spec.options, env } : { ...spec.options });
-    return { run: async (input: RunInput = {}) => p.run(input), close: () => undefined };
+    return { run: async (input: RunInput = {}) => p.run(input), close: () => p.close() };
   },
 };

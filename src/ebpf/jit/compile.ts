@@ -344,8 +344,8 @@ class FunctionCompiler {
           c.mem(OP.i32_load16_u, 0, PACKET).tee(this.x).i32(8).op(OP.i32_shl).i32(0xff00).op(OP.i32_and)
             .get(this.x).i32(8).op(OP.i32_shr_u).op(OP.i32_or).op(OP.i64_extend_i32_u);
         } else c.mem(OP.i32_load, 0, PACKET).call(this.aux.bswap32).op(OP.i64_extend_i32_u);
+        // Only r0 changes, as in the interpreter (the kernel's verifier makes r1–r5 unreadable after it).
         c.set(this.reg(0));
-        for (let r = 1; r <= 5; r++) c.i64(0n).set(this.R[r]!);
         return;
       }
       case 'lddw':

@@ -232,6 +232,18 @@ export class WasmProgram {
   }
 
   /**
+   * Unmaps this program's stack, ctx and packet regions from the environment's address space
+   * (as Vm.close does). The program must not run afterwards.
+   */
+  close(): void {
+    this.detachAll();
+    const mem = this.env.memory;
+    for (const st of this.stacks) mem.unmap(st.id);
+    mem.unmap(this.ctxId);
+    mem.unmap(this.packetId);
+  }
+
+  /**
    * Runs once; `data`/`ctx` of the result are views of linear memory, valid until the next
    * run. The environment's packet and ctx regions are brought up to date lazily (before a
    * helper or a slow-path access); `syncEnv` does it on demand.
