@@ -75,8 +75,13 @@ out:
 exit
 `;
 
+/**
+ * At most 750 words (1500 bytes): the counter is what lets the kernel's verifier see the loop
+ * end (it does not know the packet length), and every engine runs the same instructions.
+ */
 export const CHECKSUM = `${END_PROLOGUE}mov %r0, 0
 mov %r4, %r1
+mov %r8, 750
 loop:
 mov %r5, %r4
 add %r5, 2
@@ -84,7 +89,8 @@ jgt %r5, %r9, fold
 ldxh %r3, [%r4+0]
 add %r0, %r3
 mov %r4, %r5
-ja loop
+sub %r8, 1
+jne %r8, 0, loop
 fold:
 mov %r3, %r0
 rsh %r3, 16

@@ -18,7 +18,7 @@
 import type { Insn, Reg } from '../isa/insn.js';
 import { buildFunction, buildProgram, END, type Block, type FunctionGraph, type Program } from './cfg.js';
 import { Code, I32, I64, ModuleBuilder, OP, type ValType } from './wasm/encoder.js';
-import { CELL_ABORT, CELL_ARGS, CELL_COUNT, CELL_MAPS, CELL_PLEN, CELL_R0, ENTRY_SIZE, FRAME, FRAMES, PACKET, STACKS, TABLE, TABLE_ENTRIES } from './layout.js';
+import { CELL_ABORT, CELL_ARGS, CELL_COUNT, CELL_MAPS, CELL_PLEN, CELL_PTR, CELL_R0, ENTRY_SIZE, FRAME, FRAMES, PACKET, STACKS, TABLE, TABLE_ENTRIES } from './layout.js';
 
 export interface CompileOptions {
   /** Bounds-check every access against its region (the default); false only for verifier-proven programs. */
@@ -33,13 +33,21 @@ export interface CompileOptions {
    * skips the write-back of attached regions: a lookup only reads its key), and lookups in the
    * array maps listed here are done inline once their storage is mapped.
    */
-  readonly lookup?: { readonly arrays: readonly InlineArray[] };
+  readonly lookup?: { readonly maps: readonly LookupMap[] };
+}
+
+/** A map whose lookups skip the bigint helper path: the key is translated in wasm and read in place. */
+export interface LookupMap {
+  readonly handle: bigint;
+  /** Index in the environment's maps (argument of the lookupAt import). */
+  readonly index: number;
+  readonly keySize: number;
+  /** For array maps: compiled inline once the storage is mapped. */
+  readonly array?: InlineArray;
 }
 
 /** An array map whose lookups are compiled inline: pointer = storage region | index * elemSize. */
 export interface InlineArray {
-  /** The map's handle pointer (what r1 holds). */
-  readonly handle: bigint;
   readonly maxEntries: number;
   readonly elemSize: number;
   /** Slot in CELL_MAPS (the storage's region id, 0 until the first lookup maps it). */
@@ -77,10 +85,11 @@ export function compile(insns: readonly Insn[], options: CompileOptions): Compil
   const m = new ModuleBuilder();
   const imp = {
     helper: m.importFunc('env', 'helper', [I32, I32, I64, I64, I64, I64, I64], [I64]),
-    slow: m.importFunc('env', 'slow', [I32, I64, I32, I32], [I32]),
+    slow: m.importFunc('env', 'slow', [I32, I32, I32, I32, I32], [I32]),
     fault: m.importFunc('env', 'fault', [I32, I32], []),
     budget: m.importFunc('env', 'budget', [I32, I32], []),
     lookup: m.importFunc('env', 'lookup', [I32, I64, I64], [I64]),
+    lookupAt: m.importFunc('env', 'lookupAt', [I32, I32, I32], [I32]),
   };
   m.importMemory('env', 'memory', 1);
   const fnIndex = new Map<number, number>();
@@ -127,7 +136,7 @@ class FunctionCompiler {
     private readonly g: FunctionGraph,
     private readonly main: boolean,
     private readonly o: CompileOptions,
-    private readonly imp: { helper: number; slow: number; fault: number; budget: number; lookup: number },
+    private readonly imp: { helper: number; slow: number; fault: number; budget: number; lookup: number; lookupAt: number },
     private readonly fns: ReadonlyMap<number, number>,
     private readonly aux: { bswap32: number; bswap64: number; results6: number },
   ) {
@@ -354,7 +363,7 @@ class FunctionCompiler {
       case 'ja': case 'jmp': case 'exit':
         return; // terminators
       case 'call':
-        if (insn.helper === 1 && this.o.lookup) { this.lookup(pc, this.o.lookup.arrays); return; }
+        if (insn.helper === 1 && this.o.lookup) { this.lookup(pc, this.o.lookup.maps); return; }
         c.i32(insn.helper).i32(pc);
         for (let r = 1; r <= 5; r++) c.get(this.R[r]!);
         c.call(this.imp.helper).set(this.reg(0));
@@ -377,23 +386,35 @@ class FunctionCompiler {
     }
   }
 
-  /** r0 = map_lookup_elem(r1, r2): inline for the listed array maps, else the `lookup` import. */
-  private lookup(pc: number, arrays: readonly InlineArray[]): void {
+  /**
+   * r0 = map_lookup_elem(r1, r2). For a known map: the key is translated (and checked) here
+   * and read in place by the `lookupAt` import, which leaves the pointer in CELL_PTR; array
+   * maps whose storage is mapped are looked up inline. Anything else: the `lookup` import.
+   */
+  private lookup(pc: number, maps: readonly LookupMap[]): void {
     const c = this.c;
-    const generic = () => { c.i32(pc).get(this.R[1]!).get(this.R[2]!).call(this.imp.lookup); };
+    const viaImport = (m: LookupMap) => {
+      this.address(2, 0, m.keySize, false, pc);
+      if (this.lastOffset !== 0) c.i32(this.lastOffset).op(OP.i32_add);
+      c.set(this.y);
+      c.i32(pc).i32(m.index).get(this.y).call(this.imp.lookupAt).if(I64).i32(0).mem(OP.i64_load, 3, CELL_PTR).else().i64(0n).end();
+    };
     const emit = (k: number) => {
-      if (k === arrays.length) { generic(); return; }
-      const m = arrays[k]!;
+      if (k === maps.length) { c.i32(pc).get(this.R[1]!).get(this.R[2]!).call(this.imp.lookup); return; }
+      const m = maps[k]!;
       c.get(this.R[1]!).i64(m.handle).op(OP.i64_eq).if(I64);
-      c.i32(0).mem(OP.i32_load, 2, CELL_MAPS + 4 * m.cell).tee(this.x).op(OP.i32_eqz).if(I64);
-      generic();
-      c.else();
-      this.address(2, 0, 4, false, pc);
-      c.mem(OP.i32_load, 0, this.lastOffset).tee(this.y).i32(m.maxEntries).op(OP.i32_lt_u).if(I64)
-        .get(this.x).op(OP.i64_extend_i32_u).i64(32n).op(OP.i64_shl)
-        .get(this.y).op(OP.i64_extend_i32_u).i64(BigInt(m.elemSize)).op(OP.i64_mul).op(OP.i64_or)
-        .else().i64(0n).end();
-      c.end();
+      const a = m.array;
+      if (a) {
+        c.i32(0).mem(OP.i32_load, 2, CELL_MAPS + 4 * a.cell).tee(this.x).op(OP.i32_eqz).if(I64);
+        viaImport(m);
+        c.else();
+        this.address(2, 0, 4, false, pc);
+        c.mem(OP.i32_load, 0, this.lastOffset).tee(this.y).i32(a.maxEntries).op(OP.i32_lt_u).if(I64)
+          .get(this.x).op(OP.i64_extend_i32_u).i64(32n).op(OP.i64_shl)
+          .get(this.y).op(OP.i64_extend_i32_u).i64(BigInt(a.elemSize)).op(OP.i64_mul).op(OP.i64_or)
+          .else().i64(0n).end();
+        c.end();
+      } else viaImport(m);
       c.else();
       emit(k + 1);
       c.end();
@@ -438,7 +459,7 @@ class FunctionCompiler {
   }
 
   private slow(pc: number, size: number, write: boolean): void {
-    this.c.i32(pc).get(this.a).i32(size).i32(write ? 1 : 0).call(this.imp.slow);
+    this.c.i32(pc).get(this.t).op(OP.i32_wrap_i64).get(this.a).op(OP.i32_wrap_i64).i32(size).i32(write ? 1 : 0).call(this.imp.slow);
   }
 
   /** Leaves the i32 truth value of a conditional jump on the stack. */

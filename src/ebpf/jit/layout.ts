@@ -26,7 +26,9 @@ export const CELL_ARGS = CELLS + 16;
 export const CELL_R0 = CELLS + 56;
 /** Per inlined array map: the region id of its storage once mapped (0 before). */
 export const CELL_MAPS = CELLS + 64;
-export const MAX_INLINE_MAPS = 16;
+/** A pointer returned by the map_lookup_elem import: offset, then region id (4 bytes each). */
+export const CELL_PTR = CELLS + 8 * 13;
+export const MAX_INLINE_MAPS = 8;
 export const STACKS = CELLS + 128;
 export const FRAME = 512;
 export const FRAMES = 8;

@@ -22,9 +22,9 @@ import { getPrandomU32, getSmpProcessorId, ktimeGetNs, mapLookupElem } from '../
 import { ArrayMap } from '../runtime/maps/map.js';
 import { createVm, DEFAULT_MAX_INSTRUCTIONS, MAX_CALL_FRAMES, STACK_SIZE, type RunInput, type RunResult, type VmOptions } from '../runtime/interpreter.js';
 import { MemoryFault, VmFault, type Region } from '../runtime/memory.js';
-import { compile, FAULT_DEPTH, type Compiled, type InlineArray } from './compile.js';
+import { compile, FAULT_DEPTH, type Compiled, type LookupMap } from './compile.js';
 import {
-  CELL_ABORT, CELL_ARGS, CELL_COUNT, CELL_MAPS, CELL_PLEN, CELL_R0, MAX_INLINE_MAPS, CTX, CTX_MAX, ENTRY_SIZE, FRAME, FRAMES, HEAP, INITIAL_PAGES, PACKET, PACKET_MAX, PAGE, STACKS, TABLE, TABLE_ENTRIES,
+  CELL_ABORT, CELL_ARGS, CELL_COUNT, CELL_MAPS, CELL_PLEN, CELL_PTR, CELL_R0, MAX_INLINE_MAPS, CTX, CTX_MAX, ENTRY_SIZE, FRAME, FRAMES, HEAP, INITIAL_PAGES, PACKET, PACKET_MAX, PAGE, STACKS, TABLE, TABLE_ENTRIES,
 } from './layout.js';
 import { wasmApi, type WasmMemory } from './wasm/api.js';
 
@@ -52,7 +52,7 @@ interface Prepared {
   readonly ctxId: number;
   readonly packetId: number;
   readonly maxInstructions: number;
-  readonly arrays: readonly (InlineArray & { readonly map: ArrayMap })[];
+  readonly lookupMaps: readonly LookupMap[];
 }
 
 function prepare(program: readonly Insn[] | Uint8Array, options: JitOptions): Prepared {
@@ -81,16 +81,15 @@ function prepare(program: readonly Insn[] | Uint8Array, options: JitOptions): Pr
   const ctxId = mem.map(new Uint8Array(0), 'ctx').id;
   const packetId = mem.map(new Uint8Array(0), 'packet').id;
   if (packetId >= TABLE_ENTRIES) throw new BpfError('UNSUPPORTED', `the JIT's region table holds ${TABLE_ENTRIES} regions`);
-  // Inline array-map lookups when map_lookup_elem is the standard helper.
-  const arrays: (InlineArray & { map: ArrayMap })[] = [];
-  env.maps.forEach((map, i) => {
-    if (map instanceof ArrayMap && arrays.length < MAX_INLINE_MAPS) {
-      arrays.push({ map, handle: env.mapPointer(i)!, maxEntries: map.spec.maxEntries, elemSize: map.elemSize, cell: arrays.length });
-    }
-  });
-  const lookup = env.helpers.get(1) === mapLookupElem ? { arrays } : undefined;
+  // Fast map_lookup_elem when it is the standard helper: keys read in place, arrays inline.
+  let cells = 0;
+  const lookupMaps: LookupMap[] = env.maps.slice(0, MAX_INLINE_MAPS).map((map, index) => ({
+    handle: env.mapPointer(index)!, index, keySize: map.spec.keySize,
+    ...(map instanceof ArrayMap ? { array: { maxEntries: map.spec.maxEntries, elemSize: map.elemSize, cell: cells++ } } : {}),
+  }));
+  const lookup = env.helpers.get(1) === mapLookupElem ? { maps: lookupMaps } : undefined;
   const compiled = compile(insns, { checked: options.checked ?? true, maxInstructions, stack0: stacks[0]!.id, lddw, ...(lookup ? { lookup } : {}) });
-  return { env, insns, compiled, stacks, ctxId, packetId, maxInstructions, arrays };
+  return { env, insns, compiled, stacks, ctxId, packetId, maxInstructions, lookupMaps };
 }
 
 /** Compiles and instantiates synchronously (fine in Node and workers; browsers limit sync compiles on the main thread). */
@@ -134,7 +133,7 @@ export class WasmProgram {
   private readonly placed = new Map<number, { at: number; cap: number }>();
   private heapTop = HEAP;
   private readonly pure: ReadonlySet<number>;
-  private readonly arrays: Prepared['arrays'];
+  private readonly lookupMaps: Prepared['lookupMaps'];
 
   constructor(p: Prepared, module: object) {
     this.env = p.env;
@@ -147,7 +146,7 @@ export class WasmProgram {
     this.stacks = p.stacks;
     this.ctxId = p.ctxId;
     this.packetId = p.packetId;
-    this.arrays = p.arrays;
+    this.lookupMaps = p.lookupMaps;
     this.usesStack = p.insns.some((i) => ('dst' in i && i.dst === 10) || ('src' in i && (i.src === 10 || (typeof i.src === 'object' && 'reg' in i.src && i.src.reg === 10))));
     this.hasCalls = p.insns.some((i) => i.kind === 'call-local');
     // Helpers that touch no memory need no write-back of attached regions around them.
@@ -162,7 +161,8 @@ export class WasmProgram {
       env: {
         memory: this.memory,
         helper: (id: number, pc: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => this.helper(id, pc, r1, r2, r3, r4, r5),
-        slow: (pc: number, addr: bigint, size: number, write: number) => this.slow(pc, BigInt.asUintN(64, addr), size, write !== 0),
+        slow: (pc: number, hi: number, lo: number, size: number, write: number) => this.slow(pc, hi >>> 0, lo >>> 0, size, write !== 0),
+        lookupAt: (pc: number, index: number, at: number) => this.lookupAt(pc, index, at),
         fault: (kind: number, pc: number) => { throw this.fault(pc, kind === FAULT_DEPTH ? `call depth exceeds ${MAX_CALL_FRAMES} frames` : 'fell off the end of the program'); },
         lookup: (pc: number, r1: bigint, r2: bigint) => this.lookup(pc, BigInt.asUintN(64, r1), BigInt.asUintN(64, r2)),
         budget: (start: number, count: number) => {
@@ -313,23 +313,41 @@ export class WasmProgram {
       if (err instanceof MemoryFault) throw this.fault(pc, err.message, { address: err.address, size: err.size });
       throw err;
     }
-    if (r0 !== 0n) for (const a of this.arrays) if (a.handle === r1) this.dv.setUint32(CELL_MAPS + 4 * a.cell, Number(r0 >> 32n), true);
     return BigInt.asIntN(64, r0);
   }
 
+  /**
+   * map_lookup_elem for map `index` with the key at linear address `at` (translated and
+   * checked by the caller): leaves the value's address in CELL_PTR and returns 1, or 0.
+   */
+  private lookupAt(pc: number, index: number, at: number): number {
+    const m = this.lookupMaps[index]!;
+    const ref = this.env.maps[index]!.lookup(this.u8.subarray(at, at + m.keySize));
+    if (ref === undefined) return 0;
+    const region = this.env.memory.regionOf(ref.buffer, 'map-value');
+    this.u32[CELL_PTR >> 2] = ref.offset;
+    this.u32[(CELL_PTR >> 2) + 1] = region.id;
+    if (m.array) this.u32[(CELL_MAPS >> 2) + m.array.cell] = region.id;
+    void pc;
+    return 1;
+  }
+
   /** The slow path of an access: a fault (the interpreter's message), or attaching a region. */
-  private slow(pc: number, addr: bigint, size: number, write: boolean): number {
+  private slow(pc: number, id: number, offset: number, size: number, write: boolean): number {
     if (this.envStale) this.syncEnv();
-    let resolved: { region: Region; offset: number };
-    try {
-      resolved = this.env.memory.resolve(addr, size, write);
-    } catch (err) {
-      if (err instanceof MemoryFault) throw this.fault(pc, err.message, { address: err.address, size: err.size });
-      throw err;
+    const region = this.env.memory.region(id);
+    if (region === undefined || offset + size > region.bytes.length || (write && !region.writable)) {
+      // The interpreter's fault, message and all, from the address space itself.
+      const addr = (BigInt(id) << 32n) | BigInt(offset);
+      try {
+        this.env.memory.resolve(addr, size, write);
+      } catch (err) {
+        if (err instanceof MemoryFault) throw this.fault(pc, err.message, { address: err.address, size: err.size });
+        throw err;
+      }
     }
-    const { region, offset } = resolved;
-    if (region.id >= TABLE_ENTRIES) throw this.fault(pc, `region ${region.id} is beyond the JIT's region table`);
-    return this.attach(region) + offset;
+    if (id >= TABLE_ENTRIES) throw this.fault(pc, `region ${id} is beyond the JIT's region table`);
+    return this.attach(region!) + offset;
   }
 
   private attach(region: Region): number {
