@@ -71,6 +71,16 @@ function question(ctx: Ctx, at: number, msg: number): number {
   return after + 4;
 }
 
+/** tcpdump's unsigned_relts_print: 1w2d3h4m5s. */
+function relTime(secs: number): string {
+  if (secs === 0) return '0s';
+  let s = '';
+  for (const [n, unit] of [[31536000, 'y'], [604800, 'w'], [86400, 'd'], [3600, 'h'], [60, 'm'], [1, 's']] as const) {
+    if (secs >= n) { s += `${Math.floor(secs / n)}${unit}`; secs %= n; }
+  }
+  return s;
+}
+
 /** One resource record (ns_rprint); returns the offset after it, or the captured end when cut short. */
 function record(ctx: Ctx, at: number, msg: number): number {
   const b = ctx.b;
@@ -78,6 +88,7 @@ function record(ctx: Ctx, at: number, msg: number): number {
   if (at < 0 || !b.has(at, 10)) return b.length;
   const type = b.u16(at), cls = b.u16(at + 2), rdlen = b.u16(at + 8);
   if (cls !== 1 && type !== 41) ctx.out += ` ${CLASSES[cls] ?? `(Class ${cls})`}`;
+  if (ctx.opts.verbose > 2 && type !== 41) ctx.out += ` [${relTime(b.u32(at + 4))}]`;
   const rd = at + 10;
   const next = rd + rdlen;
   ctx.out += ` ${TYPES[type] ?? `Type${type}`}`;
@@ -86,6 +97,16 @@ function record(ctx: Ctx, at: number, msg: number): number {
     case 1: ctx.out += ` ${ip4String(b, rd, 'domain')}`; break;
     case 2: case 5: case 12: case 39: ctx.out += ' '; printName(ctx, rd, msg); break;
     case 15: ctx.out += ' '; printName(ctx, rd + 2, msg); ctx.out += ` ${b.u16(rd)}`; break;
+    case 6: {
+      if (!ctx.opts.verbose) break;
+      ctx.out += ' ';
+      let p = printName(ctx, rd, msg);
+      ctx.out += ' ';
+      p = printName(ctx, p, msg);
+      b.need(p, 20, 'domain');
+      ctx.out += ` ${b.u32(p)} ${b.u32(p + 4)} ${b.u32(p + 8)} ${b.u32(p + 12)} ${b.u32(p + 16)}`;
+      break;
+    }
     case 28: ctx.out += ` ${ip6String(b, rd, 'domain')}`; break;
     case 33: ctx.out += ' '; printName(ctx, rd + 6, msg); ctx.out += `:${b.u16(rd + 4)} ${b.u16(rd)} ${b.u16(rd + 2)}`; break;
     case 16: {

@@ -3,7 +3,7 @@ import { ip4String, ip6String, Truncated } from './bytes.js';
 import type { Ctx } from './context.js';
 import { ipPrint, onesSum } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
-import type { IpInfo } from './transport.js';
+import { shouldBe, type IpInfo } from './transport.js';
 
 const ICMP_NAMES: Record<number, string> = {
   0: 'echo reply', 4: 'source quench', 8: 'echo request', 10: 'router solicitation', 13: 'time stamp request',
@@ -111,10 +111,64 @@ function upperLayer(ctx: Ctx, ip6: number): [number, number] {
   return [nh, at];
 }
 
-export function icmp6Print(ctx: Ctx, off: number, length: number, _ip: IpInfo): void {
+const ND_OPT_NAMES: Record<number, string> = {
+  1: 'source link-address', 2: 'destination link-address', 3: 'prefix info', 4: 'redirected header', 5: 'mtu', 7: 'advertisement interval',
+  8: 'homeagent information', 24: 'route info', 25: 'rdnss', 31: 'dnssl',
+};
+const MLDV2_RECORD = ['', 'is_in', 'is_ex', 'to_in', 'to_ex', 'allow', 'block'];
+
+const flagList = (bits: readonly [number, string][], v: number): string => bits.filter(([m]) => v & m).map(([, n]) => n).join(', ') || 'none';
+const lifetime = (v: number): string => (v === 0xffffffff ? 'infinity' : `${v}s`);
+
+/** Neighbor discovery options (-v), each on its own line; -vv adds their bytes in hex. */
+function ndOptions(ctx: Ctx, at: number, end: number): void {
+  const b = ctx.b;
+  while (at < end) {
+    const type = b.u8(at, 'icmp6');
+    const len = b.u8(at + 1, 'icmp6');
+    if (len === 0 || at + len * 8 > end) throw new Truncated('icmp6');
+    b.need(at, len * 8, 'icmp6');
+    ctx.out += `\n\t  ${ND_OPT_NAMES[type] ?? 'unknown'} option (${type}), length ${len * 8} (${len}): `;
+    const data = b.data.subarray(at + 2, at + len * 8);
+    switch (type) {
+      case 1: case 2: ctx.out += [...data].map((x) => x.toString(16).padStart(2, '0')).join(':'); break;
+      case 3: {
+        ctx.out += `${ip6String(b, at + 16, 'icmp6')}/${b.u8(at + 2)}${len !== 4 ? 'badlen' : ''}, `;
+        ctx.out += `Flags [${flagList([[0x80, 'onlink'], [0x40, 'auto'], [0x20, 'router']], b.u8(at + 3))}], `;
+        ctx.out += `valid time ${lifetime(b.u32(at + 4))}, pref. time ${lifetime(b.u32(at + 8))}`;
+        break;
+      }
+      case 5: ctx.out += ` ${b.u32(at + 4)}`; break;
+      default:
+        if (ctx.opts.verbose <= 1) { ctx.out += indentedHex(data, '\n\t  '); return; }
+    }
+    if (ctx.opts.verbose > 1) ctx.out += indentedHex(data, '\n\t    ');
+    at += len * 8;
+  }
+}
+
+/** tcpdump's print_unknown_data: a -x style dump with the given line prefix. */
+function indentedHex(d: Uint8Array, ident: string): string {
+  let s = '';
+  for (let i = 0; i < d.length; i += 2) {
+    if (i % 16 === 0) s += `${ident}0x${i.toString(16).padStart(4, '0')}: `;
+    s += ` ${d[i]!.toString(16).padStart(2, '0')}${i + 1 < d.length ? d[i + 1]!.toString(16).padStart(2, '0') : ''}`;
+  }
+  return s;
+}
+
+export function icmp6Print(ctx: Ctx, off: number, length: number, ip: IpInfo): void {
   const b = ctx.b;
   const type = b.u8(off, 'icmp6');
+  const verbose = ctx.opts.verbose > 0;
+  if (verbose && !ip.fragmented && b.has(off, length)) {
+    const sum = onesSum(b.data.subarray(off, off + length), pseudo6(ctx, ip, length));
+    const stored = b.u16(off + 2);
+    ctx.out += sum === 0xffff ? '[icmp6 sum ok] ' : `[bad icmp6 cksum 0x${stored.toString(16).padStart(4, '0')} -> 0x${shouldBe(stored, sum).toString(16).padStart(4, '0')}!] `;
+  }
   ctx.out += `ICMP6, ${ICMP6_NAMES[type] ?? `unknown icmp6 type (${type})`}`;
+  // With -v tcpdump prints the length here for neighbor discovery, and not at the end.
+  if (verbose && (type === 133 || type === 134 || type === 135 || type === 136 || type === 137 || type === 145 || type === 147)) ctx.out += `, length ${length}`;
   const code = b.u8(off + 1, 'icmp6');
   const oip = off + 8;
   switch (type) {
@@ -151,13 +205,61 @@ export function icmp6Print(ctx: Ctx, off: number, length: number, _ip: IpInfo): 
       // tcpdump's mld6_print prints nothing when the message is cut short.
       if (b.has(off, 24)) ctx.out += `max resp delay: ${b.u16(off + 4, 'icmp6')} addr: ${ip6String(b, off + 8, 'icmp6')}`;
       break;
-    case 135: ctx.out += `, who has ${ip6String(b, off + 8, 'icmp6')}`; break;
-    case 136: ctx.out += `, tgt is ${ip6String(b, off + 8, 'icmp6')}`; break;
+    case 133: if (verbose) ndOptions(ctx, off + 8, off + length); break;
+    case 134:
+      if (verbose) {
+        const flags = b.u8(off + 5, 'icmp6');
+        ctx.out += `\n\thop limit ${b.u8(off + 4, 'icmp6')}, Flags [${flagList([[0x80, 'managed'], [0x40, 'other stateful'], [0x20, 'home agent'], [0x04, 'proxy']], flags)}], pref ${['medium', 'high', 'rsv', 'low'][(flags >> 3) & 3]}, router lifetime ${b.u16(off + 6, 'icmp6')}s, reachable time ${b.u32(off + 8, 'icmp6')}ms, retrans timer ${b.u32(off + 12, 'icmp6')}ms`;
+        ndOptions(ctx, off + 16, off + length);
+      }
+      break;
+    case 135:
+      ctx.out += `, who has ${ip6String(b, off + 8, 'icmp6')}`;
+      if (verbose) ndOptions(ctx, off + 24, off + length);
+      break;
+    case 136:
+      ctx.out += `, tgt is ${ip6String(b, off + 8, 'icmp6')}`;
+      if (verbose) {
+        ctx.out += `, Flags [${flagList([[0x80000000, 'router'], [0x40000000, 'solicited'], [0x20000000, 'override']], b.u32(off + 4, 'icmp6'))}]`;
+        ndOptions(ctx, off + 24, off + length);
+      }
+      break;
     case 137: ctx.out += `, ${ip6String(b, off + 8, 'icmp6')} to ${ip6String(b, off + 24, 'icmp6')}`; break;
-    case 143: ctx.out += `, ${b.u16(off + 6, 'icmp6')} group record(s)`; break;
+    case 143: {
+      const groups = b.u16(off + 6, 'icmp6');
+      ctx.out += `, ${groups} group record(s)`;
+      if (verbose) {
+        let g = off + 8;
+        for (let i = 0; i < groups; i++) {
+          ctx.out += ` [gaddr ${ip6String(b, g + 4, 'icmp6')} ${MLDV2_RECORD[b.u8(g, 'icmp6')] ?? ` [v2-report-#${b.u8(g)}]`}`;
+          const nsrcs = b.u16(g + 2, 'icmp6');
+          if (length < g - off + 20 + nsrcs * 16) { ctx.out += ` [invalid number of sources ${nsrcs}]`; throw new Truncated('icmp6'); }
+          if (ctx.opts.verbose === 1) ctx.out += `, ${nsrcs} source(s)`;
+          else {
+            ctx.out += ' {';
+            for (let j = 0; j < nsrcs; j++) ctx.out += ` ${ip6String(b, g + 20 + j * 16, 'icmp6')}`;
+            ctx.out += ' }';
+          }
+          g += 20 + nsrcs * 16;
+          ctx.out += ']';
+        }
+      }
+      break;
+    }
     default: break;
   }
-  ctx.out += `, length ${length}`;
+  if (!verbose) ctx.out += `, length ${length}`;
+}
+
+function pseudo6(ctx: Ctx, ip: IpInfo, len: number): number {
+  const d = ctx.b.data;
+  const hdr = new Uint8Array(40);
+  hdr.set(d.subarray(ip.srcOff, ip.srcOff + 16), 0);
+  hdr.set(d.subarray(ip.dstOff, ip.dstOff + 16), 16);
+  const v = new DataView(hdr.buffer);
+  v.setUint32(32, len);
+  v.setUint32(36, 58);
+  return onesSum(hdr);
 }
 
 export function igmpPrint(ctx: Ctx, off: number, len: number): void {

@@ -123,6 +123,24 @@ function demux(ctx: Ctx, proto: number, off: number, length: number, ip: IpInfo)
   }
 }
 
+/** -v: the options of a hop-by-hop or destination options header. */
+function ip6Options(ctx: Ctx, at: number, end: number): void {
+  const b = ctx.b;
+  while (at < end) {
+    const type = b.u8(at);
+    if (type === 0) { ctx.out += '(pad1)'; at++; continue; }
+    const len = b.u8(at + 1);
+    if (at + 2 + len > end) { ctx.out += '[trunc]'; return; }
+    switch (type) {
+      case 1: ctx.out += '(padn)'; break;
+      case 5: ctx.out += len === 2 ? `(rtalert: 0x${b.u16(at + 2).toString(16).padStart(4, '0')}) ` : `(rtalert: invalid len ${len})`; break;
+      case 0xc2: ctx.out += len === 4 ? `(jumbo: ${b.u32(at + 2)}) ` : `(jumbo: invalid len ${len})`; break;
+      default: ctx.out += `(opt_type 0x${type.toString(16).padStart(2, '0')}: len=${len})`;
+    }
+    at += 2 + len;
+  }
+}
+
 export function ip6Print(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
   if (!b.has(off, 40)) { ctx.out += ' [|ip6]'; return; }
@@ -151,6 +169,7 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
       const hl = (b.u8(at + 1, nh === 0 ? 'hbhopt' : 'dstopt') + 1) * 8;
       b.need(at, hl, nh === 0 ? 'hbhopt' : 'dstopt');
       ctx.out += nh === 0 ? 'HBH ' : 'DSTOPT ';
+      if (ctx.opts.verbose) { ip6Options(ctx, at + 2, at + hl); ctx.out += ' '; }
       nh = b.u8(at);
       at += hl;
       continue;
