@@ -3,7 +3,7 @@
  * with a pcap-filter expression run by the classic JIT (or the interpreter), and prints them
  * as tcpdump 4.99 does or writes them to a new capture. Options use tcpdump's letters.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { compileClassic } from '../../cbpf/jit.js';
 import { interpret } from '../../cbpf/interpreter.js';
 import { formatListing } from '../../cbpf/listing.js';
@@ -21,8 +21,8 @@ const USAGE = `usage: tsbpf dump [-AdeOnqtvxX] [-c count] [-F file] [-r file] [-
   -r FILE    read packets from FILE (pcap or pcapng; - for stdin)
   -w FILE    write the selected packets to FILE as pcap (- for stdout; .pcapng name for pcapng)
   -c N       stop after N selected packets
-  -s N       snapshot length: truncate packets to N bytes (and the filter's accept value)
-  -y TYPE    read the packets as link type TYPE (EN10MB, RAW, LINUX_SLL, ...)
+  -s N       snapshot length for -d without -r (ignored when reading, as by tcpdump)
+  -y TYPE    link type for -d without -r (EN10MB, RAW, LINUX_SLL, ...; ignored when reading)
   -F FILE    take the filter expression from FILE
   -n / -nn   no address names / no port names either
   -e -q -v   link header / quieter / more detail (-vv, -vvv)
@@ -53,8 +53,9 @@ interface DumpOptions {
 
 export function parseDumpArgs(args: readonly string[]): DumpOptions {
   const o: DumpOptions = { n: 0, e: false, q: false, v: 0, t: 0, x: 0, X: 0, A: 0, d: 0, optimize: true, countOnly: false, nano: false, engine: 'jit', expression: [] };
+  // Bad values are errors with tcpdump's wording and status 1, not usage errors.
   const num = (flag: string, v: string, min = 0): number => {
-    if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`invalid ${flag} value '${v}'`);
+    if (!/^\d+$/.test(v) || Number(v) < min) throw new Error(`invalid ${flag} ${v}`);
     return Number(v);
   };
   for (let i = 0; i < args.length; i++) {
@@ -89,7 +90,7 @@ export function parseDumpArgs(args: readonly string[]): DumpOptions {
           case 'w': o.write = v; break;
           case 'c': o.count = num('packet count', v, 1); break;
           case 's': { const s = num('snaplen', v); o.snaplen = s === 0 ? 262144 : s; break; }
-          case 'y': { const lt = linkTypeFromName(v); if (lt === undefined) throw new UsageError(`invalid data link type ${v}`); o.linkType = lt; break; }
+          case 'y': { const lt = linkTypeFromName(v); if (lt === undefined) throw new Error(`invalid data link type ${v}`); o.linkType = lt; break; }
           case 'F': o.filterFile = v; break;
           default: throw new UsageError(`option -${f} is not supported when reading files`);
         }
@@ -160,13 +161,18 @@ export const dumpCommand: Command = {
     }
     if (o.read === undefined) {
       if (o.d > 0) {
-        io.stdout(formatListing(compileFilter(expr, { linkType: 'EN10MB', snaplen: o.snaplen ?? 262144, optimize: o.optimize }), (['d', 'dd', 'ddd'] as const)[Math.min(o.d, 3) - 1]!));
+        const name = o.linkType === undefined ? 'EN10MB' : (linkTypeInfo(o.linkType)?.name ?? String(o.linkType));
+        io.stdout(formatListing(compileFilter(expr, { linkType: name, snaplen: o.snaplen ?? 262144, optimize: o.optimize }), (['d', 'dd', 'ddd'] as const)[Math.min(o.d, 3) - 1]!));
         return 0;
       }
       throw new UsageError('live capture is not supported; read a file with -r FILE');
     }
     const path = o.read;
     const engine = o.engine;
+    // Like tcpdump, -s and -y only matter for live capture (and -d without -r): a file's
+    // packets keep their captured length and link type.
+    o.snaplen = undefined;
+    o.linkType = undefined;
     const filters = new Map<number, ((data: Uint8Array, wire: number) => boolean) | null>();
     let header: CaptureHeader | undefined;
     let snaplen = o.snaplen ?? 262144;
@@ -231,9 +237,13 @@ export const dumpCommand: Command = {
       }
       return selected < limit;
     };
+    const progress = progressBar(path, io);
+    const chunks = progress ? progress.wrap(fileChunks(path)) : fileChunks(path);
     try {
-      await forEachPacket(path === '-' ? fileChunks('-') : fileChunks(path), each, { onHeader });
+      await forEachPacket(chunks, each, { onHeader });
+      progress?.done();
     } catch (err) {
+      progress?.done();
       flushOut();
       writer?.flush();
       sink?.close();
@@ -251,3 +261,35 @@ export const dumpCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * A progress bar on stderr while reading a large file, shown only when stderr is a terminal
+ * and the packets are not being printed to that terminal (stdout redirected, -w or --count).
+ */
+function progressBar(path: string, io: CliIO): { wrap(src: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array>; done(): void } | undefined {
+  if (path === '-' || !process.stderr.isTTY || process.stdout.isTTY) return undefined;
+  let size: number;
+  try { size = statSync(path).size; } catch { return undefined; }
+  if (size < 64 << 20) return undefined;
+  let read = 0;
+  let last = 0;
+  let shown = false;
+  const draw = (): void => {
+    const frac = Math.min(1, read / size);
+    const width = 30;
+    const fill = Math.round(frac * width);
+    io.stderr(`\r[${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${(read / 1048576).toFixed(0)}/${(size / 1048576).toFixed(0)} MiB`);
+    shown = true;
+  };
+  return {
+    async *wrap(src) {
+      for await (const chunk of src) {
+        read += chunk.length;
+        const now = Date.now();
+        if (now - last > 200) { last = now; draw(); }
+        yield chunk;
+      }
+    },
+    done(): void { if (shown) io.stderr('\r\x1b[K'); shown = false; },
+  };
+}
