@@ -272,7 +272,8 @@ function progressBar(path: string, io: CliIO): { wrap(src: AsyncIterable<Uint8Ar
   try { size = statSync(path).size; } catch { return undefined; }
   if (size < 64 << 20) return undefined;
   let read = 0;
-  let last = 0;
+  // The first draw waits a moment, so the "reading from file" line comes first.
+  let last = Date.now();
   let shown = false;
   const draw = (): void => {
     const frac = Math.min(1, read / size);
