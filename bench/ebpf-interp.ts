@@ -32,7 +32,7 @@ export const ebpfInterp: Benchmark = {
       title: 'eBPF interpreter: ns per program run (r1 = data, r2 = length)',
       unit: 'run',
       cases,
-      notes: ['programs: bench/programs/ebpf.ts; r0 of each checked before timing', 'kernel test_run column: added with the kernel backend'],
+      notes: ['programs: bench/programs/ebpf.ts; r0 of each checked before timing', 'the kernel column for the same programs: the ebpf-kernel benchmark; the Wasm JIT: ebpf-engines'],
     };
   },
 };
