@@ -1,14 +1,14 @@
 /**
- * The memory model shared by the interpreter, the JIT to come (issue 6) and the helpers.
+ * The memory model shared by the interpreter, the Wasm JIT and the helpers.
  *
- * Addresses are unsigned 64-bit bigints laid out as `regionId << 32 | offset`: the upper half
+ * Addresses are unsigned 64-bit values laid out as `regionId << 32 | offset`: the upper half
  * names a region (a Uint8Array with a kind and a write permission), the lower half is the byte
  * offset in it. Why this layout: finding the region of an address is one shift and an array
  * index (no search), pointer arithmetic in a program is plain 64-bit arithmetic that stays
  * inside the region's 4 GiB window, region 0 is never mapped so NULL and small integers always
- * fault, and a JIT can split the same address into two 32-bit halves without a table walk.
- * Registers hold bigints because eBPF registers are 64-bit and pointers are values like any
- * other; a Wasm JIT will use i64 for the same values.
+ * fault, and an engine can split the same address into two 32-bit halves without a table walk:
+ * the interpreter core keeps registers as uint32 halves (the high half of a pointer is its
+ * region id), the Wasm JIT as i64. The API (helpers, results) speaks bigints.
  *
  * Every access is checked (region exists, offset + size within it, permission) before any
  * byte is touched, so a bad access changes nothing and becomes a VmFault.
