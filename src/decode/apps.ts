@@ -1,6 +1,7 @@
 /** DNS summaries (print-domain.c), NTP and BOOTP/DHCP one-line forms. */
 import { etherName, ip4String, ip6String, Truncated } from './bytes.js';
 import type { Ctx } from './context.js';
+import { civilFromDays } from './timestamp.js';
 
 const TYPES: Record<number, string> = {
   1: 'A', 2: 'NS', 3: 'MD', 4: 'MF', 5: 'CNAME', 6: 'SOA', 7: 'MB', 8: 'MG', 9: 'MR', 10: 'NULL', 11: 'WKS', 12: 'PTR', 13: 'HINFO',
@@ -243,6 +244,56 @@ export function ntpPrint(ctx: Ctx, off: number, length: number): void {
   if (mode === 6 || mode === 7) { ctx.out += `, ${NTP_MODES[mode]}, length ${length}`; return; }
   if (length < 48) { ctx.out += ` [length ${length} < 48]`; return; }
   ctx.out += `, ${NTP_MODES[mode]}, length ${length}`;
+  if (!ctx.opts.verbose) return;
+  b.need(off, 48, 'ntp');
+  const stratum = b.u8(off + 1);
+  const poll = (b.u8(off + 2) << 24) >> 24;
+  const precision = (b.u8(off + 3) << 24) >> 24;
+  const li = first >> 6;
+  ctx.out += `\n\tLeap indicator: ${['', '+1s', '-1s', 'clock unsynchronized'][li]} (${li})`;
+  ctx.out += `, Stratum ${stratum} (${stratum === 0 ? 'unspecified or invalid' : stratum === 1 ? 'primary reference' : stratum <= 15 ? 'secondary reference' : 'reserved'})`;
+  ctx.out += `, poll ${poll}${poll > -32 && poll < 32 ? (poll >= 0 ? ` (${2 ** poll}s)` : ` (1/${2 ** -poll}s)`) : ''}, precision ${precision}`;
+  const sfix = (at: number): string => `${b.u16(at)}.${String(Math.floor((b.u16(at + 2) / 65536) * 1e6)).padStart(6, '0')}`;
+  ctx.out += `\n\tRoot Delay: ${sfix(off + 4)}, Root dispersion: ${sfix(off + 8)}, Reference-ID: `;
+  if (stratum <= 1) {
+    let id = '';
+    for (let i = 0; i < 4 && b.u8(off + 12 + i) !== 0; i++) { const c = b.u8(off + 12 + i); id += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\${c.toString(8).padStart(3, '0')}`; }
+    ctx.out += id;
+  } else ctx.out += `0x${b.u32(off + 12).toString(16).padStart(8, '0')}`;
+  ctx.out += `\n\t  Reference Timestamp:  ${ntpTime(b.u32(off + 16), b.u32(off + 20))}`;
+  ctx.out += `\n\t  Originator Timestamp: ${ntpTime(b.u32(off + 24), b.u32(off + 28))}`;
+  ctx.out += `\n\t  Receive Timestamp:    ${ntpTime(b.u32(off + 32), b.u32(off + 36))}`;
+  ctx.out += `\n\t  Transmit Timestamp:   ${ntpTime(b.u32(off + 40), b.u32(off + 44))}`;
+  ctx.out += `\n\t    Originator - Receive Timestamp:  ${ntpDelta(b.u32(off + 24), b.u32(off + 28), b.u32(off + 32), b.u32(off + 36))}`;
+  ctx.out += `\n\t    Originator - Transmit Timestamp: ${ntpDelta(b.u32(off + 24), b.u32(off + 28), b.u32(off + 40), b.u32(off + 44))}`;
+  if (length > 48) ctx.out += `\n\t(${length - 48} more bytes after the header)`;
+}
+
+const NTP_UNIX_OFFSET = 2208988800;
+const ntpFraction = (f: number): string => String(Math.floor((f / 4294967296) * 1e9)).padStart(9, '0');
+
+/** An NTP timestamp, with its UTC date when non-zero (tcpdump's p_ntp_time). */
+function ntpTime(sec: number, frac: number): string {
+  let s = `${sec}.${ntpFraction(frac)}`;
+  if (sec) {
+    const unix = sec - NTP_UNIX_OFFSET;
+    const days = Math.floor(unix / 86400);
+    const [y, m, d] = civilFromDays(days);
+    const t = unix - days * 86400;
+    const p2 = (v: number): string => String(v).padStart(2, '0');
+    s += ` (${y}-${p2(m)}-${p2(d)}T${p2(Math.floor(t / 3600))}:${p2(Math.floor(t / 60) % 60)}:${p2(t % 60)}Z)`;
+  }
+  return s;
+}
+
+/** `to - from` between two NTP timestamps, signed (tcpdump's p_ntp_delta). */
+function ntpDelta(fromSec: number, fromFrac: number, toSec: number, toFrac: number): string {
+  if (fromSec === 0 && fromFrac === 0) return ntpTime(toSec, toFrac);
+  let neg: boolean, i: number, f: number;
+  if (toSec > fromSec) { neg = false; i = toSec - fromSec; f = (toFrac - fromFrac) >>> 0; if (fromFrac > toFrac) i -= 1; }
+  else if (toSec < fromSec) { neg = true; i = fromSec - toSec; f = (fromFrac - toFrac) >>> 0; if (toFrac > fromFrac) i -= 1; }
+  else { i = 0; if (toFrac > fromFrac) { neg = false; f = toFrac - fromFrac; } else { neg = true; f = fromFrac - toFrac; } }
+  return `${neg ? '-' : '+'}${i >>> 0}.${ntpFraction(f)}`;
 }
 
 export function bootpPrint(ctx: Ctx, off: number, length: number): void {
@@ -251,4 +302,48 @@ export function bootpPrint(ctx: Ctx, off: number, length: number): void {
   ctx.out += `BOOTP/DHCP, ${op === 1 ? 'Request' : op === 2 ? 'Reply' : `unknown (0x${op.toString(16).padStart(2, '0')})`}`;
   if (op === 1 && b.u8(off + 1, 'bootp') === 1 && b.u8(off + 2, 'bootp') === 6) { b.need(off + 28, 6, 'bootp'); ctx.out += ` from ${etherName(b, off + 28, ctx.opts.numeric)}`; }
   ctx.out += `, length ${length}`;
+  if (!ctx.opts.verbose) return;
+  const hops = b.u8(off + 3, 'bootp'), xid = b.u32(off + 4, 'bootp'), secs = b.u16(off + 8, 'bootp'), flags = b.u16(off + 10, 'bootp');
+  if (hops) ctx.out += `, hops ${hops}`;
+  if (xid) ctx.out += `, xid 0x${xid.toString(16)}`;
+  if (secs) ctx.out += `, secs ${secs}`;
+  ctx.out += `, Flags [${flags & 0x8000 ? 'Broadcast' : 'none'}]`;
+  if (ctx.opts.verbose > 1) ctx.out += ` (0x${flags.toString(16).padStart(4, '0')})`;
+  for (const [at, label] of [[12, 'Client-IP'], [16, 'Your-IP'], [20, 'Server-IP'], [24, 'Gateway-IP']] as const) {
+    if (b.u32(off + at, 'bootp')) ctx.out += `\n\t  ${label} ${ip4String(b, off + at, 'bootp')}`;
+  }
+  if (b.u8(off + 1) === 1 && b.u8(off + 2) === 6) ctx.out += `\n\t  Client-Ethernet-Address ${etherName(b, off + 28, ctx.opts.numeric)}`;
+  for (const [at, size, label] of [[44, 64, 'sname'], [108, 128, 'file']] as const) {
+    if (b.u8(off + at, 'bootp')) {
+      let t = '';
+      for (let i = 0; i < size && b.u8(off + at + i, 'bootp') !== 0; i++) { const c = b.u8(off + at + i); t += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.'; }
+      ctx.out += `\n\t  ${label} "${t}"`;
+    }
+  }
+  const vend = off + 236;
+  if (b.u32(vend, 'bootp') !== 0x63825363) return;
+  ctx.out += `\n\t  Vendor-rfc1048 Extensions\n\t    Magic Cookie 0x63825363`;
+  let at = vend + 4;
+  while (at < b.length) {
+    const tag = b.u8(at++);
+    if (tag === 0 && ctx.opts.verbose < 3) continue;
+    if (tag === 255 && ctx.opts.verbose < 3) return;
+    const len = tag === 0 || tag === 255 ? 0 : b.u8(at++, 'bootp');
+    ctx.out += `\n\t    ${DHCP_OPTIONS[tag]?.[0] ?? `?Unknown ${tag}`} (${tag}), length ${len}${len > 0 ? ': ' : ''}`;
+    b.need(at, len, 'bootp');
+    const kind = DHCP_OPTIONS[tag]?.[1];
+    if (tag === 53 && len === 1) ctx.out += DHCP_MESSAGES[b.u8(at)] ?? `Unknown (${b.u8(at)})`;
+    else if (kind === 'i') { const ips: string[] = []; for (let i = 0; i + 4 <= len; i += 4) ips.push(ip4String(b, at + i, 'bootp')); ctx.out += ips.join(','); }
+    else if (kind === 'l' && len === 4) ctx.out += `${b.u32(at)}`;
+    else if (kind === 'a') { ctx.out += '"'; for (let i = 0; i < len; i++) { const c = b.u8(at + i); ctx.out += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.'; } ctx.out += '"'; }
+    at += len;
+    if (tag === 255) return;
+  }
 }
+
+/** DHCP options tcpdump names (and the value forms implemented here: i = addresses, l = 32-bit, a = text). */
+const DHCP_OPTIONS: Record<number, readonly [string, string]> = {
+  0: ['PAD', ''], 1: ['Subnet-Mask', 'i'], 3: ['Default-Gateway', 'i'], 6: ['Domain-Name-Server', 'i'], 12: ['Hostname', 'a'],
+  15: ['Domain-Name', 'a'], 50: ['Requested-IP', 'i'], 51: ['Lease-Time', 'l'], 53: ['DHCP-Message', ''], 54: ['Server-ID', 'i'], 255: ['END', ''],
+};
+const DHCP_MESSAGES: Record<number, string> = { 1: 'Discover', 2: 'Offer', 3: 'Request', 4: 'Decline', 5: 'ACK', 6: 'NACK', 7: 'Release', 8: 'Inform' };

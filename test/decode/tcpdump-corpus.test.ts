@@ -33,7 +33,7 @@ function capture(name: string, linkType: number, frames: Parameters<typeof write
 
 const TEXT_OPTIONS = [['-nn'], ['-n'], ['-nn', '-e'], ['-nn', '-q'], ['-nn', '-tt'], ['-nn', '-ttt'], ['-nn', '-tttt'], ['-nn', '-e', '-q']];
 const DUMP_OPTIONS = [['-nn', '-x'], ['-nn', '-xx'], ['-nn', '-X'], ['-nn', '-XX'], ['-nn', '-A'], ['-nn', '-AA']];
-const VERBOSE_OPTIONS = [['-nn', '-v'], ['-nn', '-vv'], ['-nn', '-e', '-v']];
+const VERBOSE_OPTIONS = [['-nn', '-v'], ['-nn', '-vv'], ['-nn', '-vvv'], ['-nn', '-e', '-v']];
 
 describe(`generated corpus vs tcpdump (seed ${SEED})`, needsTool('tcpdump'), () => {
   for (let k = 0; k < 3; k++) {
@@ -47,8 +47,8 @@ describe(`generated corpus vs tcpdump (seed ${SEED})`, needsTool('tcpdump'), () 
       const file = capture(`eth-whole-${seed}.pcap`, 1, full({ truncate: false }));
       for (const args of DUMP_OPTIONS) check(file, args);
     });
-    it(`-v/-vv details (seed ${seed})`, () => {
-      const file = capture(`eth-v-${seed}.pcap`, 1, full({ truncate: false, verboseApps: false }));
+    it(`-v/-vv/-vvv details (seed ${seed})`, () => {
+      const file = capture(`eth-v-${seed}.pcap`, 1, full({ truncate: false }));
       for (const args of VERBOSE_OPTIONS) check(file, args);
     });
   }

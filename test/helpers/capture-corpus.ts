@@ -94,7 +94,7 @@ export interface CorpusOptions {
   readonly truncate?: boolean;
   /** Include IPv6 frames. Default true. */
   readonly ipv6?: boolean;
-  /** Include NTP and DHCP (whose -v details are not implemented). Default true. */
+  /** Include NTP and DHCP. Default true. */
   readonly verboseApps?: boolean;
 }
 
