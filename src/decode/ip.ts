@@ -163,6 +163,7 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
   let at = off + 40;
   const end = off + 40 + len;
   let fragmented = false;
+  let finalDst = off + 24;
   for (let first = true; ; first = false) {
     if (first && nh !== 6 && nh !== 17 && nh !== 33 && nh !== 132) ctx.out += `${src} > ${dst}: `;
     if (nh === 0 || nh === 60) {
@@ -172,6 +173,30 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
       if (ctx.opts.verbose) { ip6Options(ctx, at + 2, at + hl); ctx.out += ' '; }
       nh = b.u8(at);
       at += hl;
+      continue;
+    }
+    if (nh === 43) {
+      // Routing header: printed with its addresses; the last one is the transport checksum's destination.
+      const hdrLen = b.u8(at + 1, 'rt6');
+      ctx.out += `RT6 (len=${hdrLen}`;
+      const type = b.u8(at + 2, 'rt6');
+      ctx.out += `, type=${type}${type === 0 ? ' [Deprecated]' : ''}`;
+      ctx.out += `, segleft=${b.u8(at + 3, 'rt6')}`;
+      if (type === 0 || type === 2) {
+        if (ctx.opts.verbose) ctx.out += `, rsv=0x${b.u32(at + 4, 'rt6').toString(16)}`;
+        for (let i = 0; i < hdrLen >> 1; i++) ctx.out += `, [${i}]${ip6String(b, at + 8 + 16 * i, 'rt6')}`;
+        if (hdrLen >> 1 > 0) finalDst = at + 8 + 16 * ((hdrLen >> 1) - 1);
+      } else if (type === 4) {
+        const last = b.u8(at + 4, 'rt6');
+        ctx.out += `, last-entry=${last}`;
+        if (ctx.opts.verbose) ctx.out += `, flags=0x${b.u8(at + 5, 'rt6').toString(16)}`;
+        ctx.out += `, tag=${b.u16(at + 6, 'rt6').toString(16)}`;
+        for (let i = 0; i <= last; i++) ctx.out += `, [${i}]${ip6String(b, at + 8 + 16 * i, 'rt6')}`;
+        finalDst = at + 8;
+      } else { ctx.out += ' (invalid)'; return; }
+      ctx.out += ') ';
+      nh = b.u8(at);
+      at += (hdrLen + 1) * 8;
       continue;
     }
     if (nh === 44) {
@@ -189,7 +214,7 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
       continue;
     }
     if (nh === 59) { ctx.out += 'no next header'; return; }
-    const info: IpInfo = { v: 6, src, dst, srcOff: off + 8, dstOff: off + 24, fragmented, length: end - at, direct: at === off + 40 };
+    const info: IpInfo = { v: 6, src, dst, srcOff: off + 8, dstOff: finalDst, fragmented, length: end - at, direct: at === off + 40 };
     switch (nh) {
       case 6: tcpPrint(ctx, at, end - at, info); return;
       case 17: udpPrint(ctx, at, end - at, info); return;

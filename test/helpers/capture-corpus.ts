@@ -125,6 +125,14 @@ export function corpusFrame(rng: Prng, options: CorpusOptions = {}): CorpusFrame
     if (ext === 0) { body = F.concat(F.ip6ext(nh, []), body); nh = 0; }
     if (ext === 1) { body = F.concat(F.ip6ext(nh, []), body); nh = 60; }
     if (ext === 2) { body = F.concat(F.ip6frag(nh, rng.pick([0, 1232]), rng.bool(), rng.u32()), body); nh = 44; }
+    if (ext === 3) {
+      const n = 1 + rng.int(2);
+      const type = rng.pick([0, 2, 4]);
+      const addrs = Array.from({ length: n }, () => F.ip6(rng.pick(V6)));
+      const head = type === 4 ? [nh, n * 2, 4, rng.int(n + 1), n - 1, 0, 0, rng.int(4)] : [nh, n * 2, type, rng.int(n + 1), 0, 0, 0, 0];
+      body = F.concat(head, ...addrs, body);
+      nh = 43;
+    }
     l3frame = F.ipv6({ src: l3.src, dst: l3.dst, nh, hlim: rng.int(256), tclass: rng.pick([0, 0, 0xb8]), flow: rng.pick([0, 0x12345]) }, body);
     type = 0x86dd;
   }
