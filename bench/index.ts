@@ -6,5 +6,6 @@ import { dumpBench } from './dump.js';
 import { ebpfInterp } from './ebpf-interp.js';
 import { ebpfEngines } from './ebpf-engines.js';
 import { ebpfKernel } from './ebpf-kernel.js';
+import { filterCompile } from './filter-compile.js';
 
-export const benchmarks: readonly Benchmark[] = [cbpfFilters, cbpfEngines, ebpfInterp, ebpfKernel, ebpfEngines, dumpBench];
+export const benchmarks: readonly Benchmark[] = [cbpfFilters, cbpfEngines, ebpfInterp, ebpfKernel, ebpfEngines, filterCompile, dumpBench];
