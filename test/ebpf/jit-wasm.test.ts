@@ -95,3 +95,13 @@ test('unchecked mode runs verified programs, inline array lookups hit the live m
   assert.equal(jit.run().r0, 42n);
   assert.equal(map.lookup(Uint8Array.of(2, 0, 0, 0))!.buffer[16], 42);
 });
+
+test('budget: false runs without counting (for programs proven to terminate)', () => {
+  const insns = assembleConformance('mov %r0, 0\nl:\nadd %r0, 1\njlt %r0, 100, l\nexit\n');
+  const counted = compileWasm(insns, { maxInstructions: 50 });
+  assert.throws(() => counted.run(), /instruction budget of 50 exceeded/);
+  const free = compileWasm(insns, { maxInstructions: 50, budget: false, checked: false });
+  const r = free.run();
+  assert.equal(r.r0, 100n);
+  assert.equal(r.instructions, 0);
+});

@@ -24,6 +24,8 @@ export interface CompileOptions {
   /** Bounds-check every access against its region (the default); false only for verifier-proven programs. */
   readonly checked: boolean;
   readonly maxInstructions: number;
+  /** Count instructions and enforce the budget (default); false only for programs proven to terminate. */
+  readonly budget?: boolean;
   /** Region id of frame 0's stack (frames are consecutive regions). */
   readonly stack0: number;
   /** Resolved lddw values by instruction index. */
@@ -274,8 +276,10 @@ class FunctionCompiler {
       return;
     }
     const len = blk.end - blk.start;
-    c.get(this.cnt).i32(len).op(OP.i32_add).tee(this.cnt).i32(this.o.maxInstructions).op(OP.i32_gt_u).if();
-    c.i32(blk.start).get(this.cnt).call(this.imp.budget).op(OP.unreachable).end();
+    if (this.o.budget !== false) {
+      c.get(this.cnt).i32(len).op(OP.i32_add).tee(this.cnt).i32(this.o.maxInstructions).op(OP.i32_gt_u).if();
+      c.i32(blk.start).get(this.cnt).call(this.imp.budget).op(OP.unreachable).end();
+    }
     for (let i = blk.start; i < blk.end; i++) this.insn(i);
   }
 
@@ -441,8 +445,11 @@ class FunctionCompiler {
     }
     c.get(this.reg(base));
     if (off !== 0) c.i64(BigInt(off)).op(OP.i64_add);
-    c.tee(this.a).i64(32n).op(OP.i64_shr_u).tee(this.t).i64(BigInt(TABLE_ENTRIES)).op(OP.i64_lt_u).if(I32);
-    c.get(this.t).op(OP.i32_wrap_i64).i32(4).op(OP.i32_shl).tee(this.e);
+    // id = a >> 32, clamped to the last table entry (never filled, so always the slow path):
+    // one branch per access.
+    c.tee(this.a).i64(32n).op(OP.i64_shr_u).tee(this.t).i64(BigInt(TABLE_ENTRIES - 1))
+      .get(this.t).i64(BigInt(TABLE_ENTRIES - 1)).op(OP.i64_lt_u).op(OP.select)
+      .op(OP.i32_wrap_i64).i32(4).op(OP.i32_shl).tee(this.e);
     if (this.o.checked) {
       c.mem(OP.i32_load, 2, TABLE + (write ? 8 : 4)).op(OP.i64_extend_i32_u)
         .get(this.a).i64(0xffffffffn).op(OP.i64_and).i64(BigInt(size)).op(OP.i64_add).op(OP.i64_ge_u);
@@ -451,8 +458,6 @@ class FunctionCompiler {
     }
     c.if(I32).get(this.e).mem(OP.i32_load, 2, TABLE).get(this.a).op(OP.i32_wrap_i64).op(OP.i32_add);
     c.else();
-    this.slow(pc, size, write);
-    c.end().else();
     this.slow(pc, size, write);
     c.end();
     void ENTRY_SIZE;

@@ -34,6 +34,12 @@ export interface JitOptions extends VmOptions {
    * for programs a verifier has proven safe: accesses then only translate the address.
    */
   readonly checked?: boolean;
+  /**
+   * Count executed instructions and enforce `maxInstructions` (default true), per basic block,
+   * exactly as the interpreter. `false` is for programs proven to terminate (a verifier's
+   * job): no counting at all, and `instructions` in the result is 0.
+   */
+  readonly budget?: boolean;
 }
 
 const M32 = 0xffffffffn;
@@ -80,7 +86,7 @@ function prepare(program: readonly Insn[] | Uint8Array, options: JitOptions): Pr
   const stacks = Array.from({ length: MAX_CALL_FRAMES }, () => mem.map(new Uint8Array(STACK_SIZE), 'stack'));
   const ctxId = mem.map(new Uint8Array(0), 'ctx').id;
   const packetId = mem.map(new Uint8Array(0), 'packet').id;
-  if (packetId >= TABLE_ENTRIES) throw new BpfError('UNSUPPORTED', `the JIT's region table holds ${TABLE_ENTRIES} regions`);
+  if (packetId >= TABLE_ENTRIES - 1) throw new BpfError('UNSUPPORTED', `the JIT's region table holds ${TABLE_ENTRIES} regions`);
   // Fast map_lookup_elem when it is the standard helper: keys read in place, arrays inline.
   let cells = 0;
   const lookupMaps: LookupMap[] = env.maps.slice(0, MAX_INLINE_MAPS).map((map, index) => ({
@@ -88,7 +94,7 @@ function prepare(program: readonly Insn[] | Uint8Array, options: JitOptions): Pr
     ...(map instanceof ArrayMap ? { array: { maxEntries: map.spec.maxEntries, elemSize: map.elemSize, cell: cells++ } } : {}),
   }));
   const lookup = env.helpers.get(1) === mapLookupElem ? { maps: lookupMaps } : undefined;
-  const compiled = compile(insns, { checked: options.checked ?? true, maxInstructions, stack0: stacks[0]!.id, lddw, ...(lookup ? { lookup } : {}) });
+  const compiled = compile(insns, { checked: options.checked ?? true, budget: options.budget ?? true, maxInstructions, stack0: stacks[0]!.id, lddw, ...(lookup ? { lookup } : {}) });
   return { env, insns, compiled, stacks, ctxId, packetId, maxInstructions, lookupMaps };
 }
 
@@ -346,7 +352,7 @@ export class WasmProgram {
         throw err;
       }
     }
-    if (id >= TABLE_ENTRIES) throw this.fault(pc, `region ${id} is beyond the JIT's region table`);
+    if (id >= TABLE_ENTRIES - 1) throw this.fault(pc, `region ${id} is beyond the JIT's region table`);
     return this.attach(region!) + offset;
   }
 
