@@ -211,6 +211,8 @@ export class WasmProgram {
   /** The views the ctx and packet regions currently map (reused while the sizes repeat). */
   private staged: Uint8Array[] = [EMPTY, EMPTY];
   private envStale = false;
+  /** Explicit r3..r5 were written by the previous run and must be cleared. */
+  private argsSet = false;
   /** Views of the packet and ctx areas by length (packets of a few recurring sizes). */
   private viewCache: Map<number, Uint8Array>[] = [new Map(), new Map()];
 
@@ -222,7 +224,7 @@ export class WasmProgram {
 
   private stage(slot: 0 | 1, id: number, src: Uint8Array, at: number, max: number, kind: 'ctx' | 'packet'): Uint8Array {
     let view = this.staged[slot]!;
-    if (view.length !== src.length || view.buffer !== this.buffer) {
+    if (view.length !== src.length) {
       if (src.length > max) throw new VmFault(`${kind} of ${src.length} bytes exceeds the JIT's ${max}-byte ${kind} area`);
       const cache = this.viewCache[slot]!;
       view = cache.get(src.length) ?? this.u8.subarray(at, at + src.length);
@@ -262,12 +264,17 @@ export class WasmProgram {
     dv.setUint32(CELL_PLEN, data.length, true);
     dv.setUint32(CELL_COUNT, 0, true);
     dv.setUint32(CELL_ABORT, 0, true);
-    // r1..r5 as 32-bit halves: no bigint on the common path.
-    const u32 = this.u32;
-    for (let i = CELL_ARGS >> 2, e = i + 10; i < e; i++) u32[i] = 0;
-    if (input.ctx !== undefined) dv.setUint32(CELL_ARGS + 4, this.ctxId, true);
-    else if (input.data !== undefined) { dv.setUint32(CELL_ARGS + 4, this.packetId, true); dv.setUint32(CELL_ARGS + 8, data.length, true); }
-    if (input.args) input.args.forEach((v, i) => { if (i < 5) dv.setBigUint64(CELL_ARGS + 8 * i, BigInt.asUintN(64, v), true); });
+    // r1..r5 as 32-bit halves: no bigint on the common path (r3..r5 stay 0 unless args set them).
+    const ctxIn = input.ctx !== undefined, dataIn = input.data !== undefined;
+    dv.setUint32(CELL_ARGS, 0, true);
+    dv.setUint32(CELL_ARGS + 4, ctxIn ? this.ctxId : dataIn ? this.packetId : 0, true);
+    dv.setUint32(CELL_ARGS + 8, !ctxIn && dataIn ? data.length : 0, true);
+    dv.setUint32(CELL_ARGS + 12, 0, true);
+    if (this.argsSet) { for (let i = 16; i < 40; i += 4) dv.setUint32(CELL_ARGS + i, 0, true); this.argsSet = false; }
+    if (input.args) {
+      input.args.forEach((v, i) => { if (i < 5) dv.setBigUint64(CELL_ARGS + 8 * i, BigInt.asUintN(64, v), true); });
+      this.argsSet = true;
+    }
     try {
       this.main();
     } finally {
