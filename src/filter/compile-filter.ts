@@ -45,7 +45,8 @@ export function compileFilter(expression: string, options: CompileFilterOptions 
   const g = mk();
   const root = finish(g, ast ? genExpr(g, ast) : undefined);
   const insns = lowerBlocks(root);
-  if (options.optimize === false) return new ClassicProgram(insns);
+  // libpcap does not optimize programs with the 802.11 prologue (jumps inside a block).
+  if (options.optimize === false || g.noOptimize) return new ClassicProgram(insns);
   const optimized = optimizeProgram(insns);
   if (optimized.length === 1 && optimized[0]!.code === 0x06 && optimized[0]!.k === 0 && ast) {
     throw new FilterError('expression rejects all packets');

@@ -80,6 +80,35 @@ function ethernetFrames(r: Prng, net: [number, Bytes][]): Bytes[] {
   return out;
 }
 
+/** 802.11 frames: data (with DS bit variants, QoS), management and control frames. */
+function wlanFrames(r: Prng, net: [number, Bytes][]): Bytes[] {
+  const out: Bytes[] = [];
+  const addr = (): number[] => mac(r.pick(MACS));
+  for (const [type, p] of net) {
+    const qos = r.bool(0.3);
+    const fc0 = qos ? 0x88 : 0x08;
+    const fc1 = r.int(4);
+    const hdr = concat([fc0, fc1], u16(0), addr(), addr(), addr(), u16(r.int(0x10000)), fc1 === 3 ? addr() : [], qos ? [r.int(8), 0] : []);
+    out.push(concat(hdr, [0xaa, 0xaa, 0x03, 0, 0, 0], u16(type), p));
+  }
+  for (const fc0 of [0x80, 0x40, 0x50, 0xb0, 0xc0]) out.push(concat([fc0, 0], u16(0), addr(), addr(), addr(), u16(0), r.bytes(24)));
+  for (const fc0 of [0xb4, 0xa4]) out.push(concat([fc0, 0], u16(0), addr(), addr(), r.bytes(8)));
+  for (const fc0 of [0xc4, 0xd4]) out.push(concat([fc0, 0], u16(0), addr(), r.bytes(4)));
+  out.push(concat([0x08, 0x01], u16(0), addr(), addr(), addr(), u16(0), [0xe0, 0xe0, 0x03], r.bytes(30)));
+  out.push(concat([0x08, 0x02], u16(0), addr(), addr(), addr(), u16(0), [0x42, 0x42, 0x03], r.bytes(30)));
+  return out;
+}
+
+/** A radiotap header: none, Flags (maybe with the data-pad bit), TSFT + Flags. */
+function radiotap(r: Prng): Bytes {
+  switch (r.int(4)) {
+    case 0: return concat([0, 0], [8, 0], [0, 0, 0, 0]);
+    case 1: return concat([0, 0], [10, 0], [0x02, 0, 0, 0], [r.pick([0, 0x20, 0x10]), 0]);
+    case 2: return concat([0, 0], [18, 0], [0x03, 0, 0, 0], r.bytes(8), [r.pick([0, 0x20]), 0]);
+    default: return concat([0, 0], [12, 0], [0x02, 0, 0, 0x80], [0, 0, 0, 0]);
+  }
+}
+
 /** Frames of one link type built around the network-layer packets. */
 export function baseFrames(linkType: string, r: Prng): Bytes[] {
   const net = networkPackets(r);
@@ -97,6 +126,8 @@ export function baseFrames(linkType: string, r: Prng): Bytes[] {
       out.push(concat(u16(0), u16(1), u16(6), mac(MACS[0]!), [0, 0], u16(1), r.bytes(30)));
       return out;
     }
+    case 'IEEE802_11': return wlanFrames(r, net);
+    case 'IEEE802_11_RADIO': return wlanFrames(r, net).map((f) => concat(radiotap(r), f));
     case 'LINUX_SLL2': return net.map(([t, p]) => concat(u16(t), u16(0), u32(r.int(4)), u16(1), u8(r.int(5)), u8(6), mac(r.pick(MACS)), [0, 0], p));
     default: return net.map(([, p]) => p);
   }

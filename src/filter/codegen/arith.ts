@@ -37,11 +37,18 @@ function load(g: Gen, proto: ProtoQual, inst: Arth, size: number): Arth {
   const regno = g.allocReg();
   g.freeReg(inst.regno);
   switch (proto) {
-    case 'link':
-      inst.s.push(xferToX(inst), stmt(BPF_LD | BPF_IND | sz, 0));
+    case 'link': {
+      const v = g.varpart('linkhdr');
+      if (v.length > 0) inst.s.push(...v, xferToA(inst), stmt(BPF_ALU | BPF_ADD | BPF_X), stmt(BPF_MISC | BPF_TAX));
+      else inst.s.push(xferToX(inst));
+      inst.s.push(stmt(BPF_LD | BPF_IND | sz, 0));
       break;
+    }
     case 'ip': case 'arp': case 'rarp': case 'atalk': case 'decnet': case 'sca': case 'lat': case 'moprc': case 'mopdl': case 'ip6': {
-      inst.s.push(xferToX(inst), stmt(BPF_LD | BPF_IND | sz, g.offLinkpl + g.offNl));
+      const v = g.varpart('linkpl');
+      if (v.length > 0) inst.s.push(...v, xferToA(inst), stmt(BPF_ALU | BPF_ADD | BPF_X), stmt(BPF_MISC | BPF_TAX));
+      else inst.s.push(xferToX(inst));
+      inst.s.push(stmt(BPF_LD | BPF_IND | sz, g.offLinkpl + g.offNl));
       const b = genProtoAbbrev(g, proto);
       if (inst.b) genAnd(inst.b, b);
       inst.b = b;
@@ -63,7 +70,10 @@ function load(g: Gen, proto: ProtoQual, inst: Arth, size: number): Arth {
       b = g.cmp('linkpl', 6, BPF_B, IPPROTO.ICMPV6);
       genAnd(inst.b, b);
       inst.b = b;
-      inst.s.push(xferToX(inst), stmt(BPF_LD | BPF_IND | sz, g.offLinkpl + g.offNl + 40));
+      const v = g.varpart('linkpl');
+      if (v.length > 0) inst.s.push(...v, xferToA(inst), stmt(BPF_ALU | BPF_ADD | BPF_X), stmt(BPF_MISC | BPF_TAX));
+      else inst.s.push(xferToX(inst));
+      inst.s.push(stmt(BPF_LD | BPF_IND | sz, g.offLinkpl + g.offNl + 40));
       break;
     }
     case 'radio': g.error('radio headers are not supported on this link type');

@@ -9,6 +9,7 @@ import { genAnd, genNot, genOr, backpatch, type Block } from '../ir/block.js';
 import type { Gen } from './context.js';
 import type { Expr, IdValue, Qualifiers } from '../syntax/ast.js';
 import { parseIpv6 } from '../syntax/lexer.js';
+import { wlanPrologue } from './wlan.js';
 import { genArth, genRelation, genLen, genByteop } from './arith.js';
 import { genHost, genHost6, genPortBoth, genProto, genProtoAbbrev, genIpBroadcast, genIpMulticast, IPPROTO, PROTO_UNDEF } from './ip.js';
 import {
@@ -99,7 +100,7 @@ function genScode(g: Gen, name: string, q: Qualifiers): Block {
     }
     case 'default': case 'host': {
       if (q.proto === 'link') {
-        if (g.curLink !== 'EN10MB') g.error('only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name');
+        if (g.curLink !== 'EN10MB' && !g.link.wlan) g.error('only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name');
         const mac = g.resolver.etherHost(name);
         if (!mac) g.error(`unknown ether host '${name}'`);
         return genEtherHost(g, mac, q.dir);
@@ -285,8 +286,12 @@ export function genExpr(g: Gen, e: Expr): Block {
     case 'pppoes': return genPppoes(g, e.value);
     case 'geneve': g.error("'geneve' is not supported by this compiler yet");
     case 'llc': g.error("'llc' is not supported by this compiler yet");
-    case 'wlan-type': g.error('802.11 link-layer types supported only on 802.11');
-    case 'wlan-dir': g.error('frame direction supported only with 802.11 headers');
+    case 'wlan-type':
+      if (!g.link.wlan) g.error('802.11 link-layer types supported only on 802.11');
+      return g.mcmp('linkhdr', 0, BPF_B, e.value, e.mask);
+    case 'wlan-dir':
+      if (!g.link.wlan) g.error('frame direction supported only with 802.11 headers');
+      return g.mcmp('linkhdr', 1, BPF_B, e.value, 0x03);
     case 'unsupported': g.error(unsupportedMessage(e.what));
   }
 }
@@ -304,6 +309,8 @@ function unsupportedMessage(what: string): string {
 /** finish_parse: accept → `ret #snaplen`, reject → `ret #0`; the empty program accepts. */
 export function finish(g: Gen, root: Block | undefined): Block {
   if (!root) return g.f.ret(g.snaplen);
+  const prologue = g.link.wlan ? wlanPrologue(g) : [];
+  if (prologue.length > 0) root.head.stmts = [...prologue, ...root.head.stmts];
   backpatch(root, g.f.ret(g.snaplen));
   root.sense = !root.sense;
   backpatch(root, g.f.ret(0));

@@ -6,7 +6,7 @@
  */
 import {
   BPF_ABS, BPF_ALU, BPF_AND, BPF_B, BPF_H, BPF_IND, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JSET, BPF_LD,
-  BPF_LDX, BPF_MSH, BPF_W, BPF_K, BPF_MEMWORDS,
+  BPF_LDX, BPF_MSH, BPF_W, BPF_K, BPF_MEMWORDS, BPF_MEM, BPF_LSH, BPF_ADD, BPF_X, BPF_MISC, BPF_TAX,
 } from '../../cbpf/opcodes.js';
 import { FilterError } from '../errors.js';
 import { Block, BlockFactory, genAnd, genNot, stmt, type Stmt } from '../ir/block.js';
@@ -65,32 +65,62 @@ export class Gen {
   }
   freeReg(n: number): void { this.regused[n] = false; }
 
-  /** Absolute offset base of a layer (constant link layers only). */
-  private base(rel: OffRel): number {
+  /** Register holding the variable part of the link-header offset (radiotap length), or -1. */
+  linkhdrReg = -1;
+  /** Register holding the variable part of the payload offset (802.11 header length), or -1. */
+  linkplReg = -1;
+  /** Set when the 802.11 prologue (with jumps inside a block) is emitted: libpcap then skips its optimizer. */
+  noOptimize = false;
+
+  get linkhdrVariable(): boolean { return this.link.wlan === 'radiotap'; }
+  get linkplVariable(): boolean { return this.link.wlan !== undefined; }
+
+  /** gen_abs_offset_varpart: `ldx M[reg]` for a variable offset (allocating the register once). */
+  varpart(which: 'linkhdr' | 'linkpl'): Stmt[] {
+    if (which === 'linkhdr') {
+      if (!this.linkhdrVariable) return [];
+      if (this.linkhdrReg < 0) this.linkhdrReg = this.allocReg();
+      return [stmt(BPF_LDX | BPF_MEM, this.linkhdrReg)];
+    }
+    if (!this.linkplVariable) return [];
+    if (this.linkplReg < 0) this.linkplReg = this.allocReg();
+    return [stmt(BPF_LDX | BPF_MEM, this.linkplReg)];
+  }
+
+  /** Which offset a layer is relative to, and the constant part. */
+  private base(rel: OffRel): [varOf: 'linkhdr' | 'linkpl' | undefined, constant: number] {
     switch (rel) {
-      case 'packet': return 0;
-      case 'linkhdr': return 0;
-      case 'prevlinkhdr': return 0;
-      case 'llc': return this.offLinkpl;
-      case 'prevmplshdr': return this.offLinkpl + this.offNl - 4;
+      case 'packet': return [undefined, 0];
+      case 'linkhdr': return ['linkhdr', 0];
+      case 'prevlinkhdr': return ['linkhdr', 0];
+      case 'llc': return ['linkpl', this.offLinkpl];
+      case 'prevmplshdr': return ['linkpl', this.offLinkpl + this.offNl - 4];
       case 'linktype':
         if (this.offLinktype === undefined) this.error('link type has no type field');
-        return this.offLinktype;
-      case 'linkpl': return this.offLinkpl + this.offNl;
-      case 'linkpl-nosnap': return this.offLinkpl + this.offNlNosnap;
-      case 'tran-ipv6': return this.offLinkpl + this.offNl + 40;
-      case 'tran-ipv4': return this.offLinkpl + this.offNl;
+        return [this.linkplVariable ? 'linkpl' : undefined, this.offLinktype];
+      case 'linkpl': return ['linkpl', this.offLinkpl + this.offNl];
+      case 'linkpl-nosnap': return ['linkpl', this.offLinkpl + this.offNlNosnap];
+      case 'tran-ipv6': return ['linkpl', this.offLinkpl + this.offNl + 40];
+      case 'tran-ipv4': return ['linkpl', this.offLinkpl + this.offNl];
     }
   }
 
   /** gen_load_a: statements leaving the field in A. */
   loadA(rel: OffRel, offset: number, size: number): Stmt[] {
-    if (rel === 'tran-ipv4') return [...this.loadxIphdrlen(), stmt(BPF_LD | BPF_IND | size, this.base(rel) + offset)];
-    return [stmt(BPF_LD | BPF_ABS | size, (this.base(rel) + offset) >>> 0)];
+    const [which, constant] = this.base(rel);
+    if (rel === 'tran-ipv4') return [...this.loadxIphdrlen(), stmt(BPF_LD | BPF_IND | size, constant + offset)];
+    const v = which ? this.varpart(which) : [];
+    if (v.length > 0) return [...v, stmt(BPF_LD | BPF_IND | size, (constant + offset) >>> 0)];
+    return [stmt(BPF_LD | BPF_ABS | size, (constant + offset) >>> 0)];
   }
 
-  /** gen_loadx_iphdrlen: X = IPv4 header length. */
+  /** gen_loadx_iphdrlen: X = IPv4 header length (plus the variable payload offset). */
   loadxIphdrlen(): Stmt[] {
+    const v = this.varpart('linkpl');
+    if (v.length > 0) {
+      return [...v, stmt(BPF_LD | BPF_IND | BPF_B, this.offLinkpl + this.offNl), stmt(BPF_ALU | BPF_AND | BPF_K, 0xf),
+        stmt(BPF_ALU | BPF_LSH | BPF_K, 2), stmt(BPF_ALU | BPF_ADD | BPF_X), stmt(BPF_MISC | BPF_TAX)];
+    }
     return [stmt(BPF_LDX | BPF_MSH | BPF_B, this.offLinkpl + this.offNl)];
   }
 

@@ -13,6 +13,8 @@ export interface LinkTypeInfo {
   /** Offset of the network layer in the payload, with and without an 802.2 SNAP header. */
   readonly offNl: number;
   readonly offNlNosnap: number;
+  /** 802.11 (variable-length MAC header), optionally behind a radiotap header. */
+  readonly wlan?: 'plain' | 'radiotap';
 }
 
 const table: readonly LinkTypeInfo[] = [
@@ -25,6 +27,9 @@ const table: readonly LinkTypeInfo[] = [
   { name: 'LINUX_SLL', dlt: 113, offLinktype: 14, offLinkpl: 16, offNl: 0, offNlNosnap: 3 },
   { name: 'LINUX_SLL2', dlt: 276, offLinktype: 0, offLinkpl: 20, offNl: 0, offNlNosnap: 3 },
   { name: 'PPP', dlt: 9, offLinktype: 2, offLinkpl: 4, offNl: 0, offNlNosnap: 0 },
+  // The type field of an 802.11 frame is the SNAP type, 6 bytes into the (variable) payload.
+  { name: 'IEEE802_11', dlt: 105, offLinktype: 6, offLinkpl: 0, offNl: 8, offNlNosnap: 3, wlan: 'plain' },
+  { name: 'IEEE802_11_RADIO', dlt: 127, offLinktype: 6, offLinkpl: 0, offNl: 8, offNlNosnap: 3, wlan: 'radiotap' },
 ];
 
 export function findLinkType(name: string): LinkTypeInfo | undefined {
@@ -38,4 +43,5 @@ export const LINK_TYPE_NAMES: readonly string[] = table.map((t) => t.name);
 export const LINK_DESCRIPTIONS: Readonly<Record<string, string>> = {
   EN10MB: 'Ethernet', RAW: 'Raw IP', IPV4: 'Raw IPv4', IPV6: 'Raw IPv6', NULL: 'BSD loopback',
   LOOP: 'OpenBSD loopback', LINUX_SLL: 'Linux cooked v1', LINUX_SLL2: 'Linux cooked v2', PPP: 'PPP',
+  IEEE802_11: '802.11', IEEE802_11_RADIO: '802.11 plus radiotap header',
 };

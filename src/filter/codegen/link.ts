@@ -7,6 +7,7 @@ import { BPF_B, BPF_H, BPF_W, BPF_LD, BPF_ABS, BPF_JEQ, SKF_AD_OFF, SKF_AD_PKTTY
 import { genAnd, genNot, genOr, stmt, type Block } from '../ir/block.js';
 import type { Gen } from './context.js';
 import { LINK_DESCRIPTIONS } from './link-types.js';
+import { wlanHostop, wlanLinktype, wlanMulticast } from './wlan.js';
 import type { DirQual } from '../syntax/ast.js';
 
 export const ETHERTYPE = {
@@ -138,6 +139,7 @@ export function genLinktype(g: Gen, p: number): Block {
       if (p === ETHERTYPE.IPV6) return g.mcmp('linkhdr', 0, BPF_B, 0x60, 0xf0);
       return g.genFalse();
     case 'IPV4': return p === ETHERTYPE.IP ? g.genTrue() : g.genFalse();
+    case 'IEEE802_11': case 'IEEE802_11_RADIO': return wlanLinktype(g, p);
     case 'IPV6': return p === ETHERTYPE.IPV6 ? g.genTrue() : g.genFalse();
   }
   g.error(`link type ${g.curLink} is not supported`);
@@ -162,16 +164,19 @@ export function genEhostop(g: Gen, mac: Uint8Array, dir: DirQual): Block {
 /** A link-level host (`ether host X`). */
 export function genEtherHost(g: Gen, mac: Uint8Array, dir: DirQual): Block {
   if (g.curLink === 'EN10MB') return genEhostop(g, mac, dir);
+  if (g.link.wlan) return wlanHostop(g, mac, dir);
   g.error('ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel');
 }
 
 export function genLinkBroadcast(g: Gen): Block {
   if (g.curLink === 'EN10MB') return genEhostop(g, new Uint8Array(6).fill(0xff), 'dst');
+  if (g.link.wlan) return wlanHostop(g, new Uint8Array(6).fill(0xff), 'dst');
   g.error('not a broadcast link');
 }
 
 export function genLinkMulticast(g: Gen): Block {
   if (g.curLink === 'EN10MB') return g.jset(g.loadA('linkhdr', 0, BPF_B), 1);
+  if (g.link.wlan) return wlanMulticast(g);
   g.error('link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel');
 }
 

@@ -11,6 +11,9 @@ import { BPF_JMP, BPF_JEQ, BPF_K, BPF_LD, BPF_IMM, BPF_RET } from '../../cbpf/op
 export interface Stmt {
   code: number;
   k: number;
+  /** Jumps inside a statement list (only the 802.11 prologue has them): relative offsets. */
+  jt?: number;
+  jf?: number;
 }
 
 export class Block {

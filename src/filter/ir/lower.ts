@@ -10,7 +10,7 @@ import { FilterError } from '../errors.js';
 
 /** The minimal block shape lowering needs (shared by the generator's IR and the optimizer's). */
 export interface LowerBlock {
-  readonly stmts: readonly { readonly code: number; readonly k: number }[];
+  readonly stmts: readonly { readonly code: number; readonly k: number; readonly jt?: number; readonly jf?: number }[];
   readonly code: number;
   readonly k: number;
   readonly jt: LowerBlock | null;
@@ -56,7 +56,7 @@ function tryLower(root: LowerBlock, longjt: Map<LowerBlock, number>, longjf: Map
     tail -= slen + 1 + lt + lf;
     const at = tail;
     offset.set(b, at);
-    b.stmts.forEach((s, i) => { out[at + i] = { code: s.code, jt: 0, jf: 0, k: s.k }; });
+    b.stmts.forEach((s, i) => { out[at + i] = { code: s.code, jt: s.jt ?? 0, jf: s.jf ?? 0, k: s.k }; });
     const j = at + slen;
     out[j] = { code: b.code, jt: 0, jf: 0, k: b.k };
     if (b.jt && b.jf) {
