@@ -105,3 +105,21 @@ test('budget: false runs without counting (for programs proven to terminate)', (
   assert.equal(r.r0, 100n);
   assert.equal(r.instructions, 0);
 });
+
+test('local calls: frames, r10 per frame, the depth limit and a stack pointer passed down, as in the interpreter', () => {
+  const programs = [
+    // Recursion without end: the 8-frame limit faults at the same call.
+    'mov %r0, 0\ncall local f\nexit\nf:\nadd %r0, 1\ncall local f\nexit\n',
+    // The callee writes through the caller's stack pointer and returns its own r10.
+    'mov %r1, %r10\nadd %r1, -8\nstdw [%r10-8], 5\ncall local g\nldxdw %r2, [%r10-8]\nadd %r0, %r2\nexit\ng:\nldxdw %r3, [%r1+0]\nadd %r3, 1\nstxdw [%r1+0], %r3\nmov %r0, %r10\nexit\n',
+    // Depth 7 is allowed.
+    'mov %r0, 0\nmov %r6, 6\ncall local h\nexit\nh:\nadd %r0, 1\njge %r0, 7, done\ncall local h\ndone:\nexit\n',
+  ];
+  for (const asm of programs) {
+    const insns = assembleConformance(asm);
+    const outcome = (run: () => { r0: bigint; instructions: number }) => {
+      try { const r = run(); return `r0 ${r.r0} n ${r.instructions}`; } catch (e) { const f = e as VmFault; return `${f.message} ${f.index}`; }
+    };
+    assert.equal(outcome(() => compileWasm(insns).run()), outcome(() => createVm(insns).run()), asm);
+  }
+});

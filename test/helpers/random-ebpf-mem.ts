@@ -11,7 +11,7 @@
  * (8-byte keys, 16-byte values, 16 entries).
  */
 import {
-  R0, R1, R2, R3, R6, R7, R8, R10, alu32, alu64, atomic, call, exit, ja, jmp, jmp32, label, ldabs, ldind, lddw, ldx, link, st, stx,
+  R0, R1, R2, R3, R6, R7, R8, R9, R10, alu32, alu64, atomic, call, callLocal, exit, ja, jmp, jmp32, label, ldabs, ldind, lddw, ldx, link, st, stx,
   type AluOp, type Insn, type JmpCond, type ProgramItem, type Reg, type Size,
 } from '../../src/ebpf/isa/index.js';
 import type { MapSpec } from '../../src/ebpf/runtime/maps/map.js';
@@ -30,6 +30,8 @@ const SIZES: readonly Size[] = [1, 2, 4, 8];
 
 class Gen {
   private n = 0;
+  /** Local functions (by label) the program calls; their bodies follow main. */
+  private readonly functions: string[] = [];
   constructor(private readonly r: Prng) {}
   private fresh(): string { return `L${this.n++}`; }
   private scratch(): Reg { return this.r.pick(SCRATCH); }
@@ -168,8 +170,30 @@ class Gen {
       if (c === 0 && depth < 3) out.push(...this.forward(depth));
       else if (c === 1 && depth < 2) out.push(...this.loop());
       else if (c === 2 && depth < 2 && this.r.bool(0.3)) out.push(...this.irreducible());
+      else if (c === 3 && this.r.bool(0.4)) out.push(...this.localCall());
       else out.push(...this.simple());
     }
+    return out;
+  }
+
+  /** A call of a new or an existing local function (which sees and may change r0–r5). */
+  localCall(): ProgramItem[] {
+    if (this.functions.length === 0 || (this.functions.length < 3 && this.r.bool(0.5))) this.functions.push(`fn${this.functions.length}`);
+    return [callLocal(this.r.pick(this.functions))];
+  }
+
+  /**
+   * A function body: simple operations on its own frame, sometimes calling itself while r9
+   * (incremented per level) is below a bound that may exceed the 8-frame limit.
+   */
+  functionBody(name: string): ProgramItem[] {
+    const out: ProgramItem[] = [label(name)];
+    for (let k = 1 + this.r.int(4); k > 0; k--) out.push(...this.simple());
+    if (this.r.bool(0.4)) {
+      const skip = this.fresh();
+      out.push(jmp.sge.imm(R9, this.r.int(10), skip), alu64.add.imm(R9, 1), callLocal(name), label(skip));
+    }
+    out.push(exit());
     return out;
   }
 
@@ -181,6 +205,7 @@ class Gen {
     // Fold everything into r0.
     for (const r of [3, 4, 5, 9, 6, 7] as Reg[]) items.push(alu64.xor.reg(R0, r));
     items.push(exit());
+    for (let i = 0; i < this.functions.length; i++) items.push(...this.functionBody(this.functions[i]!));
     return link(items);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * eBPF → WebAssembly code generation. One wasm function per eBPF function (the entry and every
- * local-call target): registers are i64 locals, r1–r9 are passed in and r0–r5 returned (the
+ * local-call target): registers are i64 locals, r0–r9 are passed in and r0–r5 returned (the
  * interpreter leaves a callee's r0–r5 visible to the caller and restores r6–r9 and r10), and
  * each function gets its frame depth, from which its r10 value and stack are derived.
  *
@@ -89,14 +89,14 @@ export function compile(insns: readonly Insn[], options: CompileOptions): Compil
     helper: m.importFunc('env', 'helper', [I32, I32, I64, I64, I64, I64, I64], [I64]),
     slow: m.importFunc('env', 'slow', [I32, I32, I32, I32, I32], [I32]),
     fault: m.importFunc('env', 'fault', [I32, I32], []),
-    budget: m.importFunc('env', 'budget', [I32, I32], []),
+    budget: m.importFunc('env', 'budget', [I32], []),
     lookup: m.importFunc('env', 'lookup', [I32, I64, I64], [I64]),
     lookupAt: m.importFunc('env', 'lookupAt', [I32, I32, I32], [I32]),
   };
   m.importMemory('env', 'memory', 1);
   const fnIndex = new Map<number, number>();
   fnIndex.set(0, m.declare([], []));
-  for (const e of graphs.keys()) if (e !== 0) fnIndex.set(e, m.declare([I64, I64, I64, I64, I64, I64, I64, I64, I64, I32], I64_RESULTS6));
+  for (const e of graphs.keys()) if (e !== 0) fnIndex.set(e, m.declare([I64, I64, I64, I64, I64, I64, I64, I64, I64, I64, I32], I64_RESULTS6));
   const bswap32 = m.declare([I32], [I32]);
   const bswap64 = m.declare([I64], [I64]);
   const results6 = m.type([], I64_RESULTS6);
@@ -132,6 +132,8 @@ class FunctionCompiler {
   private readonly x: number;
   private readonly y: number;
   private readonly byId = new Map<number, Block>();
+  /** Instructions the budget still allows in the current block (declared on first use). */
+  private allowed: number | undefined;
 
   constructor(
     private readonly p: Program,
@@ -147,10 +149,10 @@ class FunctionCompiler {
       for (let r = 0; r <= 10; r++) this.R[r] = this.c.local(I64);
       this.depth = this.c.local(I32);
     } else {
-      this.c = new Code([I64, I64, I64, I64, I64, I64, I64, I64, I64, I32]);
-      for (let r = 1; r <= 9; r++) this.R[r] = r - 1;
-      this.depth = 9;
-      this.R[0] = this.c.local(I64);
+      // r0 too: the interpreter does not clear registers at a call, so a callee sees r0–r9.
+      this.c = new Code([I64, I64, I64, I64, I64, I64, I64, I64, I64, I64, I32]);
+      for (let r = 0; r <= 9; r++) this.R[r] = r;
+      this.depth = 10;
       this.R[10] = this.c.local(I64);
     }
     this.sb = this.c.local(I32);
@@ -278,7 +280,15 @@ class FunctionCompiler {
     const len = blk.end - blk.start;
     if (this.o.budget !== false) {
       c.get(this.cnt).i32(len).op(OP.i32_add).tee(this.cnt).i32(this.o.maxInstructions).op(OP.i32_gt_u).if();
-      c.i32(blk.start).get(this.cnt).call(this.imp.budget).op(OP.unreachable).end();
+      // The budget runs out in this block: run it instruction by instruction up to the one that
+      // exceeds it (an earlier fault in the block must win, as in the interpreter), then fault.
+      const allowed = this.allowed ??= c.local(I32);
+      c.i32(this.o.maxInstructions).get(this.cnt).i32(len).op(OP.i32_sub).op(OP.i32_sub).set(allowed);
+      for (let i = blk.start; i < blk.end - 1; i++) {
+        c.get(allowed).i32(i - blk.start).op(OP.i32_le_s).if().i32(this.p.pcOf[i]!).call(this.imp.budget).op(OP.unreachable).end();
+        this.insn(i);
+      }
+      c.i32(this.p.pcOf[blk.end - 1]!).call(this.imp.budget).op(OP.unreachable).end();
     }
     for (let i = blk.start; i < blk.end; i++) this.insn(i);
   }
@@ -376,7 +386,7 @@ class FunctionCompiler {
         c.get(this.depth).i32(1).op(OP.i32_add).i32(FRAMES).op(OP.i32_ge_u).if()
           .i32(FAULT_DEPTH).i32(pc).call(this.imp.fault).op(OP.unreachable).end();
         c.i32(CELL_COUNT).get(this.cnt).mem(OP.i32_store, 2);
-        for (let r = 1; r <= 9; r++) c.get(this.R[r]!);
+        for (let r = 0; r <= 9; r++) c.get(this.R[r]!);
         c.get(this.depth).i32(1).op(OP.i32_add).call(this.fns.get(this.p.targetOf.get(i)!)!);
         for (let r = 5; r >= 0; r--) c.set(this.R[r]!);
         c.i32(CELL_COUNT).mem(OP.i32_load, 2).set(this.cnt);

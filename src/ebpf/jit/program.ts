@@ -171,12 +171,7 @@ export class WasmProgram {
         lookupAt: (pc: number, index: number, at: number) => this.lookupAt(pc, index, at),
         fault: (kind: number, pc: number) => { throw this.fault(pc, kind === FAULT_DEPTH ? `call depth exceeds ${MAX_CALL_FRAMES} frames` : 'fell off the end of the program'); },
         lookup: (pc: number, r1: bigint, r2: bigint) => this.lookup(pc, BigInt.asUintN(64, r1), BigInt.asUintN(64, r2)),
-        budget: (start: number, count: number) => {
-          const blk = this.compiled.program.blockAt.get(start)!;
-          const before = count - (blk.end - blk.start);
-          const index = start + (this.maxInstructions - before);
-          throw this.fault(this.compiled.program.pcOf[index]!, `instruction budget of ${this.maxInstructions} exceeded`);
-        },
+        budget: (pc: number) => { throw this.fault(pc, `instruction budget of ${this.maxInstructions} exceeded`); },
       },
     });
     this.main = instance.exports['main'] as MainFn;
