@@ -4,16 +4,16 @@
  * happen in the same order as in libpcap. Also the name/number/mask/MAC dispatch
  * (gen_scode, gen_ncode, gen_mcode, gen_mcode6, gen_ecode).
  */
-import { BPF_B } from '../../cbpf/opcodes.js';
+import { BPF_B, BPF_H } from '../../cbpf/opcodes.js';
 import { genAnd, genNot, genOr, backpatch, type Block } from '../ir/block.js';
 import type { Gen } from './context.js';
 import type { Expr, IdValue, Qualifiers } from '../syntax/ast.js';
 import { parseIpv6 } from '../syntax/lexer.js';
-import { wlanPrologue } from './wlan.js';
+import { wlanPrologue, wlanDataFrame } from './wlan.js';
 import { genArth, genRelation, genLen, genByteop } from './arith.js';
 import { genHost, genHost6, genPortBoth, genProto, genProtoAbbrev, genIpBroadcast, genIpMulticast, IPPROTO, PROTO_UNDEF } from './ip.js';
 import {
-  genEtherHost, genLinkBroadcast, genLinkMulticast, genInbound, genIfindex, genVlan, genMpls, genPppoed, genPppoes, genLinktype,
+  describeLink, genEtherHost, genLinkBroadcast, genLinkMulticast, genInbound, genIfindex, genVlan, genMpls, genPppoed, genPppoes, genLinktype,
 } from './link.js';
 
 /** libpcap's __pcap_atoin: dotted decimal with 1–4 parts; returns [value, bits] or undefined. */
@@ -147,8 +147,13 @@ function genScode(g: Gen, name: string, q: Qualifiers): Block {
       if (a[0] > 65535 || b[0] > 65535) g.error(`illegal port number ${Math.max(a[0], b[0])} > 65535`);
       return genPortBoth(g, a[0], b[0], real, q.dir);
     }
-    case 'gateway':
-      g.error(`unknown ether host '${name}'`);
+    case 'gateway': {
+      const mac = g.resolver.etherHost(name);
+      if (!mac) g.error(`unknown ether host '${name}'`);
+      const addrs = g.resolver.hostAddresses(name);
+      if (addrs.length === 0) g.error(`unknown host '${name}'`);
+      return genGateway(g, mac, addrs.flatMap((a) => (a.family === 4 ? [a.addr] : [])), q, name);
+    }
     case 'proto': {
       const v = lookupProto(g, name, q);
       if (v < 0) g.error(`unknown protocol: ${name}`);
@@ -285,7 +290,7 @@ export function genExpr(g: Gen, e: Expr): Block {
     case 'pppoed': return genPppoed(g);
     case 'pppoes': return genPppoes(g, e.value);
     case 'geneve': g.error("'geneve' is not supported by this compiler yet");
-    case 'llc': g.error("'llc' is not supported by this compiler yet");
+    case 'llc': return genLlc(g, e.subtype);
     case 'wlan-type':
       if (!g.link.wlan) g.error('802.11 link-layer types supported only on 802.11');
       return g.mcmp('linkhdr', 0, BPF_B, e.value, e.mask);
@@ -294,6 +299,51 @@ export function genExpr(g: Gen, e: Expr): Block {
       return g.mcmp('linkhdr', 1, BPF_B, e.value, 0x03);
     case 'unsupported': g.error(unsupportedMessage(e.what));
   }
+}
+
+/** gen_gateway: the link address is the gateway's, the IP address is none of its addresses. */
+function genGateway(g: Gen, mac: Uint8Array, v4: readonly number[], q: Qualifiers, name: string): Block {
+  if (q.dir !== 'default') g.error("direction applied to 'gateway'");
+  if (!['default', 'ip', 'arp', 'rarp'].includes(q.proto)) g.error("illegal modifier of 'gateway'");
+  if (g.curLink !== 'EN10MB' && !g.link.wlan) g.error("'gateway' supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel");
+  const b0 = genEtherHost(g, mac, 'or');
+  let b1: Block | undefined;
+  for (const a of v4) {
+    const tmp = genHost(g, a, 0xffffffff, q.proto, 'or', 'host');
+    if (b1) genOr(b1, tmp);
+    b1 = tmp;
+  }
+  if (!b1) g.error(`unknown host '${name}'`);
+  genNot(b1);
+  genAnd(b0, b1);
+  return b1;
+}
+
+/** `llc [i|s|u|SUBTYPE]`: 802.2 LLC frames and their control field. */
+function genLlc(g: Gen, subtype: string | undefined): Block {
+  const t = subtype?.toLowerCase();
+  const sTypes: Record<string, number> = { rr: 0x01, rnr: 0x05, rej: 0x09 };
+  const uTypes: Record<string, number> = { ui: 0x03, ua: 0x63, disc: 0x43, dm: 0x0f, sabme: 0x6f, test: 0xe3, xid: 0xaf, frmr: 0x87 };
+  // The grammar checks the name before any code is generated.
+  if (t !== undefined && !['i', 's', 'u'].includes(t) && sTypes[t] === undefined && uTypes[t] === undefined) g.error(`unknown LLC type name "${subtype}"`);
+  let b0: Block;
+  if (g.curLink === 'EN10MB') {
+    b0 = g.cmpGt('linktype', 0, BPF_H, 1500); genNot(b0);
+    const b1 = g.cmp('llc', 0, BPF_H, 0xffff); genNot(b1);
+    genAnd(b0, b1);
+    b0 = b1;
+  } else if (g.link.wlan) b0 = wlanDataFrame(g);
+  else g.error(`'llc' not supported for ${describeLink(g)}`);
+  if (t === undefined) return b0;
+  let b1: Block;
+  if (t === 'i') { b1 = g.jset(g.loadA('llc', 2, BPF_B), 0x01); genNot(b1); }
+  else if (t === 's') b1 = g.mcmp('llc', 2, BPF_B, 0x01, 0x03);
+  else if (t === 'u') b1 = g.mcmp('llc', 2, BPF_B, 0x03, 0x03);
+  else if (sTypes[t] !== undefined) b1 = g.mcmp('llc', 2, BPF_B, sTypes[t]!, 0x0f);
+  else if (uTypes[t] !== undefined) b1 = g.mcmp('llc', 2, BPF_B, uTypes[t]!, 0xef);
+  else g.error(`unknown LLC type name "${subtype}"`);
+  genAnd(b0, b1);
+  return b1;
 }
 
 /** libpcap's messages for ATM, MTP2/MTP3 and pf primitives on other link types. */

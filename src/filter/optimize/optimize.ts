@@ -296,6 +296,11 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
     b.stmts = stmts;
     exitA.set(b, s.regs[A]!);
     if (isRet(b)) continue;
+    // A comparison against X when X is a known constant becomes a comparison against the constant.
+    if (b.code & BPF_X) {
+      const xc = V.constOf(s.regs[X]!);
+      if (xc !== undefined) { b.code &= ~BPF_X; b.k = xc; changed = true; }
+    }
     if (peephole(V, s, b, live)) changed = true;
     const d = decide(V, s, b);
     if (d !== undefined && b.jt !== b.jf) {
@@ -336,7 +341,7 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
 /**
  * Folds the last ALU statement of a block into its `jeq` when A is not used afterwards
  * (`sub #k; jeq #0` → `jeq #k`, `sub x; jeq #0` → `jeq x`, `and #k; jeq #0` → `jset #k`
- * with the branches swapped), and settles `jset #0` / `jset #0xffffffff`.
+ * with the branches swapped), and settles `jset #0`.
  */
 function peephole(V: Values, s: State, b: OBlock, live: Map<OBlock, Live>): boolean {
   if (!b.jt || !b.jf) return false;
@@ -344,24 +349,46 @@ function peephole(V: Values, s: State, b: OBlock, live: Map<OBlock, Live>): bool
   // (a constant index into a transport header), when X is not needed afterwards.
   const xOut = (live.get(b.jt)?.has(X) ?? true) || (live.get(b.jf)?.has(X) ?? true);
   const st = b.stmts;
-  for (let i = 0; i + 4 < st.length; i++) {
-    if (st[i]!.code !== (BPF_LD | BPF_IMM) || st[i + 1]!.code !== (BPF_LDX | BPF_MSH | 0x10)) continue;
-    if (st[i + 2]!.code !== (BPF_ALU | BPF_ADD | BPF_X) || st[i + 3]!.code !== (BPF_MISC | BPF_TAX)) continue;
-    const ild = st[i + 4]!;
+  // (`ld #k; add x; tax; ld [x + j]` → `ld [x + j + k]` likewise.)
+  for (let i = 0; i + 3 < st.length; i++) {
+    if (st[i]!.code !== (BPF_LD | BPF_IMM)) continue;
+    const msh = st[i + 1]!.code === (BPF_LDX | BPF_MSH | 0x10) ? 1 : 0;
+    if (i + 3 + msh >= st.length) continue;
+    if (st[i + 1 + msh]!.code !== (BPF_ALU | BPF_ADD | BPF_X) || st[i + 2 + msh]!.code !== (BPF_MISC | BPF_TAX)) continue;
+    const ild = st[i + 3 + msh]!;
     if ((ild.code & 0x07) !== BPF_LD || (ild.code & 0xe0) !== BPF_IND) continue;
-    let xUsedLater = xOut;
-    for (const later of st.slice(i + 5)) {
+    let xUsedLater = xOut || termUses(b).includes(X);
+    for (const later of st.slice(i + 4 + msh)) {
       if (uses(later).includes(X)) { xUsedLater = true; break; }
       if (def(later) === X) { xUsedLater = false; break; }
     }
-    if (xUsedLater || termUses(b).includes(X)) continue;
-    b.stmts = [...st.slice(0, i), st[i + 1]!, { code: ild.code, k: (ild.k + st[i]!.k) >>> 0 }, ...st.slice(i + 5)];
+    if (xUsedLater) continue;
+    b.stmts = [...st.slice(0, i), ...(msh ? [st[i + 1]!] : []), { code: ild.code, k: (ild.k + st[i]!.k) >>> 0 }, ...st.slice(i + 4 + msh)];
+    // X now leaves the block with a different value: forget it, so no successor trusts it.
+    s.regs[X] = V.vn(`fresh${V.consts.length}`);
     return true;
+  }
+  // `st M[k]; ldx M[k]` → `st M[k]; tax` (the store may then die).
+  for (let i = 0; i + 1 < st.length; i++) {
+    if (st[i]!.code === BPF_ST && st[i + 1]!.code === (BPF_LDX | BPF_MEM) && st[i]!.k === st[i + 1]!.k) {
+      b.stmts = [...st.slice(0, i + 1), { code: BPF_MISC | BPF_TAX, k: 0 }, ...st.slice(i + 2)];
+      return true;
+    }
   }
   if (b.jt === b.jf) return false;
   const aLive = (live.get(b.jt)?.has(A) ?? true) || (live.get(b.jf)?.has(A) ?? true);
   const last = b.stmts[b.stmts.length - 1];
-  if (b.code === (BPF_JMP | BPF_JEQ | BPF_K) && !aLive && last) {
+  if (b.code === (BPF_JMP | BPF_JEQ | BPF_K) && !aLive && last && [BPF_ALU | BPF_SUB | BPF_X, BPF_ALU | BPF_SUB | BPF_K, BPF_ALU | BPF_AND | BPF_K].includes(last.code)) {
+    // A leaves the block with a different value after these folds: forget it.
+    if (foldJeq(V, s, b, last)) { s.regs[A] = V.vn(`fresh${V.consts.length}`); return true; }
+  }
+  // `jset #0` never jumps.
+  if (b.code === (BPF_JMP | BPF_JSET | BPF_K) && b.k === 0) { b.jt = b.jf; return true; }
+  return false;
+}
+
+function foldJeq(V: Values, s: State, b: OBlock, last: OStmt): boolean {
+  {
     if (last.code === (BPF_ALU | BPF_SUB | BPF_X)) {
       const xc = V.constOf(s.regs[X]!);
       if (xc !== undefined) { b.k = (b.k + xc) >>> 0; b.stmts = b.stmts.slice(0, -1); return true; }
@@ -373,10 +400,6 @@ function peephole(V: Values, s: State, b: OBlock, live: Map<OBlock, Live>): bool
       [b.jt, b.jf] = [b.jf, b.jt];
       return true;
     }
-  }
-  if (b.code === (BPF_JMP | BPF_JSET | BPF_K)) {
-    if (b.k === 0) { b.jt = b.jf; return true; }
-    if (b.k === 0xffffffff) { b.jf = b.jt; return true; }
   }
   return false;
 }
