@@ -5,7 +5,9 @@
  *   - programs using memory, maps and helpers (test/helpers/random-ebpf-mem.ts), with
  *     out-of-bounds accesses, legacy packet loads that end the run, bounded and irreducible
  *     loops: r0, the packet after the run, the instruction count, the fault (message, index,
- *     address) and the maps' contents must all be identical, over two runs sharing the maps.
+ *     address) and the maps' contents must all be identical, over two runs sharing the maps;
+ *   - random instruction values of every kind (test/helpers/ebpf-random.ts), where load-time
+ *     refusals must be identical too.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +17,7 @@ import type { Insn } from '../../src/ebpf/isa/index.js';
 import { Prng, testSeed } from '../helpers/prng.js';
 import { randomInput, randomProgram } from '../helpers/random-ebpf.js';
 import { MEM_MAPS, PACKET_BYTES, randomMemProgram } from '../helpers/random-ebpf-mem.js';
+import { randomInsn } from '../helpers/ebpf-random.js';
 
 interface Engine { run(input: { data: Uint8Array }): { r0: bigint; data: Uint8Array | undefined; instructions: number } }
 
@@ -101,4 +104,37 @@ test('interpreter ≡ JIT when the instruction budget runs out (same faulting in
     assert.equal(b, a, `seed ${seed}, program ${i}, budget ${budget}`);
   }
   console.log(`budget runs: ${N}/${N} identical (seed ${seed}; ${exhausted} exhausted the budget)`);
+});
+
+test('interpreter ≡ JIT on random instruction values (every kind, edge-case operands, load-time and run-time faults)', () => {
+  const seed = testSeed(0x51075);
+  const rng = new Prng(seed);
+  const N = 3000;
+  let loaded = 0, faults = 0;
+  for (let i = 0; i < N; i++) {
+    const len = 2 + rng.int(12);
+    const insns: Insn[] = [];
+    for (let k = 0; k < len; k++) {
+      let insn = randomInsn(rng);
+      // Jumps and calls mostly within the program (forward and backward), so most programs load.
+      if ((insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'call-local') && rng.bool(0.9)) insn = { ...insn, off: rng.int(len + 1) - k - 1 + (rng.bool(0.8) ? 0 : -rng.int(3)) } as Insn;
+      if (insn.kind === 'lddw' && insn.pseudo !== 0 && rng.bool(0.7)) insn = { ...insn, pseudo: 0 };
+      insns.push(insn);
+    }
+    insns.push({ kind: 'exit' });
+    const data = rng.bytes(32);
+    const args = [(BigInt(rng.u32()) << 32n) | BigInt(rng.u32()), BigInt(rng.int(64)), 0n, 5n];
+    const run = (make: () => { run(i: { data: Uint8Array; args: bigint[] }): { r0: bigint; instructions: number; data: Uint8Array | undefined } }) => {
+      let engine;
+      try { engine = make(); } catch (err) { return `load ${(err as Error).name}: ${(err as Error).message}`; }
+      return outcome({ run: () => engine.run({ data: data.slice(), args }) } as unknown as Engine, data);
+    };
+    const helpers = standardHelpers();
+    const a = run(() => createVm(insns, { helpers, maxInstructions: 300 }));
+    const b = run(() => compileWasm(insns, { helpers: standardHelpers(), maxInstructions: 300 }));
+    if (!a.startsWith('load')) loaded++;
+    if (a.startsWith('fault')) faults++;
+    assert.equal(b, a, `seed ${seed}, program ${i}: ${JSON.stringify(insns, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
+  }
+  console.log(`random instruction values: ${N}/${N} identical (seed ${seed}; ${loaded} loaded, ${faults} faulted at run time)`);
 });

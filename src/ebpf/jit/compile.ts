@@ -74,15 +74,17 @@ const I64_RESULTS6: readonly ValType[] = [I64, I64, I64, I64, I64, I64];
 export function compile(insns: readonly Insn[], options: CompileOptions): Compiled {
   const p = buildProgram(insns);
   const endBlock: Block = { id: END, start: insns.length, end: insns.length, succs: [] };
-  // Discover functions.
+  // Discover functions: main is entry 0; every call target (0 included, if called) is a
+  // local function with the call signature.
   const graphs = new Map<number, FunctionGraph>();
+  const called = new Set<number>();
   const work = [0];
   while (work.length) {
     const e = work.pop()!;
     if (graphs.has(e)) continue;
     const g = buildFunction(p, e, endBlock);
     graphs.set(e, g);
-    work.push(...g.callees);
+    for (const t of g.callees) { called.add(t); work.push(t); }
   }
   const m = new ModuleBuilder();
   const imp = {
@@ -94,9 +96,9 @@ export function compile(insns: readonly Insn[], options: CompileOptions): Compil
     lookupAt: m.importFunc('env', 'lookupAt', [I32, I32, I32], [I32]),
   };
   m.importMemory('env', 'memory', 1);
+  const mainIndex = m.declare([], []);
   const fnIndex = new Map<number, number>();
-  fnIndex.set(0, m.declare([], []));
-  for (const e of graphs.keys()) if (e !== 0) fnIndex.set(e, m.declare([I64, I64, I64, I64, I64, I64, I64, I64, I64, I64, I32], I64_RESULTS6));
+  for (const e of called) fnIndex.set(e, m.declare([I64, I64, I64, I64, I64, I64, I64, I64, I64, I64, I32], I64_RESULTS6));
   const bswap32 = m.declare([I32], [I32]);
   const bswap64 = m.declare([I64], [I64]);
   const results6 = m.type([], I64_RESULTS6);
@@ -110,12 +112,13 @@ export function compile(insns: readonly Insn[], options: CompileOptions): Compil
     m.define(bswap64, d);
   }
   let structured = 0, dispatched = 0;
-  for (const [entry, g] of graphs) {
-    const f = new FunctionCompiler(p, g, entry === 0, options, imp, fnIndex, { bswap32, bswap64, results6 });
-    m.define(fnIndex.get(entry)!, f.compile());
+  const define = (index: number, g: FunctionGraph, main: boolean) => {
+    m.define(index, new FunctionCompiler(p, g, main, options, imp, fnIndex, { bswap32, bswap64, results6 }).compile());
     if (g.reducible) structured++; else dispatched++;
-  }
-  m.export('main', fnIndex.get(0)!);
+  };
+  define(mainIndex, graphs.get(0)!, true);
+  for (const e of called) define(fnIndex.get(e)!, graphs.get(e)!, false);
+  m.export('main', mainIndex);
   return { bytes: m.encode(), program: p, structured, dispatched };
 }
 
