@@ -245,25 +245,32 @@ export function ntpPrint(ctx: Ctx, off: number, length: number): void {
   if (length < 48) { ctx.out += ` [length ${length} < 48]`; return; }
   ctx.out += `, ${NTP_MODES[mode]}, length ${length}`;
   if (!ctx.opts.verbose) return;
-  b.need(off, 48, 'ntp');
-  const stratum = b.u8(off + 1);
-  const poll = (b.u8(off + 2) << 24) >> 24;
-  const precision = (b.u8(off + 3) << 24) >> 24;
+  // Printed field by field, so a cut packet shows everything before the cut.
   const li = first >> 6;
   ctx.out += `\n\tLeap indicator: ${['', '+1s', '-1s', 'clock unsynchronized'][li]} (${li})`;
+  const stratum = b.u8(off + 1, 'ntp');
   ctx.out += `, Stratum ${stratum} (${stratum === 0 ? 'unspecified or invalid' : stratum === 1 ? 'primary reference' : stratum <= 15 ? 'secondary reference' : 'reserved'})`;
-  ctx.out += `, poll ${poll}${poll > -32 && poll < 32 ? (poll >= 0 ? ` (${2 ** poll}s)` : ` (1/${2 ** -poll}s)`) : ''}, precision ${precision}`;
-  const sfix = (at: number): string => `${b.u16(at)}.${String(Math.floor((b.u16(at + 2) / 65536) * 1e6)).padStart(6, '0')}`;
-  ctx.out += `\n\tRoot Delay: ${sfix(off + 4)}, Root dispersion: ${sfix(off + 8)}, Reference-ID: `;
+  const poll = (b.u8(off + 2, 'ntp') << 24) >> 24;
+  ctx.out += `, poll ${poll}${poll > -32 && poll < 32 ? (poll >= 0 ? ` (${2 ** poll}s)` : ` (1/${2 ** -poll}s)`) : ''}`;
+  ctx.out += `, precision ${(b.u8(off + 3, 'ntp') << 24) >> 24}`;
+  const sfix = (at: number): string => `${b.u16(at, 'ntp')}.${String(Math.floor((b.u16(at + 2, 'ntp') / 65536) * 1e6)).padStart(6, '0')}`;
+  ctx.out += '\n\tRoot Delay: ';
+  ctx.out += sfix(off + 4);
+  ctx.out += ', Root dispersion: ';
+  ctx.out += sfix(off + 8);
+  b.need(off + 12, 4, 'ntp');
+  ctx.out += ', Reference-ID: ';
   if (stratum <= 1) {
     let id = '';
-    for (let i = 0; i < 4 && b.u8(off + 12 + i) !== 0; i++) { const c = b.u8(off + 12 + i); id += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\${c.toString(8).padStart(3, '0')}`; }
+    for (let i = 0; i < 4 && b.u8(off + 12 + i, 'ntp') !== 0; i++) { const c = b.u8(off + 12 + i); id += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\${c.toString(8).padStart(3, '0')}`; }
     ctx.out += id;
-  } else ctx.out += `0x${b.u32(off + 12).toString(16).padStart(8, '0')}`;
-  ctx.out += `\n\t  Reference Timestamp:  ${ntpTime(b.u32(off + 16), b.u32(off + 20))}`;
-  ctx.out += `\n\t  Originator Timestamp: ${ntpTime(b.u32(off + 24), b.u32(off + 28))}`;
-  ctx.out += `\n\t  Receive Timestamp:    ${ntpTime(b.u32(off + 32), b.u32(off + 36))}`;
-  ctx.out += `\n\t  Transmit Timestamp:   ${ntpTime(b.u32(off + 40), b.u32(off + 44))}`;
+  } else ctx.out += `0x${b.u32(off + 12, 'ntp').toString(16).padStart(8, '0')}`;
+  // Each timestamp is checked whole before its label is printed.
+  const ts = (label: string, at: number): void => { b.need(at, 8, 'ntp'); ctx.out += `${label}${ntpTime(b.u32(at), b.u32(at + 4))}`; };
+  ts('\n\t  Reference Timestamp:  ', off + 16);
+  ts('\n\t  Originator Timestamp: ', off + 24);
+  ts('\n\t  Receive Timestamp:    ', off + 32);
+  ts('\n\t  Transmit Timestamp:   ', off + 40);
   ctx.out += `\n\t    Originator - Receive Timestamp:  ${ntpDelta(b.u32(off + 24), b.u32(off + 28), b.u32(off + 32), b.u32(off + 36))}`;
   ctx.out += `\n\t    Originator - Transmit Timestamp: ${ntpDelta(b.u32(off + 24), b.u32(off + 28), b.u32(off + 40), b.u32(off + 44))}`;
   if (length > 48) ctx.out += `\n\t(${length - 48} more bytes after the header)`;
@@ -300,7 +307,8 @@ export function bootpPrint(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
   const op = b.u8(off, 'bootp');
   ctx.out += `BOOTP/DHCP, ${op === 1 ? 'Request' : op === 2 ? 'Reply' : `unknown (0x${op.toString(16).padStart(2, '0')})`}`;
-  if (op === 1 && b.u8(off + 1, 'bootp') === 1 && b.u8(off + 2, 'bootp') === 6) { b.need(off + 28, 6, 'bootp'); ctx.out += ` from ${etherName(b, off + 28, ctx.opts.numeric)}`; }
+  const htype = b.u8(off + 1, 'bootp'), hlen = b.u8(off + 2, 'bootp');
+  if (op === 1 && htype === 1 && hlen === 6) { b.need(off + 28, 6, 'bootp'); ctx.out += ` from ${etherName(b, off + 28, ctx.opts.numeric)}`; }
   ctx.out += `, length ${length}`;
   if (!ctx.opts.verbose) return;
   const hops = b.u8(off + 3, 'bootp'), xid = b.u32(off + 4, 'bootp'), secs = b.u16(off + 8, 'bootp'), flags = b.u16(off + 10, 'bootp');

@@ -1,5 +1,5 @@
 /** ARP and RARP (print-arp.c's one-line forms). */
-import { etherName, ip4String, linkAddrString } from './bytes.js';
+import { etherName, ip4String, linkAddrString, Truncated } from './bytes.js';
 import type { Ctx } from './context.js';
 import { ETHERTYPE_NAMES } from './link.js';
 import { hexAsciiDump } from './hexdump.js';
@@ -9,15 +9,15 @@ const HRD: Record<number, string> = { 1: 'Ethernet', 6: 'TokenRing', 15: 'FrameR
 
 export function arpPrint(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
+  // The whole message must be captured before anything is printed.
+  if (!b.has(off, 8) || !b.has(off, 8 + 2 * b.u8(off + 4) + 2 * b.u8(off + 5))) throw new Truncated('arp');
   if (!ctx.opts.linkHeader) ctx.out += 'ARP, ';
-  if (!b.has(off, 8)) { ctx.out += ' [|ARP]'; return; }
   const hrd = b.u16(off), pro = b.u16(off + 2), hln = b.u8(off + 4), pln = b.u8(off + 5), op = b.u16(off + 6);
   if ((pro !== 0x0800 && pro !== 0x1000) || pln !== 4 || hln === 0) {
     ctx.out += `${HRD[hrd] ?? `Unknown Hardware (${hrd})`}, ${ETHERTYPE_NAMES.get(pro) ?? `Unknown Protocol (0x${pro.toString(16).padStart(4, '0')})`} (len ${hln}/${pln})`;
     return;
   }
   const sha = off + 8, spa = sha + hln, tha = spa + pln, tpa = tha + hln;
-  if (!b.has(off, 8 + 2 * hln + 2 * pln)) { ctx.out += ' [|ARP]'; return; }
   if (ctx.opts.verbose) ctx.out += `${HRD[hrd] ?? `Unknown Hardware (${hrd})`} (len ${hln}), ${ETHERTYPE_NAMES.get(pro) ?? 'Unknown'} (len ${pln}), `;
   ctx.out += `${OPS[op] ?? `Unknown (${op})`} `;
   const nonzero = (at: number, n: number): boolean => b.data.subarray(at, at + n).some((x) => x !== 0);

@@ -22,4 +22,6 @@ export interface Ctx {
   out: string;
   /** Inside another protocol (tunnels): tcpdump prints the IP/IP6 tag there even with -e. */
   nested?: boolean;
+  /** Where -x/-X/-A dumps stop when a printer narrowed the captured data and did not restore it. */
+  dumpEnd?: number;
 }

@@ -124,10 +124,11 @@ const lifetime = (v: number): string => (v === 0xffffffff ? 'infinity' : `${v}s`
 function ndOptions(ctx: Ctx, at: number, end: number): void {
   const b = ctx.b;
   while (at < end) {
-    const type = b.u8(at, 'icmp6');
-    const len = b.u8(at + 1, 'icmp6');
-    if (len === 0 || at + len * 8 > end) throw new Truncated('icmp6');
-    b.need(at, len * 8, 'icmp6');
+    // A cut or malformed option ends the list silently, as in tcpdump.
+    if (!b.has(at, 2)) return;
+    const type = b.u8(at);
+    const len = b.u8(at + 1);
+    if (len === 0 || at + len * 8 > end || !b.has(at, len * 8)) return;
     ctx.out += `\n\t  ${ND_OPT_NAMES[type] ?? 'unknown'} option (${type}), length ${len * 8} (${len}): `;
     const data = b.data.subarray(at + 2, at + len * 8);
     switch (type) {

@@ -200,7 +200,7 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
       continue;
     }
     if (nh === 44) {
-      b.need(at, 4, 'frag6');
+      b.need(at, ctx.opts.verbose ? 8 : 4, 'frag6');
       const offField = b.u16(at + 2);
       const fragLen = end - at - 8;
       if (ctx.opts.verbose) ctx.out += `frag (0x${b.u32(at + 4).toString(16).padStart(8, '0')}:${offField & 0xfff8}|${fragLen})`;

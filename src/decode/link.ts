@@ -69,10 +69,9 @@ export function etherPrint(ctx: Ctx): number {
     length -= 4;
   }
   if (type <= 1500) {
-    // 802.3 length field: LLC follows. Not decoded: tcpdump's generic LLC line is out of scope here.
+    // An 802.3 length field: LLC follows, and the frame ends where the length says.
     if (ctx.opts.linkHeader) ctx.out += `802.3, length ${type}: `;
-    ctx.out += `LLC, dsap 0x${b.u8(off).toString(16).padStart(2, '0')}`;
-    return off;
+    return llcPrint(ctx, off, type, macs);
   }
   if (!etherTypePrint(ctx, type, off, length)) {
     if (!ctx.opts.linkHeader) ctx.out += `${macs()}${etherTypeText(ctx, type)}, length ${ctx.origLength}: `;
@@ -149,3 +148,55 @@ export function rawPrint(ctx: Ctx, only?: 4 | 6): number {
 }
 
 export type { Bytes };
+
+const LLC_SAPS: Record<number, string> = {
+  0x00: 'Null', 0xff: 'Global', 0x02: '802.1B I', 0x03: '802.1B G', 0x06: 'IP', 0x04: 'SNA', 0x0e: 'ProWay NM', 0x42: 'STP', 0x4e: 'RS511',
+  0x7e: 'ISO8208', 0x8e: 'ProWay', 0xaa: 'SNAP', 0xe0: 'IPX', 0xf0: 'NetBeui', 0xfe: 'OSI',
+};
+const LLC_U_CMDS: Record<number, string> = { 0x03: 'ui', 0xe3: 'test', 0xaf: 'xid', 0x63: 'ua', 0x43: 'disc', 0x0f: 'dm', 0x6f: 'sabme', 0x87: 'frmr' };
+const LLC_FLAGS: Record<number, string> = { 0x00: 'Command', 0x01: 'Response', 0x10: 'Poll', 0x11: 'Final' };
+
+/**
+ * 802.2 LLC: SNAP with an Ethernet OUI goes back to the Ethernet-type dispatcher; other SAPs
+ * get tcpdump's generic "Unnumbered, ui, ..." line and the raw bytes (the SAP-specific
+ * printers, STP, IPX, NetBIOS and OSI, are not implemented).
+ */
+function llcPrint(ctx: Ctx, off: number, length: number, macs: () => string): number {
+  const b = ctx.b;
+  const view = new Bytes(b.data.subarray(0, Math.min(b.length, off + length)));
+  const c: Ctx = { ...ctx, b: view, out: ctx.out };
+  if (length < 3) {
+    // Too short for an LLC header: tcpdump says so and shows what there is.
+    c.out += ' [|llc]';
+    // (Observed: this dump is suppressed by neither -q nor -x; -x/-X/-A then dump what follows.)
+    c.out += hexAsciiDump(view.data.subarray(off, off + length));
+    ctx.out = c.out;
+    return Math.min(b.length, off + length);
+  }
+  try {
+    const dsap = view.u8(off, 'llc'), ssapField = view.u8(off + 1, 'llc'), control = view.u8(off + 2, 'llc');
+    const ssap = ssapField & 0xfe;
+    if (dsap === 0xaa && ssap === 0xaa && control === 0x03) {
+      const oui = (view.u8(off + 3, 'snap') << 16) | (view.u8(off + 4, 'snap') << 8) | view.u8(off + 5, 'snap');
+      const et = view.u16(off + 6, 'snap');
+      if (ctx.opts.linkHeader) c.out += `LLC, dsap SNAP (0xaa) Individual, ssap SNAP (0xaa) Command, ctrl 0x03: oui ${oui === 0 ? 'Ethernet' : 'Unknown'} (0x${oui.toString(16).padStart(6, '0')}), ethertype ${ETHERTYPE_NAMES.get(et) ?? 'Unknown'} (0x${hex4(et)}), length ${length - 8}: `;
+      if (oui === 0 && etherTypePrint(c, et, off + 8, length - 8)) return off + 8;
+      if (defaultPrint(ctx)) c.out += hexAsciiDump(view.data.subarray(off + 8));
+      return off + 8;
+    }
+    const name = (sap: number, what: string): string => LLC_SAPS[sap] ?? `Unknown ${what} 0x${sap.toString(16).padStart(2, '0')}`;
+    if (ctx.opts.linkHeader) {
+      c.out += `LLC, dsap ${LLC_SAPS[dsap & 0xfe] ?? 'Unknown'} (0x${(dsap & 0xfe).toString(16).padStart(2, '0')}) ${dsap & 1 ? 'Group' : 'Individual'}, ssap ${LLC_SAPS[ssap] ?? 'Unknown'} (0x${ssap.toString(16).padStart(2, '0')}) ${ssapField & 1 ? 'Response' : 'Command'}, ctrl 0x${control.toString(16).padStart(2, '0')}: `;
+    } else {
+      const m = macs().slice(0, -2).split(' > ');
+      c.out += ssap === dsap ? `${m[0]} > ${m[1]} ${name(dsap, 'DSAP')} ` : `${m[0]} ${name(ssap, 'SSAP')} > ${m[1]} ${name(dsap, 'DSAP')} `;
+    }
+    if ((control & 3) === 3) {
+      c.out += `Unnumbered, ${LLC_U_CMDS[control & 0xef] ?? (control & 0xef).toString(16).padStart(2, '0')}, Flags [${LLC_FLAGS[(ssapField & 1) | (control & 0x10)] ?? '?'}], length ${length}`;
+    }
+    if (defaultPrint(ctx)) c.out += hexAsciiDump(view.data.subarray(off));
+    return off + 3;
+  } finally {
+    ctx.out = c.out;
+  }
+}

@@ -43,7 +43,7 @@ export class PacketPrinter {
       hdrlen = e.soft || (p.linkType === 1 && ll > 14) ? ll : 0;
     }
     let dump = '';
-    const d = p.data;
+    const d = ctx.dumpEnd === undefined ? p.data : p.data.subarray(0, ctx.dumpEnd);
     switch (opts.hex) {
       case 'XX': dump = hexAsciiDump(d); break;
       case 'X': if (d.length > hdrlen) dump = hexAsciiDump(d.subarray(hdrlen)); break;

@@ -119,9 +119,10 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
   ctx.out += `, length ${dlen}`;
   if (flags & 4 && ctx.opts.verbose && dlen > 0) {
     // -v shows the start of data carried by a reset, in tcpdump's caret notation.
-    let n = Math.min(dlen, b.length - off - hlen);
-    ctx.out += ' [RST';
-    if (n > 30) { n = 30; ctx.out += '+'; }
+    const avail = Math.max(0, b.length - off - hlen);
+    ctx.out += ` [${dlen > avail ? '!' : ''}RST`;
+    if (dlen > 30) ctx.out += '+';
+    const n = Math.min(30, dlen, avail);
     ctx.out += ` ${caret(b.data.subarray(off + hlen, off + hlen + n))}]`;
     return;
   }

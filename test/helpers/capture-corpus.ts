@@ -106,7 +106,17 @@ export function corpusFrame(rng: Prng, options: CorpusOptions = {}): CorpusFrame
     const a = F.arp(op, rng.pick(MACS), rng.pick(V4), rng.pick(['00:00:00:00:00:00', ...MACS]), rng.pick(V4));
     return { data: F.ethernet(m1, m2, op > 2 ? 0x8035 : 0x0806, F.concat(a, new Uint8Array(rng.int(19)))) };
   }
-  if (kind === 2) return { data: F.ethernet(m1, m2, rng.pick([0x1234, 0x88b5, 0x7777]), rng.bytes(20 + rng.int(30))) };
+  if (kind === 2) {
+    if (rng.bool()) return { data: F.ethernet(m1, m2, rng.pick([0x1234, 0x88b5, 0x7777]), rng.bytes(20 + rng.int(30))) };
+    // 802.3 + LLC: SAPs without a dedicated printer, and SNAP carrying IPv4 or ARP.
+    const snap = rng.bool();
+    const body = snap
+      ? F.concat([0xaa, 0xaa, 0x03, 0, 0, 0], rng.bool() ? F.concat(F.u16(0x0800), F.ipv4({ src: rng.pick(V4), dst: rng.pick(V4), proto: 17 }, F.udp({ v: 4, src: '10.0.0.1', dst: '10.0.0.2' }, 40000, 40001, rng.bytes(4))))
+        : F.concat(F.u16(0x0806), F.arp(1, MACS[0]!, rng.pick(V4), '00:00:00:00:00:00', rng.pick(V4))))
+      : F.concat([rng.pick([0xf0, 0x04, 0x80, 0x00]), rng.pick([0xf0, 0x04, 0x81]), rng.pick([0x03, 0x13, 0xe3])], rng.bytes(rng.int(30)));
+    const frame = F.concat(F.mac(m1), F.mac(m2), F.u16(body.length - (rng.int(4) === 0 ? 4 : 0)), body);
+    return { data: frame.length < 60 ? F.concat(frame, new Uint8Array(60 - frame.length)) : frame };
+  }
   let l3frame: Uint8Array;
   let type: number;
   if (kind < 12) {
