@@ -177,8 +177,9 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
     }
     if (nh === 43) {
       // Routing header: printed with its addresses; the last one is the transport checksum's destination.
+      ctx.out += 'RT6';
       const hdrLen = b.u8(at + 1, 'rt6');
-      ctx.out += `RT6 (len=${hdrLen}`;
+      ctx.out += ` (len=${hdrLen}`;
       const type = b.u8(at + 2, 'rt6');
       ctx.out += `, type=${type}${type === 0 ? ' [Deprecated]' : ''}`;
       ctx.out += `, segleft=${b.u8(at + 3, 'rt6')}`;

@@ -173,7 +173,7 @@ export function reframe(frames: readonly CorpusFrame[], linkType: number, rng: P
     const d = f.data;
     if (d.length < 14) continue;
     const type = (d[12]! << 8) | d[13]!;
-    if (type === 0x8100 || (type !== 0x0800 && type !== 0x86dd && !(linkType === 113 || linkType === 276))) continue;
+    if (type <= 1500 || type === 0x8100 || (type !== 0x0800 && type !== 0x86dd && !(linkType === 113 || linkType === 276))) continue;
     const payload = d.subarray(14);
     const cut = (f.origLength ?? d.length) - d.length;
     let framed: Uint8Array;
