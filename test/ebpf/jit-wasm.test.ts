@@ -9,6 +9,7 @@ import { Bytes, Code, I64, ModuleBuilder, OP } from '../../src/ebpf/jit/wasm/enc
 import { compileWasm, wasmBackend } from '../../src/ebpf/jit/index.js';
 import { createMap, createVm, interpreterBackend, standardHelpers, VmFault } from '../../src/ebpf/runtime/index.js';
 import { assembleConformance } from '../../src/ebpf/asm/conformance/index.js';
+import { alu64, exit, jmp, ldabs, type Insn } from '../../src/ebpf/isa/index.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 /** The host's WebAssembly (not in the project's lib types: see src/ebpf/jit/wasm/api.ts). */
@@ -122,4 +123,12 @@ test('local calls: frames, r10 per frame, the depth limit and a stack pointer pa
     };
     assert.equal(outcome(() => compileWasm(insns).run()), outcome(() => createVm(insns).run()), asm);
   }
+});
+
+test('long programs: 20000 instructions in 10000 blocks compile (no recursion per block)', () => {
+  const insns: Insn[] = [];
+  for (let i = 0; i < 10000; i++) insns.push(i % 2 ? ldabs(1, 3) : jmp.eq.imm(0, 77, 1), alu64.add.imm(0, 1));
+  insns.push(exit());
+  const data = new Uint8Array(10);
+  assert.equal(compileWasm(insns).run({ data }).r0, createVm(insns).run({ data }).r0);
 });

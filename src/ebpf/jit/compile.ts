@@ -67,7 +67,6 @@ export interface Compiled {
   readonly dispatched: number;
 }
 
-type Ctx = readonly ({ kind: 'if' } | { kind: 'loop'; id: number } | { kind: 'block'; id: number })[];
 
 const I64_RESULTS6: readonly ValType[] = [I64, I64, I64, I64, I64, I64];
 
@@ -176,43 +175,75 @@ class FunctionCompiler {
     c.get(this.depth).i32(9).op(OP.i32_shl).i32(STACKS).op(OP.i32_add).set(this.sb);
     c.i32(CELL_COUNT).mem(OP.i32_load, 2).set(this.cnt);
     if (this.main) for (let r = 1; r <= 5; r++) c.i32(0).mem(OP.i64_load, 3, CELL_ARGS + 8 * (r - 1)).set(this.R[r]!);
-    if (this.g.reducible) this.doTree(this.g.order[0]!.id, []);
+    if (this.g.reducible) this.structured();
     else this.dispatcher();
     c.op(OP.unreachable);
     return c;
   }
 
   // --- structured control flow (Ramsey, "Beyond Relooper") ---
+  //
+  // doTree / nodeWithin / doBranch of the paper, run from an explicit task stack (a chain of
+  // blocks with single predecessors nests as deep as the program is long: recursion would
+  // overflow the JavaScript stack). `d` is the number of enclosing wasm labels; each loop
+  // header and merge node has exactly one label in the whole function, at a recorded depth.
 
   private rpo(id: number): number { return this.g.rpo.get(id)!; }
 
-  private doTree(x: number, ctx: Ctx): void {
-    const ys = this.g.domChildren.get(x)!.filter((y) => this.g.merges.has(y)).sort((a, b) => this.rpo(b) - this.rpo(a));
-    if (this.g.loopHeaders.has(x)) {
-      this.c.loop();
-      this.nodeWithin(x, ys, [{ kind: 'loop', id: x }, ...ctx]);
-      this.c.end();
-    } else this.nodeWithin(x, ys, ctx);
-  }
-
-  private nodeWithin(x: number, ys: readonly number[], ctx: Ctx): void {
-    if (ys.length > 0) {
-      const [y, ...rest] = ys as [number, ...number[]];
-      this.c.block();
-      this.nodeWithin(x, rest, [{ kind: 'block', id: y }, ...ctx]);
-      this.c.end();
-      this.doTree(y, ctx);
-      return;
+  private structured(): void {
+    const c = this.c, g = this.g;
+    const loopAt = new Map<number, number>(), blockAt = new Map<number, number>();
+    type Task =
+      | { t: 'tree'; x: number; d: number }
+      | { t: 'within'; x: number; ys: readonly number[]; i: number; d: number }
+      | { t: 'branch'; x: number; y: number; d: number }
+      | { t: 'end' } | { t: 'else' };
+    const stack: Task[] = [{ t: 'tree', x: g.order[0]!.id, d: 0 }];
+    while (stack.length > 0) {
+      const task = stack.pop()!;
+      switch (task.t) {
+        case 'end': c.end(); break;
+        case 'else': c.else(); break;
+        case 'tree': {
+          const { x, d } = task;
+          const ys = g.domChildren.get(x)!.filter((y) => g.merges.has(y)).sort((a, b) => this.rpo(b) - this.rpo(a));
+          if (g.loopHeaders.has(x)) {
+            c.loop();
+            loopAt.set(x, d);
+            stack.push({ t: 'end' }, { t: 'within', x, ys, i: 0, d: d + 1 });
+          } else stack.push({ t: 'within', x, ys, i: 0, d });
+          break;
+        }
+        case 'within': {
+          const { x, ys, i, d } = task;
+          if (i < ys.length) {
+            const y = ys[i]!;
+            c.block();
+            blockAt.set(y, d);
+            stack.push({ t: 'tree', x: y, d }, { t: 'end' }, { t: 'within', x, ys, i: i + 1, d: d + 1 });
+            break;
+          }
+          const blk = this.byId.get(x)!;
+          this.blockBody(blk);
+          if (blk.id === END) break;
+          const last = this.p.insns[blk.end - 1]!;
+          if (last.kind === 'exit') this.emitReturn();
+          else if (last.kind === 'jmp') {
+            this.condition(last);
+            c.if();
+            stack.push({ t: 'end' }, { t: 'branch', x, y: blk.succs[1]!, d: d + 1 }, { t: 'else' }, { t: 'branch', x, y: blk.succs[0]!, d: d + 1 });
+          } else stack.push({ t: 'branch', x, y: blk.succs[0]!, d });
+          break;
+        }
+        case 'branch': {
+          const { x, y, d } = task;
+          if (this.rpo(y) <= this.rpo(x)) c.br(d - 1 - loopAt.get(y)!);
+          else if (g.merges.has(y)) c.br(d - 1 - blockAt.get(y)!);
+          else stack.push({ t: 'tree', x: y, d });
+          break;
+        }
+      }
     }
-    const blk = this.byId.get(x)!;
-    this.blockBody(blk);
-    this.terminator(blk, (target, inner) => this.doBranch(x, target, inner), ctx);
-  }
-
-  private doBranch(x: number, y: number, ctx: Ctx): void {
-    if (this.rpo(y) <= this.rpo(x)) this.c.br(ctx.findIndex((f) => f.kind === 'loop' && f.id === y));
-    else if (this.g.merges.has(y)) this.c.br(ctx.findIndex((f) => f.kind === 'block' && f.id === y));
-    else this.doTree(y, ctx);
   }
 
   // --- dispatcher fallback for irreducible graphs ---
@@ -229,33 +260,23 @@ class FunctionCompiler {
       c.end(); // block k closes: its code follows, inside n-1-k blocks and the loop
       const loopDepth = n - 1 - k;
       this.blockBody(blk);
-      this.terminator(blk, (target, inner) => {
-        c.i32(index.get(target)!).set(next);
-        c.br(loopDepth + inner.length);
-      }, []);
+      if (blk.id === END) return;
+      const last = this.p.insns[blk.end - 1]!;
+      const goTo = (target: number, inner: number) => { c.i32(index.get(target)!).set(next); c.br(loopDepth + inner); };
+      if (last.kind === 'exit') this.emitReturn();
+      else if (last.kind === 'jmp') {
+        this.condition(last);
+        c.if();
+        goTo(blk.succs[0]!, 1);
+        c.else();
+        goTo(blk.succs[1]!, 1);
+        c.end();
+      } else goTo(blk.succs[0]!, 0);
     });
     c.end();
   }
 
   // --- blocks ---
-
-  /** Emits the terminator of `blk`; `branch(target, ctx)` emits a transfer in context `ctx`. */
-  private terminator(blk: Block, branch: (target: number, ctx: Ctx) => void, ctx: Ctx): void {
-    const c = this.c;
-    if (blk.id === END) return;
-    const last = this.p.insns[blk.end - 1]!;
-    if (last.kind === 'exit') { this.emitReturn(); return; }
-    if (last.kind === 'jmp') {
-      this.condition(last);
-      c.if();
-      branch(blk.succs[0]!, [{ kind: 'if' }, ...ctx]);
-      c.else();
-      branch(blk.succs[1]!, [{ kind: 'if' }, ...ctx]);
-      c.end();
-      return;
-    }
-    branch(blk.succs[0]!, ctx);
-  }
 
   private emitReturn(): void {
     const c = this.c;
