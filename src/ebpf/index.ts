@@ -6,3 +6,4 @@ export * from './asm/llvm-disasm.js';
 export * from './asm/llvm-asm.js';
 export * from './asm/llvm-objdump.js';
 export * from './object/elf.js';
+export * from './jit/index.js';
