@@ -63,6 +63,17 @@ describe('tsbpf dump: options and errors', needsTool('tcpdump'), () => {
     const ours = await dump(['-nn', '-r', http, 'tcp port 80']);
     assert.equal(ours.stderr, tcpdumpText(http, ['-nn', 'tcp port 80']).stderr);
   });
+  it('wall-clock times follow TZ like tcpdump (named, POSIX and numeric zones)', async () => {
+    try {
+      for (const tz of ['UTC', 'EST5EDT', 'Asia/Kolkata', 'UTC-3', '<+0530>-5:30', 'Europe/Paris', 'America/St_Johns']) {
+        process.env.TZ = tz;
+        const t = spawnSync('tcpdump', ['-nn', '-tttt', '-r', http], { encoding: 'utf8', env: { ...process.env, TZ: tz } });
+        assert.equal((await dump(['-nn', '-tttt', '-r', http])).stdout, t.stdout, tz);
+      }
+    } finally {
+      process.env.TZ = 'UTC';
+    }
+  });
   it('-c stops after N selected packets', async () => {
     assert.equal((await dump(['-nn', '-c', '3', '-r', http, 'tcp[tcpflags] & tcp-push != 0'])).stdout,
       tcpdumpText(http, ['-nn', '-c', '3', 'tcp[tcpflags] & tcp-push != 0']).stdout);

@@ -129,6 +129,12 @@ function printOptions(o: DumpOptions): Partial<PrintOptions> {
 function localOffset(): number | ((sec: number) => number) {
   const tz = process.env.TZ;
   if (tz === 'UTC' || tz === 'UTC0' || tz === 'GMT' || tz === 'GMT0' || tz === ':UTC' || tz === '') return 0;
+  // A POSIX zone without daylight rules ("UTC-3", "<+0530>-5:30"): a fixed offset, west positive.
+  const posix = tz === undefined ? null : /^(?:<[^>]*>|[A-Za-z]{3,})([+-]?)(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?$/.exec(tz);
+  if (posix) {
+    const west = Number(posix[2]) * 3600 + Number(posix[3] ?? 0) * 60 + Number(posix[4] ?? 0);
+    return posix[1] === '-' ? west : -west;
+  }
   const cache = new Map<number, number>();
   return (sec: number): number => {
     const hour = Math.floor(sec / 3600);
