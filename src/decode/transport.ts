@@ -75,7 +75,8 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
   if (flags & 16) {
     const sa = ip.src, da = ip.dst;
     rev = sport > dport || (sport === dport && sa > da);
-    const key = rev ? `${ip.v}|${da}|${sa}|${dport}|${sport}` : `${ip.v}|${sa}|${da}|${sport}|${dport}`;
+    // The conversation key: both addresses (already formatted) and both ports, lower side first.
+    const key = rev ? `${da} ${sa} ${dport * 65536 + sport}` : `${sa} ${da} ${sport * 65536 + dport}`;
     const th = ctx.state.tcpSeq.get(key);
     if (!th || flags & 2) {
       const entry = rev ? { highIsn: seq, lowIsn: (ack - 1) >>> 0 } : { lowIsn: seq, highIsn: (ack - 1) >>> 0 };
