@@ -86,7 +86,8 @@ describe('tsbpf dump: options and errors', needsTool('tcpdump'), () => {
     const out = join(dir, 'sel.pcap');
     const ours = await dump(['-r', http, '-w', out, 'tcp[tcpflags] & tcp-push != 0']);
     assert.equal(ours.status, 0);
-    assert.equal(ours.stderr, '');
+    assert.equal(ours.stderr, spawnSync('tcpdump', ['-r', http, '-w', join(dir, 'sel-tcpdump.pcap'), 'tcp[tcpflags] & tcp-push != 0'], { encoding: 'utf8' }).stderr);
+    assert.deepEqual(readFileSync(out), readFileSync(join(dir, 'sel-tcpdump.pcap')), 'byte-identical to tcpdump -w');
     assert.equal(tcpdumpText(out, ['-nn']).stdout, tcpdumpText(http, ['-nn', 'tcp[tcpflags] & tcp-push != 0']).stdout);
   });
   it('-F reads the expression from a file', async () => {

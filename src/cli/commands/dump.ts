@@ -190,8 +190,13 @@ export const dumpCommand: Command = {
         const prog = compile(expr, linkType, snaplen, o.optimize);
         if (engine === 'jit') {
           const fn = compileClassic(prog);
-          m = (data, wire) => fn(data, { wireLength: wire }) !== 0;
-        } else m = (data, wire) => interpret(prog, data, { wireLength: wire }) !== 0;
+          // One metadata object reused for every packet (only the wire length changes).
+          const meta = { wireLength: 0 };
+          m = (data, wire) => { meta.wireLength = wire; return fn(data, meta) !== 0; };
+        } else {
+          const meta = { wireLength: 0 };
+          m = (data, wire) => { meta.wireLength = wire; return interpret(prog, data, meta) !== 0; };
+        }
       }
       filters.set(linkType, m);
       return m;
@@ -208,11 +213,9 @@ export const dumpCommand: Command = {
       if (o.snaplen === undefined) snaplen = h.snaplen || 262144;
       const lt = o.linkType ?? h.linkType;
       if (o.d > 0) return;
-      if (o.write === undefined) {
-        io.stderr(`reading from file ${path}, link-type ${linkTypeText(lt)}, snapshot length ${h.snaplen}\n`);
-        // tcpdump names SLL2 interfaces from the reading machine's index table and says so.
-        if (lt === 276) io.stderr('Warning: interface names might be incorrect\n');
-      }
+      io.stderr(`reading from file ${path}, link-type ${linkTypeText(lt)}, snapshot length ${h.snaplen}\n`);
+      // tcpdump names SLL2 interfaces from the reading machine's index table and says so.
+      if (lt === 276 && o.write === undefined) io.stderr('Warning: interface names might be incorrect\n');
       matcherFor(lt);
       if (o.write !== undefined) {
         sink = openSink(o.write);
