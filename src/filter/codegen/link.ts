@@ -197,7 +197,7 @@ export function genIfindex(g: Gen, ifindex: number): Block {
 
 export function genVlan(g: Gen, vid: number | undefined): Block {
   if (g.labelStackDepth > 0) g.error('no VLAN match after MPLS');
-  if (g.curLink !== 'EN10MB') g.error(`no VLAN support for ${describeLink(g)}`);
+  if (g.curLink !== 'EN10MB' && !g.link.wlan) g.error(`no VLAN support for ${describeLink(g)}`);
   let b0 = genLinktype(g, ETHERTYPE.VLAN);
   let b1 = genLinktype(g, ETHERTYPE.QINQ_AD);
   genOr(b0, b1);

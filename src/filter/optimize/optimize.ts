@@ -178,11 +178,14 @@ function decide(V: Values, s: State, b: OBlock): boolean | undefined {
   if (ac !== undefined) return jumpOutcome(op, ac, k);
   const f = s.facts.get(`${a}:${op}:${k}`);
   if (f !== undefined) return f;
-  // a == c known from a jeq on the path decides any comparison on a.
+  // As libpcap's fold_edge: only an equality known on the path decides another equality (as
+  // false). Deciding more (`jgt` from a known `jeq`) would prune loads libpcap keeps, and its
+  // optimized programs fault on short packets where such loads remain.
+  if (op !== BPF_JEQ || (b.code & BPF_X)) return undefined;
   for (const [key, v] of s.facts) {
     if (!v) continue;
     const [fa, fop, fk] = key.split(':').map(Number);
-    if (fa === a && fop === BPF_JEQ) return jumpOutcome(op, fk!, k);
+    if (fa === a && fop === BPF_JEQ && fk !== k) return false;
   }
   return undefined;
 }
@@ -325,7 +328,10 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
           if (needed.has(r) && sim.regs[r] !== es.regs[r]) { conflict = true; break; }
         }
         if (conflict) break;
-        es = edgeState(V, sim, target, td);
+        // The skipped block does not run: registers keep their values on this edge; what was
+        // learnt about packet values (facts) stays true.
+        const facts = edgeState(V, sim, target, td).facts;
+        es = { regs: es.regs, facts };
         target = next;
         changed = true;
       }
@@ -515,15 +521,18 @@ function simplify(root: OBlock): [OBlock, boolean] {
 }
 
 /** Optimizes a lowered program; the result is equivalent under libpcap's optimized semantics. */
-export function optimizeProgram(insns: readonly ClassicInsn[]): ClassicInsn[] {
+export function optimizeProgram(insns: readonly ClassicInsn[], trace?: (stage: string, insns: ClassicInsn[]) => void): ClassicInsn[] {
   let root = buildCfg(insns);
   for (let round = 0; round < 100; round++) {
     const exitA = new Map<OBlock, number>();
     let changed = forward(root, exitA);
-    if (!changed) changed = pullups(root, exitA);
+    trace?.(`forward ${round}`, lowerBlocks(root));
+    if (!changed) { changed = pullups(root, exitA); trace?.(`pullups ${round}`, lowerBlocks(root)); }
     changed = deadStores(reachable(root)) || changed;
+    trace?.(`dead ${round}`, lowerBlocks(root));
     let c2: boolean;
     [root, c2] = simplify(root);
+    trace?.(`simplify ${round}`, lowerBlocks(root));
     if (!changed && !c2) break;
   }
   return lowerBlocks(root);
