@@ -66,7 +66,7 @@ test('scanner: longest match, keywords, built-in numbers', () => {
 });
 
 test('syntax errors carry libpcap\'s message and a 1-based column (end of input: length + 1)', () => {
-  const cases: [string, number][] = [['tcp port (', 11], ['1.2.3.4', 1], ['len-1 > 0', 7], ['host 1.2.3.4 #', 14], ['ip and', 7]];
+  const cases: [string, number][] = [['tcp port (', 11], ['1.2.3.4', 1], ['len-1 > 0', 1], ['host 1.2.3.4 #', 14], ['ip and', 7]];
   for (const [expr, column] of cases) {
     assert.throws(() => compileFilter(expr), (err: unknown) => {
       assert.ok(err instanceof FilterError, expr);
