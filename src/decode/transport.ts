@@ -40,6 +40,12 @@ function pseudoSum(ctx: Ctx, ip: IpInfo, proto: number, len: number): number {
 }
 
 const TCP_FLAGS: readonly [number, string][] = [[1, 'F'], [2, 'S'], [4, 'R'], [8, 'P'], [16, '.'], [32, 'U'], [64, 'E'], [128, 'W']];
+/** "Flags [S.]" for every value of the flags byte, built once. */
+const FLAG_TEXT: readonly string[] = Array.from({ length: 256 }, (_, f) => {
+  let fl = '';
+  for (const [bit, ch] of TCP_FLAGS) if (f & bit) fl += ch;
+  return `Flags [${fl || 'none'}]`;
+});
 const TCPOPT_NAMES: Record<number, string> = {
   0: 'eol', 1: 'nop', 2: 'mss', 3: 'wscale', 4: 'sackOK', 5: 'sack', 6: 'echo', 7: 'echoreply', 8: 'TS', 11: 'cc', 12: 'ccnew',
   13: '-', 19: 'md5', 20: 'scps', 28: 'uto', 29: 'tcp-ao', 30: 'mptcp', 34: 'tfo', 254: 'exp',
@@ -68,9 +74,7 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
   let ack = b.u32(off + 8);
   const win = b.u16(off + 14);
   const urp = b.u16(off + 18);
-  let fl = '';
-  for (const [bit, ch] of TCP_FLAGS) if (flags & bit) fl += ch;
-  ctx.out += `Flags [${fl || 'none'}]`;
+  ctx.out += FLAG_TEXT[flags]!;
   let thseq = 0, thack = 0, rev = false;
   if (flags & 16) {
     const sa = ip.src, da = ip.dst;
@@ -272,7 +276,7 @@ function txtproto(ctx: Ctx, off: number, len: number, caps: string, proto: strin
 function txtLine(ctx: Ctx, prefix: string, start: number, end: number, proto: string): number {
   const d = ctx.b.data;
   let idx = start;
-  const text = (a: number, z: number): string => String.fromCharCode(...d.subarray(a, z));
+  const text = (a: number, z: number): string => String.fromCharCode.apply(null, d.subarray(a, z) as unknown as number[]);
   while (idx < end) {
     // Past the captured bytes before the line ends: nothing of the line is printed.
     if (idx >= d.length) throw new Truncated(proto);
