@@ -65,6 +65,15 @@ export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): vo
     case 11: str = code === 0 ? 'time exceeded in-transit' : code === 1 ? 'ip reassembly time exceeded' : `time exceeded-#${code}`; break;
     case 12: str = code ? `parameter problem - code ${code}` : `parameter problem - octet ${b.u8(off + 4, 'icmp')}`; break;
     case 13: str = `time stamp query id ${b.u16(off + 4, 'icmp')} seq ${b.u16(off + 6, 'icmp')}`; break;
+    case 14: {
+      // Milliseconds since midnight UT, as hh:mm:ss.mmm (hours unbounded for bogus values).
+      const t = (v: number): string => {
+        const ms = v % 1000, secs = Math.floor(v / 1000);
+        return `${String(Math.floor(secs / 3600)).padStart(2, '0')}:${String(Math.floor(secs / 60) % 60).padStart(2, '0')}:${String(secs % 60).padStart(2, '0')}.${String(ms).padStart(3, '0')}`;
+      };
+      str = `time stamp reply id ${b.u16(off + 4, 'icmp')} seq ${b.u16(off + 6, 'icmp')}: org ${t(b.u32(off + 8, 'icmp'))}, recv ${t(b.u32(off + 12, 'icmp'))}, xmit ${t(b.u32(off + 16, 'icmp'))}`;
+      break;
+    }
     case 18: str = `address mask is 0x${b.u32(off + 8, 'icmp').toString(16).padStart(8, '0')}`; break;
     default: str = ICMP_NAMES[type] ?? `type-#${type}`;
   }

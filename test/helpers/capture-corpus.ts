@@ -81,7 +81,7 @@ function transport(rng: Prng, l3: F.L3, options: CorpusOptions): [number, Uint8A
     const code = type === 3 ? rng.int(16) : type === 11 ? rng.int(2) : type === 5 ? rng.int(4) : 0;
     return [1, F.icmp(type, code, type === 5 ? F.ip4(rng.pick(V4)) : type === 3 && code === 4 ? [0, 0, 5, 0xdc] : [rng.int(20), 0, 0, 0], inner.subarray(0, 28))];
   }
-  if (kind4 === 3) return [1, F.icmp(rng.pick([13, 15, 16, 17, 4, 10, 99]), 0, [0, 1, 0, 2], rng.bytes(12))];
+  if (kind4 === 3) return [1, F.icmp(rng.pick([13, 14, 15, 16, 17, 4, 10, 99]), 0, [0, 1, 0, 2], rng.bytes(12))];
   if (kind4 === 4) {
     const t = rng.pick([0x11, 0x12, 0x16, 0x17, 0x30]);
     return [2, F.igmp(t, rng.pick([0, 100, 10]), rng.pick(['0.0.0.0', '239.1.2.3']))];
