@@ -37,11 +37,13 @@ interface State {
   regs: number[]; // [A, X, M0..M15]
   /** `${vn}:${jumpcode}:${k}` → outcome known on this path. */
   facts: Map<string, boolean>;
+  /** vn → k for the `jeq #k` known true on this path (an index into `facts`). */
+  eq: Map<number, number>;
 }
 const A = 0, X = 1, M = 2;
 const UNKNOWN = -1;
 
-function cloneState(s: State): State { return { regs: [...s.regs], facts: new Map(s.facts) }; }
+function cloneState(s: State): State { return { regs: [...s.regs], facts: new Map(s.facts), eq: new Map(s.eq) }; }
 
 function meet(states: State[]): State {
   const first = states[0]!;
@@ -49,6 +51,7 @@ function meet(states: State[]): State {
   for (const s of states.slice(1)) {
     for (let i = 0; i < out.regs.length; i++) if (out.regs[i] !== s.regs[i]) out.regs[i] = UNKNOWN;
     for (const [k, v] of out.facts) if (s.facts.get(k) !== v) out.facts.delete(k);
+    for (const [k, v] of out.eq) if (s.eq.get(k) !== v) out.eq.delete(k);
   }
   return out;
 }
@@ -182,12 +185,8 @@ function decide(V: Values, s: State, b: OBlock): boolean | undefined {
   // false). Deciding more (`jgt` from a known `jeq`) would prune loads libpcap keeps, and its
   // optimized programs fault on short packets where such loads remain.
   if (op !== BPF_JEQ || (b.code & BPF_X)) return undefined;
-  for (const [key, v] of s.facts) {
-    if (!v) continue;
-    const [fa, fop, fk] = key.split(':').map(Number);
-    if (fa === a && fop === BPF_JEQ && fk !== k) return false;
-  }
-  return undefined;
+  const known = s.eq.get(a);
+  return known !== undefined && known !== k ? false : undefined;
 }
 
 function edgeState(V: Values, s: State, b: OBlock, taken: boolean): State {
@@ -198,6 +197,7 @@ function edgeState(V: Values, s: State, b: OBlock, taken: boolean): State {
     if (b.code & BPF_X) k = V.constOf(s.regs[X]!);
     if (k !== undefined) {
       e.facts.set(`${a}:${b.code & 0xf0}:${k}`, taken);
+      if (taken && (b.code & 0xf0) === BPF_JEQ) e.eq.set(a, k);
       if (taken && (b.code & 0xf0) === BPF_JEQ) e.regs[A] = a; // value stays the same number
     }
   }
@@ -283,7 +283,7 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
   const blocks = reachable(root);
   const live = liveIn(blocks);
   const incoming = new Map<OBlock, State[]>();
-  const entry = (): State => ({ regs: new Array(M + 16).fill(UNKNOWN), facts: new Map() });
+  const entry = (): State => ({ regs: new Array(M + 16).fill(UNKNOWN), facts: new Map(), eq: new Map() });
   incoming.set(root, [entry()]);
   for (const b of blocks) {
     const ins = incoming.get(b);
@@ -331,7 +331,7 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
         // The skipped block does not run: registers keep their values on this edge; what was
         // learnt about packet values (facts) stays true.
         const facts = edgeState(V, sim, target, td).facts;
-        es = { regs: es.regs, facts };
+        es = { regs: es.regs, facts, eq: edgeState(V, sim, target, td).eq };
         target = next;
         changed = true;
       }
