@@ -132,3 +132,22 @@ test('long programs: 20000 instructions in 10000 blocks compile (no recursion pe
   const data = new Uint8Array(10);
   assert.equal(compileWasm(insns).run({ data }).r0, createVm(insns).run({ data }).r0);
 });
+
+test('linear memory grows when map values do not fit the heap; results and maps stay the interpreter\'s', () => {
+  const spec = { type: 'array', keySize: 4, valueSize: 65536, maxEntries: 40 } as const;
+  // r0 = ++value[3][65000] (through the helper-returned pointer), then packet[0] = r0.
+  const asm = 'mov %r6, %r1\nstw [%r10-4], 3\nlddw %r1, 0\nmov %r2, %r10\nadd %r2, -4\ncall 1\njeq %r0, 0, out\nmov %r1, %r0\nadd %r1, 65000\nldxb %r3, [%r1+0]\nadd %r3, 1\nstxb [%r1+0], %r3\nstxb [%r6+0], %r3\nmov %r0, %r3\nout:\nexit\n';
+  const prog = assembleConformance(asm).map((i) => (i.kind === 'lddw' ? { ...i, pseudo: 5 } : i));
+  const mapA = createMap(spec), mapB = createMap(spec);
+  const vm = createVm(prog, { helpers: standardHelpers(), maps: [mapA] });
+  const jit = compileWasm(prog, { helpers: standardHelpers(), maps: [mapB] });
+  for (let k = 0; k < 3; k++) {
+    const a = vm.run({ data: new Uint8Array(8) }), b = jit.run({ data: new Uint8Array(8) });
+    assert.equal(b.r0, a.r0);
+    assert.deepEqual([...b.data!], [...a.data!]);
+  }
+  const key = Uint8Array.of(3, 0, 0, 0);
+  const va = mapA.lookup(key)!, vb = mapB.lookup(key)!;
+  assert.equal(vb.buffer[vb.offset + 65000], 3);
+  assert.equal(va.buffer[va.offset + 65000], 3);
+});

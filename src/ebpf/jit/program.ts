@@ -275,12 +275,14 @@ export class WasmProgram {
     } finally {
       this.detachAll();
     }
-    const lo = dv.getUint32(CELL_R0, true), hi = dv.getUint32(CELL_R0 + 4, true);
+    const out = this.dv; // linear memory may have grown during the run
+    const lo = out.getUint32(CELL_R0, true), hi = out.getUint32(CELL_R0 + 4, true);
     return {
       r0: hi !== 0 ? (BigInt(hi) << 32n) | BigInt(lo) : lo < SMALL.length ? SMALL[lo]! : BigInt(lo),
-      data: input.data === undefined ? undefined : data,
-      ctx: input.ctx === undefined ? undefined : ctx,
-      instructions: this.dv.getUint32(CELL_COUNT, true),
+      // The staged views, not `data`/`ctx`: linear memory may have grown during the run.
+      data: input.data === undefined ? undefined : this.staged[0]!,
+      ctx: input.ctx === undefined ? undefined : this.staged[1]!,
+      instructions: out.getUint32(CELL_COUNT, true),
     };
   }
 
