@@ -126,6 +126,16 @@ const ND_OPT_NAMES: Record<number, string> = {
 };
 const MLDV2_RECORD = ['', 'is_in', 'is_ex', 'to_in', 'to_ex', 'allow', 'block'];
 
+/** tcpdump's unsigned_relts_print: 1w2d3h4m5s. */
+function relTime(secs: number): string {
+  if (secs === 0) return '0s';
+  let s = '';
+  for (const [n, unit] of [[31536000, 'y'], [604800, 'w'], [86400, 'd'], [3600, 'h'], [60, 'm'], [1, 's']] as const) {
+    if (secs >= n) { s += `${Math.floor(secs / n)}${unit}`; secs %= n; }
+  }
+  return s;
+}
+
 const flagList = (bits: readonly [number, string][], v: number): string => bits.filter(([m]) => v & m).map(([, n]) => n).join(', ') || 'none';
 const lifetime = (v: number): string => (v === 0xffffffff ? 'infinity' : `${v}s`);
 
@@ -283,9 +293,20 @@ export function igmpPrint(ctx: Ctx, off: number, len: number): void {
       if (len >= 12) {
         ctx.out += ' v3';
         const mrc = b.u8(off + 1, 'igmp');
-        if (mrc !== 100) ctx.out += ` [max resp time ${mrc < 128 ? mrc / 10 : ((mrc & 0x0f) | 0x10) << (((mrc >> 4) & 7) + 3)}]`;
-        const group = b.u32(off + 4, 'igmp');
-        if (group) ctx.out += ` [gaddr ${ip4String(b, off + 4, 'igmp')}]`;
+        const mrt = mrc < 128 ? mrc : ((mrc & 0x0f) | 0x10) << (((mrc >> 4) & 7) + 3);
+        if (mrc !== 100) ctx.out += ` [max resp time ${mrt < 600 ? `${(mrt / 10).toFixed(1)}s` : relTime(Math.floor(mrt / 10))}]`;
+        if (b.u32(off + 4, 'igmp') === 0) break;
+        ctx.out += ` [gaddr ${ip4String(b, off + 4, 'igmp')}`;
+        const nsrcs = b.u16(off + 10, 'igmp');
+        if (nsrcs > 0) {
+          if (len < 12 + nsrcs * 4) ctx.out += ` [invalid number of sources ${nsrcs}]`;
+          else if (ctx.opts.verbose > 1) {
+            ctx.out += ' {';
+            for (let i = 0; i < nsrcs; i++) ctx.out += ` ${ip4String(b, off + 12 + 4 * i, 'igmp')}`;
+            ctx.out += ' }';
+          } else ctx.out += `, ${nsrcs} source(s)`;
+        }
+        ctx.out += ']';
         break;
       }
       const mrc = b.u8(off + 1, 'igmp');
@@ -300,7 +321,28 @@ export function igmpPrint(ctx: Ctx, off: number, len: number): void {
     case 0x12: ctx.out += `igmp v1 report ${ip4String(b, off + 4, 'igmp')}${lenNote()}`; break;
     case 0x16: ctx.out += `igmp v2 report ${ip4String(b, off + 4, 'igmp')}${lenNote()}`; break;
     case 0x17: ctx.out += `igmp leave ${ip4String(b, off + 4, 'igmp')}${lenNote()}`; break;
-    case 0x22: ctx.out += `igmp v3 report, ${b.u16(off + 6, 'igmp')} group record(s)`; break;
+    case 0x22: {
+      ctx.out += 'igmp v3 report';
+      if (len < 16 || len % 4) { ctx.out += ` [invalid len ${len}]`; break; }
+      const groups = b.u16(off + 6, 'igmp');
+      ctx.out += `, ${groups} group record(s)`;
+      if (!ctx.opts.verbose) break;
+      let g = off + 8;
+      for (let i = 0; i < groups; i++) {
+        ctx.out += ` [gaddr ${ip4String(b, g + 4, 'igmp')} ${MLDV2_RECORD[b.u8(g, 'igmp')] ?? ` [v3-report-#${b.u8(g)}]`}`;
+        const nsrcs = b.u16(g + 2, 'igmp');
+        if (len < g - off + 8 + nsrcs * 4) { ctx.out += ` [invalid number of sources ${nsrcs}]`; throw new Truncated('igmp'); }
+        if (ctx.opts.verbose === 1) ctx.out += `, ${nsrcs} source(s)`;
+        else {
+          ctx.out += ' {';
+          for (let j = 0; j < nsrcs; j++) ctx.out += ` ${ip4String(b, g + 8 + 4 * j, 'igmp')}`;
+          ctx.out += ' }';
+        }
+        g += 8 + nsrcs * 4 + b.u8(g + 1, 'igmp') * 4;
+        ctx.out += ']';
+      }
+      break;
+    }
     case 0x13: ctx.out += 'igmp dvmrp'; break;
     case 0x14: ctx.out += 'igmp pimv1'; break;
     default: ctx.out += `igmp-${type}`;

@@ -83,6 +83,17 @@ function transport(rng: Prng, l3: F.L3, options: CorpusOptions): [number, Uint8A
   }
   if (kind4 === 3) return [1, F.icmp(rng.pick([13, 14, 15, 16, 17, 4, 10, 99]), 0, [0, 1, 0, 2], rng.bytes(12))];
   if (kind4 === 4) {
+    const v3 = rng.int(3);
+    // IGMPv3 messages share ICMP's checksum layout, so the ICMP builder makes them.
+    if (v3 === 0) {
+      const n = rng.int(3);
+      const records = Array.from({ length: n }, () => { const srcs = rng.int(3); return F.concat([1 + rng.int(6), 0], F.u16(srcs), F.ip4(rng.pick(['239.1.1.1', '239.2.3.4'])), ...Array.from({ length: srcs }, () => F.ip4(rng.pick(V4)))); });
+      return [2, F.icmp(0x22, 0, [0, 0, ...F.u16(n)], F.concat(...records))];
+    }
+    if (v3 === 1) {
+      const srcs = rng.int(3);
+      return [2, F.icmp(0x11, rng.pick([100, 10, 200, 127, 128]), F.ip4(rng.pick(['0.0.0.0', '239.1.2.3'])), F.concat([2, 125], F.u16(srcs), ...Array.from({ length: srcs }, () => F.ip4(rng.pick(V4)))))];
+    }
     const t = rng.pick([0x11, 0x12, 0x16, 0x17, 0x30]);
     return [2, F.igmp(t, rng.pick([0, 100, 10]), rng.pick(['0.0.0.0', '239.1.2.3']))];
   }
