@@ -10,6 +10,7 @@ import type { Gen } from './context.js';
 import type { Expr, IdValue, Qualifiers } from '../syntax/ast.js';
 import { parseIpv6 } from '../syntax/lexer.js';
 import { wlanPrologue, wlanDataFrame } from './wlan.js';
+import { genProtochain } from './protochain.js';
 import { genArth, genRelation, genLen, genByteop } from './arith.js';
 import { genHost, genHost6, genPortBoth, genProto, genProtoAbbrev, genIpBroadcast, genIpMulticast, IPPROTO, PROTO_UNDEF } from './ip.js';
 import {
@@ -159,8 +160,11 @@ function genScode(g: Gen, name: string, q: Qualifiers): Block {
       if (v < 0) g.error(`unknown protocol: ${name}`);
       return genProto(g, v, q.proto, q.dir);
     }
-    case 'protochain':
-      g.error("'protochain' is not supported by this compiler yet");
+    case 'protochain': {
+      const v = lookupProto(g, name, q);
+      if (v < 0) g.error(`unknown protocol: ${name}`);
+      return genProtochain(g, v, q.proto);
+    }
     case 'undef':
       g.error('syntax error in filter expression');
   }
@@ -198,7 +202,7 @@ function genNcode(g: Gen, text: string | undefined, v: number, q: Qualifiers): B
     }
     case 'gateway': g.error("'gateway' requires a name");
     case 'proto': return genProto(g, v, q.proto, q.dir);
-    case 'protochain': g.error("'protochain' is not supported by this compiler yet");
+    case 'protochain': return genProtochain(g, v, q.proto);
     case 'undef': g.error('syntax error in filter expression');
   }
 }
