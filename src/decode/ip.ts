@@ -22,6 +22,63 @@ export function onesSum(data: Uint8Array, initial = 0): number {
   return sum;
 }
 
+/**
+ * Where the transport checksum's destination address is: the last hop of a loose or strict
+ * source route when the header has one (tcpdump's ip_finddst), else the header's destination.
+ */
+function finalDestination(ctx: Ctx, off: number, hlen: number): number {
+  const b = ctx.b;
+  for (let at = off + 20, end = off + hlen; at < end;) {
+    const type = b.data[at]!;
+    if (type === 0) break;
+    let len = 1;
+    if (type !== 1) {
+      if (at + 1 >= end) break;
+      len = b.data[at + 1]!;
+      if (len < 2 || at + len > end) break;
+    }
+    if ((type === 131 || type === 137) && len >= 7) return at + len - 4;
+    at += len;
+  }
+  return off + 16;
+}
+
+/** Record-route and source-route options: the addresses, a comma after each one already used. */
+function ipRoute(ctx: Ctx, off: number, length: number): void {
+  const b = ctx.b;
+  if (length < 3) { ctx.out += ` [bad length ${length}]`; return; }
+  if ((length + 1) & 3) ctx.out += ` [bad length ${length}]`;
+  const ptr = b.u8(off + 2, 'ip') - 1;
+  if (ptr < 3 || ((ptr + 1) & 3) || ptr > length + 1) ctx.out += ` [bad ptr ${b.u8(off + 2)}]`;
+  for (let at = 3; at < length; at += 4) {
+    ctx.out += ` ${ip4String(b, off + at)}`;
+    if (ptr > at) ctx.out += ',';
+  }
+}
+
+/** The timestamp option: TS{TSONLY|TS+ADDR|PRESPEC entries, ^ marking the pointer}. */
+function ipTimestamps(ctx: Ctx, off: number, length: number): void {
+  const b = ctx.b;
+  if (length < 4) { ctx.out += `[bad length ${length}]`; return; }
+  ctx.out += ' TS{';
+  const flags = b.u8(off + 3, 'ip');
+  const hoplen = (flags & 0xf) !== 0 ? 8 : 4;
+  if ((length - 4) & (hoplen - 1)) ctx.out += `[bad length ${length}]`;
+  const ptr = b.u8(off + 2, 'ip') - 1;
+  if (ptr < 4 || ((ptr - 4) & (hoplen - 1)) || ptr > length + 1) ctx.out += `[bad ptr ${b.u8(off + 2)}]`;
+  let len = 0;
+  const kind = ['TSONLY', 'TS+ADDR', undefined, 'PRESPEC'][flags & 0xf];
+  if (kind === undefined) ctx.out += `[bad ts type ${flags & 0xf}]`;
+  else {
+    ctx.out += kind;
+    for (len = 4; len < length; len += hoplen) {
+      ctx.out += `${ptr === len ? ' ^ ' : ' '}${b.u32(off + len + hoplen - 4, 'ip')}@${hoplen !== 8 ? '' : ip4String(b, off + len)}`;
+    }
+  }
+  ctx.out += ptr === len ? ' ^ ' : '';
+  ctx.out += flags >> 4 ? ` [${flags >> 4} hops not recorded]} ` : '}';
+}
+
 function ipOptions(ctx: Ctx, off: number, len: number): void {
   const b = ctx.b;
   let sep = '';
@@ -35,6 +92,8 @@ function ipOptions(ctx: Ctx, off: number, len: number): void {
       if (olen < 2 || olen > len) { ctx.out += ` [bad length ${olen}]`; return; }
     }
     if (code === 0) return;
+    if (code === 7 || code === 131 || code === 137) ipRoute(ctx, off, olen);
+    else if (code === 68) ipTimestamps(ctx, off, olen);
     if (code === 148) {
       if (olen < 4) ctx.out += ` [bad length ${olen}]`;
       else if (b.u16(off + 2) !== 0) ctx.out += ` value ${b.u16(off + 2)}`;
@@ -95,7 +154,7 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
   const dst = ip4String(b, off + 16);
   const fragOff = fragField & 0x1fff;
   const payload = len - hlen;
-  const info: IpInfo = { v: 4, src, dst, srcOff: off + 12, dstOff: off + 16, fragmented: (fragField & 0x3fff) !== 0, length: payload, direct: true };
+  const info: IpInfo = { v: 4, src, dst, srcOff: off + 12, dstOff: finalDestination(ctx, off, hlen), fragmented: (fragField & 0x3fff) !== 0, length: payload, direct: true };
   if (fragOff !== 0) {
     ctx.out += `${src} > ${dst}: ${ctx.opts.numeric === 0 && PROTO_DB[proto] ? PROTO_DB[proto] : `ip-proto-${proto}`}`;
     return;

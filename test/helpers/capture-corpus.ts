@@ -134,7 +134,9 @@ export function corpusFrame(rng: Prng, options: CorpusOptions = {}): CorpusFrame
     const l3 = { v: 4 as const, src: rng.pick(V4), dst: rng.pick(V4) };
     const [proto, seg] = transport(rng, l3, options);
     const frag = rng.int(12);
-    const ipOptions = rng.int(8) === 0 ? rng.pick([[148, 4, 0, 0], [1, 1, 1, 0], [148, 4, 0, 5]]) : [];
+    const ipOptions = rng.int(8) === 0 ? rng.pick([[148, 4, 0, 0], [1, 1, 1, 0], [148, 4, 0, 5], [7, 11, 4 + 4 * rng.int(3), 10, 0, 0, 1, 10, 0, 0, 2, 0],
+      [131, 7, 4, 1, 2, 3, 4, 0], [137, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 1], [68, 12, 5, 0, 0, 0, 0, 1, 0, 0, 0, 2], [68, 12, 9, 0x21, 1, 2, 3, 4, 0, 0, 0, 7],
+      [68, 20, 13, 3, 1, 2, 3, 4, 0, 0, 0, 7, 5, 6, 7, 8, 0, 0, 0, 9]]) : [];
     l3frame = F.ipv4({ src: l3.src, dst: l3.dst, proto, id: rng.int(65536), ttl: rng.int(256), tos: rng.pick([0, 0, 0x10, 0xb8, 0x03]), df: rng.bool(), mf: frag === 0, fragOffset: frag === 1 ? 1480 : 0, options: ipOptions }, seg);
     type = 0x0800;
   } else {
