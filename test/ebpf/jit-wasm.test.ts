@@ -151,3 +151,19 @@ test('linear memory grows when map values do not fit the heap; results and maps 
   assert.equal(vb.buffer[vb.offset + 65000], 3);
   assert.equal(va.buffer[va.offset + 65000], 3);
 });
+
+test('regions beyond the region table (long-lived environments) still work, through the slow path', () => {
+  const spec = { type: 'hash', keySize: 4, valueSize: 8, maxEntries: 4 } as const;
+  // hash[7] = 40; p = lookup(7); *p += 1 twice through two pointers; r0 = *p.
+  const asm = 'stw [%r10-4], 7\nstdw [%r10-16], 40\nlddw %r1, 0\nmov %r2, %r10\nadd %r2, -4\nmov %r3, %r10\nadd %r3, -16\nmov %r4, 0\ncall 2\n'
+    + 'lddw %r1, 0\nmov %r2, %r10\nadd %r2, -4\ncall 1\njeq %r0, 0, out\nmov %r6, %r0\nldxdw %r3, [%r6+0]\nadd %r3, 1\nstxdw [%r6+0], %r3\nldxdw %r3, [%r0+0]\nadd %r3, 1\nstxdw [%r0+0], %r3\nldxdw %r0, [%r6+0]\nout:\nexit\n';
+  const prog = assembleConformance(asm).map((i) => (i.kind === 'lddw' ? { ...i, pseudo: 5 } : i));
+  const results: bigint[] = [];
+  for (const make of [(m: ReturnType<typeof createMap>) => createVm(prog, { helpers: standardHelpers(), maps: [m] }), (m: ReturnType<typeof createMap>) => compileWasm(prog, { helpers: standardHelpers(), maps: [m] })]) {
+    const map = createMap(spec);
+    const engine = make(map);
+    for (let i = 0; i < 66000; i++) engine.env.memory.map(new Uint8Array(0), 'other');
+    results.push(engine.run().r0, engine.run().r0);
+  }
+  assert.deepEqual(results, [42n, 42n, 42n, 42n]);
+});

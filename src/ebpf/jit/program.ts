@@ -43,6 +43,7 @@ export interface JitOptions extends VmOptions {
 }
 
 const M32 = 0xffffffffn;
+const HEAP_RESET = 64 << 20;
 const EMPTY = new Uint8Array(0);
 /** Common small results without allocating a bigint per run. */
 const SMALL: readonly bigint[] = Array.from({ length: 256 }, (_, i) => BigInt(i));
@@ -135,6 +136,7 @@ export class WasmProgram {
   private readonly usesStack: boolean;
   private readonly hasCalls: boolean;
   private attached: Attached[] = [];
+  private readonly attachedAt = new Map<number, number>();
   /** Heap placement of regions attached before, reused when they come back. */
   private readonly placed = new Map<number, { at: number; cap: number }>();
   private heapTop = HEAP;
@@ -274,6 +276,9 @@ export class WasmProgram {
       this.main();
     } finally {
       this.detachAll();
+      // Nothing is attached between runs: placements of many short-lived regions (hash map
+      // values come and go) are forgotten once they take more than HEAP_RESET bytes.
+      if (this.heapTop - HEAP > HEAP_RESET) { this.placed.clear(); this.heapTop = HEAP; }
     }
     const out = this.dv; // linear memory may have grown during the run
     const lo = out.getUint32(CELL_R0, true), hi = out.getUint32(CELL_R0 + 4, true);
@@ -356,7 +361,11 @@ export class WasmProgram {
         throw err;
       }
     }
-    if (id >= TABLE_ENTRIES - 1) throw this.fault(pc, `region ${id} is beyond the JIT's region table`);
+    // Regions beyond the table have no entry: every access comes here, and finds the copy
+    // attached earlier in this run (slow, but the same behaviour).
+    const at = this.attachedAt.get(id);
+    if (at !== undefined) return at + offset;
+    void pc;
     return this.attach(region!) + offset;
   }
 
@@ -376,8 +385,9 @@ export class WasmProgram {
       this.placed.set(region.id, place);
     }
     this.u8.set(region.bytes, place.at);
-    this.setEntry(region.id, place.at, size, region.writable);
+    if (region.id < TABLE_ENTRIES - 1) this.setEntry(region.id, place.at, size, region.writable);
     this.attached.push({ region, at: place.at });
+    this.attachedAt.set(region.id, place.at);
     return place.at;
   }
 
@@ -386,8 +396,9 @@ export class WasmProgram {
     if (this.attached.length === 0) return;
     for (const { region, at } of this.attached) {
       if (region.writable) region.bytes.set(this.u8.subarray(at, at + region.bytes.length));
-      this.setEntry(region.id, 0, 0, false);
+      if (region.id < TABLE_ENTRIES - 1) this.setEntry(region.id, 0, 0, false);
     }
     this.attached = [];
+    this.attachedAt.clear();
   }
 }
