@@ -15,7 +15,7 @@
  * one table load (and, in checked mode, one compare against the region's size).
  */
 export const TABLE = 0;
-export const TABLE_ENTRIES = 65536;
+export const TABLE_ENTRIES = 16384;
 export const ENTRY_SIZE = 16;
 export const CELLS = TABLE + TABLE_ENTRIES * ENTRY_SIZE;
 export const CELL_PLEN = CELLS + 0;
@@ -38,5 +38,5 @@ export const PACKET = CTX + CTX_MAX;
 export const PACKET_MAX = 0x40000;
 export const HEAP = PACKET + PACKET_MAX;
 export const PAGE = 65536;
-/** Initial memory: everything above plus 1 MiB of heap; the heap grows by need. */
-export const INITIAL_PAGES = Math.ceil(HEAP / PAGE) + 16;
+/** Initial memory: everything above plus 256 KiB of heap (about 900 KiB in all); the heap grows by need. */
+export const INITIAL_PAGES = Math.ceil(HEAP / PAGE) + 4;
