@@ -225,6 +225,8 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
   let finalDst = off + 24;
   for (let first = true; ; first = false) {
     if (first && nh !== 6 && nh !== 17 && nh !== 33 && nh !== 132) ctx.out += `${src} > ${dst}: `;
+    // An extension header with nothing of it captured: tcpdump stops with the IPv6 marker.
+    if (at >= b.length && (nh === 0 || nh === 60 || nh === 43 || nh === 44)) throw new Truncated('ip6');
     if (nh === 0 || nh === 60) {
       const hl = (b.u8(at + 1, nh === 0 ? 'hbhopt' : 'dstopt') + 1) * 8;
       b.need(at, hl, nh === 0 ? 'hbhopt' : 'dstopt');

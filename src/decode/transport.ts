@@ -110,7 +110,7 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
   if (hlen > 20) {
     ctx.out += ', options [';
     try {
-      tcpOptions(ctx, off + 20, hlen - 20, rev ? thseq : thack, rev ? thseq : thack);
+      tcpOptions(ctx, off + 20, hlen - 20, rev ? thseq : thack, off + length);
     } catch (e) {
       // Cut inside an option's data, tcpdump closes the marker with '>'.
       // Cut inside option data tcpdump's own check stops (soft, closing with '>'); cut at an
@@ -150,7 +150,7 @@ export function shouldBe(stored: number, sum: number): number {
   return t & 0xffff;
 }
 
-function tcpOptions(ctx: Ctx, off: number, hlen: number, sackBase: number, _unused: number): void {
+function tcpOptions(ctx: Ctx, off: number, hlen: number, sackBase: number, sigEnd: number): void {
   const b = ctx.b;
   let sep = '';
   while (hlen > 0) {
@@ -165,13 +165,14 @@ function tcpOptions(ctx: Ctx, off: number, hlen: number, sackBase: number, _unus
     hlen--;
     ctx.out += TCPOPT_NAMES[opt] ?? `unknown-${opt}`;
     try {
-      optionData(ctx, opt, len, off, hlen, sackBase);
+      optionData(ctx, opt, len, off, hlen, sackBase, sigEnd);
     } catch (e) {
       // tcpdump closes the marker with '>' when cut inside timestamp or SACK data.
-      if (e instanceof Truncated && opt !== 2) throw new OptionDataTruncated('tcp');
+      if (e instanceof Truncated && (opt === 3 || opt === 5 || opt === 8)) throw new OptionDataTruncated('tcp');
       throw e;
     }
-    let datalen = opt === 0 || opt === 1 || opt === 4 ? 0 : opt === 2 ? 2 : opt === 3 ? 1 : opt === 8 ? 8 : len - 2;
+    let datalen = opt === 0 || opt === 1 || opt === 4 ? 0 : opt === 2 || opt === 28 ? 2 : opt === 3 ? 1 : opt === 8 ? 8
+      : opt === 6 || opt === 7 || opt === 11 || opt === 12 || opt === 13 ? 4 : opt === 19 ? 16 : len - 2;
     if (datalen > hlen) return;
     off += datalen;
     hlen -= datalen;
@@ -183,10 +184,18 @@ function tcpOptions(ctx: Ctx, off: number, hlen: number, sackBase: number, _unus
   }
 }
 
+/** TCP Fast Open (RFC 7413): a cookie request or a 4-16 byte even-length cookie. */
+function fastOpen(ctx: Ctx, off: number, datalen: number): void {
+  if (datalen === 0) { ctx.out += ' cookiereq'; return; }
+  if (datalen % 2 !== 0 || datalen < 4 || datalen > 16) { ctx.out += ' (invalid)'; return; }
+  ctx.out += ' cookie ';
+  for (let i = 0; i < datalen; i++) ctx.out += ctx.b.u8(off + i, 'tcp').toString(16).padStart(2, '0');
+}
+
 class OptionDataTruncated extends Truncated {}
 
 /** Prints one option's value; returns false after a '[bad opt]'. */
-function optionData(ctx: Ctx, opt: number, len: number, off: number, hlen: number, sackBase: number): void {
+function optionData(ctx: Ctx, opt: number, len: number, off: number, hlen: number, sackBase: number, sigEnd: number): void {
   const b = ctx.b;
   {
     let datalen = 0;
@@ -207,12 +216,38 @@ function optionData(ctx: Ctx, opt: number, len: number, off: number, hlen: numbe
         }
         break;
       }
+      case 6: case 7: case 11: case 12: case 13: datalen = 4; if (!lencheck(4)) return; ctx.out += ` ${b.u32(off)}`; break;
+      case 19: {
+        datalen = 16;
+        if (!lencheck(16)) return;
+        // tcpdump checks the signature only over a fully captured segment, and has no secret.
+        ctx.out += ctx.b.length < sigEnd ? " snaplen too short, can't check - " : " shared secret not supplied with -M, can't check - ";
+        for (let i = 0; i < 16; i++) ctx.out += b.u8(off + i).toString(16).padStart(2, '0');
+        break;
+      }
+      case 28: {
+        datalen = 2;
+        if (!lencheck(2)) return;
+        const uto = b.u16(off);
+        ctx.out += ` 0x${uto.toString(16)} ${uto & 1 ? (uto >> 1) * 60 : uto >> 1}`;
+        break;
+      }
+      case 34: datalen = len - 2; if (!lencheck(datalen)) return; ctx.out += ' '; fastOpen(ctx, off, datalen); break;
+      case 253: case 254: {
+        datalen = len - 2;
+        if (!lencheck(datalen)) return;
+        if (datalen < 2) { ctx.out += '[bad opt]'; return; }
+        const magic = b.u16(off);
+        ctx.out += '-';
+        if (magic === 0xf989) { ctx.out += 'tfo'; fastOpen(ctx, off + 2, datalen - 2); } else ctx.out += magic.toString(16).padStart(4, '0');
+        break;
+      }
       default: {
         datalen = len - 2;
         if (datalen > 0) {
-          if (!lencheck(datalen)) return;
+          if (datalen > hlen) { ctx.out += '[bad opt]'; return; }
           ctx.out += ' 0x';
-          for (let i = 0; i < datalen; i++) ctx.out += b.u8(off + i).toString(16).padStart(2, '0');
+          for (let i = 0; i < datalen; i++) ctx.out += b.u8(off + i, 'tcp').toString(16).padStart(2, '0');
         }
       }
     }

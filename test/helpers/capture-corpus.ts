@@ -26,7 +26,8 @@ function transport(rng: Prng, l3: F.L3, options: CorpusOptions): [number, Uint8A
     const flagsets = [F.TH.SYN, F.TH.SYN | F.TH.ACK, F.TH.ACK, F.TH.PSH | F.TH.ACK, F.TH.FIN | F.TH.ACK, F.TH.RST, F.TH.RST | F.TH.ACK, F.TH.URG | F.TH.ACK, F.TH.ECE | F.TH.CWR | F.TH.SYN, 0];
     const opts = rng.pick([[], F.tcpopt.mss(1460), [...F.tcpopt.nop(), ...F.tcpopt.nop(), ...F.tcpopt.ts(rng.u32(), rng.u32())],
       [...F.tcpopt.mss(536), ...F.tcpopt.sackOk(), ...F.tcpopt.ts(1, 0), ...F.tcpopt.nop(), ...F.tcpopt.wscale(rng.int(15))],
-      [...F.tcpopt.nop(), ...F.tcpopt.nop(), ...F.tcpopt.sack(rng.u32(), rng.u32())], [0]]);
+      [...F.tcpopt.nop(), ...F.tcpopt.nop(), ...F.tcpopt.sack(rng.u32(), rng.u32())], [0], [99, 4, 1, 2], [19, 18, ...rng.bytes(16)], [34, 2, 1, 1],
+      [34, 10, ...rng.bytes(8)], [254, 4, 0x12, 0x34], [254, 4, 0xf9, 0x89], [28, 4, rng.int(256), rng.int(256)], [6, 6, ...F.u32(rng.u32())], [11, 6, ...F.u32(7)]]);
     const web = rng.bool(0.3);
     const payload = web ? rng.pick([F.ascii('GET /a/b?c=d HTTP/1.1\r\nHost: x\r\n\r\n'), F.ascii('HTTP/1.1 200 OK\r\n\r\n'), F.ascii('POST /x HTTP/1.0\r\n'), F.ascii('GET /partial'), text(rng, 30)])
       : rng.bool(0.5) ? rng.bytes(rng.int(60)) : new Uint8Array(0);
