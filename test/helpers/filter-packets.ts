@@ -41,6 +41,13 @@ function networkPackets(r: Prng): [number, Bytes][] {
     out.push([0x86dd, ipv6({ src: l6.src, dst: l6.dst, nh: 44 }, concat(ip6frag(6, 0, true, 5), r.bytes(20)))]);
     out.push([0x86dd, ipv6({ src: l6.src, dst: l6.dst, nh: 0 }, concat(ip6ext(17, [0, 0, 0, 0]), udp(l6, 53, 53, r.bytes(4))))]);
     out.push([0x86dd, ipv6({ src: l6.src, dst: l6.dst, nh: 132 }, r.bytes(24))]);
+    // Geneve (UDP 6081): version 0, options, VNI 5 or random; inner Ethernet (0x6558) or IPv4.
+    const inner = ipv4({ src: r.pick(A4), dst: r.pick(A4), proto: 6 }, tcp({ v: 4, src: '10.0.0.1', dst: '10.0.0.2' }, { sport: 80, dport: r.pick(ports), seq: 1, flags: TH.SYN }));
+    const optWords = r.int(3);
+    const gen = (ptype: number, body: Bytes): Bytes => concat([optWords], [0], u16(ptype), u32(((r.bool() ? 5 : r.int(1 << 24)) << 8) >>> 0), r.bytes(4 * optWords), body);
+    const innerEth = concat(mac(r.pick(MACS)), mac(r.pick(MACS)), u16(0x0800), inner);
+    out.push([0x0800, ipv4({ src: l3.src, dst: l3.dst, proto: 17 }, udp(l3, 5555, 6081, gen(r.bool() ? 0x6558 : 0x0800, r.bool() ? innerEth : inner)))]);
+    out.push([0x86dd, ipv6({ src: l6.src, dst: l6.dst, nh: 17 }, udp(l6, 5555, 6081, gen(0x6558, innerEth)))]);
     out.push([0x0806, arp(r.pick([1, 2]), '00:11:22:33:44:55', r.pick(A4), '00:00:00:00:00:00', r.pick(A4))]);
     out.push([0x8035, arp(3, '00:11:22:33:44:55', r.pick(A4), '00:00:00:00:00:00', r.pick(A4))]);
   }

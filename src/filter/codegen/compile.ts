@@ -11,6 +11,7 @@ import type { Expr, IdValue, Qualifiers } from '../syntax/ast.js';
 import { parseIpv6 } from '../syntax/lexer.js';
 import { wlanPrologue, wlanDataFrame } from './wlan.js';
 import { genProtochain } from './protochain.js';
+import { genGeneve } from './geneve.js';
 import { genArth, genRelation, genLen, genByteop } from './arith.js';
 import { genHost, genHost6, genPortBoth, genProto, genProtoAbbrev, genIpBroadcast, genIpMulticast, IPPROTO, PROTO_UNDEF } from './ip.js';
 import {
@@ -293,7 +294,7 @@ export function genExpr(g: Gen, e: Expr): Block {
     case 'mpls': return genMpls(g, e.value);
     case 'pppoed': return genPppoed(g);
     case 'pppoes': return genPppoes(g, e.value);
-    case 'geneve': g.error("'geneve' is not supported by this compiler yet");
+    case 'geneve': return genGeneve(g, e.value);
     case 'llc': return genLlc(g, e.subtype);
     case 'wlan-type':
       if (!g.link.wlan) g.error('802.11 link-layer types supported only on 802.11');

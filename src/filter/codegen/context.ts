@@ -72,11 +72,16 @@ export class Gen {
   /** Set when the 802.11 prologue (with jumps inside a block) is emitted: libpcap then skips its optimizer. */
   noOptimize = false;
 
-  get linkhdrVariable(): boolean { return this.link.wlan === 'radiotap'; }
-  get linkplVariable(): boolean { return this.link.wlan !== undefined; }
+  /** After `geneve`: the inner frame's offsets live in registers (set by the geneve code). */
+  geneve = false;
+  linktypeReg = -1;
+
+  get linkhdrVariable(): boolean { return this.link.wlan === 'radiotap' || this.geneve; }
+  get linkplVariable(): boolean { return this.link.wlan !== undefined || this.geneve; }
 
   /** gen_abs_offset_varpart: `ldx M[reg]` for a variable offset (allocating the register once). */
-  varpart(which: 'linkhdr' | 'linkpl'): Stmt[] {
+  varpart(which: 'linkhdr' | 'linkpl' | 'linktype'): Stmt[] {
+    if (which === 'linktype') return [stmt(BPF_LDX | BPF_MEM, this.linktypeReg)];
     if (which === 'linkhdr') {
       if (!this.linkhdrVariable) return [];
       if (this.linkhdrReg < 0) this.linkhdrReg = this.allocReg();
@@ -88,7 +93,7 @@ export class Gen {
   }
 
   /** Which offset a layer is relative to, and the constant part. */
-  private base(rel: OffRel): [varOf: 'linkhdr' | 'linkpl' | undefined, constant: number] {
+  private base(rel: OffRel): [varOf: 'linkhdr' | 'linkpl' | 'linktype' | undefined, constant: number] {
     switch (rel) {
       case 'packet': return [undefined, 0];
       case 'linkhdr': return ['linkhdr', 0];
@@ -97,6 +102,7 @@ export class Gen {
       case 'prevmplshdr': return ['linkpl', this.offLinkpl + this.offNl - 4];
       case 'linktype':
         if (this.offLinktype === undefined) this.error('link type has no type field');
+        if (this.geneve) return ['linktype', this.offLinktype];
         return [this.linkplVariable ? 'linkpl' : undefined, this.offLinktype];
       case 'linkpl': return ['linkpl', this.offLinkpl + this.offNl];
       case 'linkpl-nosnap': return ['linkpl', this.offLinkpl + this.offNlNosnap];

@@ -171,22 +171,20 @@ function anyProto(g: Gen, ipProto: number, one: (p: number) => Block): Block {
   return b1;
 }
 
+/** gen_port / gen_port6 (and the portrange forms): one IP version. */
+export function genPortOnly(g: Gen, lo: number, ipProto: number, dir: DirQual, v6: boolean, hi?: number): Block {
+  const b0 = genLinktype(g, v6 ? ETHERTYPE.IPV6 : ETHERTYPE.IP);
+  const b1 = v6
+    ? anyProto(g, ipProto, (p) => portop6(g, p, dir, (off) => hi === undefined ? portatom6(g, off, lo) : portrangeatom(g, off, lo, hi, true)))
+    : anyProto(g, ipProto, (p) => portop(g, p, dir, (off) => hi === undefined ? portatom(g, off, lo) : portrangeatom(g, off, lo, hi, false)));
+  genAnd(b0, b1);
+  return b1;
+}
+
 /** `port N` / `portrange A-B`: IPv6 first, then IPv4 (libpcap's order). */
 export function genPortBoth(g: Gen, lo: number, hi: number | undefined, ipProto: number, dir: DirQual): Block {
-  const v4 = (): Block => {
-    const b0 = genLinktype(g, ETHERTYPE.IP);
-    const b1 = anyProto(g, ipProto, (p) => portop(g, p, dir, (off) => hi === undefined ? portatom(g, off, lo) : portrangeatom(g, off, lo, hi, false)));
-    genAnd(b0, b1);
-    return b1;
-  };
-  const v6 = (): Block => {
-    const b0 = genLinktype(g, ETHERTYPE.IPV6);
-    const b1 = anyProto(g, ipProto, (p) => portop6(g, p, dir, (off) => hi === undefined ? portatom6(g, off, lo) : portrangeatom(g, off, lo, hi, true)));
-    genAnd(b0, b1);
-    return b1;
-  };
-  const b = v4();
-  const b6 = v6();
+  const b = genPortOnly(g, lo, ipProto, dir, false, hi);
+  const b6 = genPortOnly(g, lo, ipProto, dir, true, hi);
   genOr(b6, b);
   return b;
 }

@@ -3,7 +3,7 @@
  * (gen_linktype), Ethernet addresses, link broadcast/multicast, direction and interface
  * metadata, and the encapsulations that shift later offsets (vlan, mpls, pppoes).
  */
-import { BPF_B, BPF_H, BPF_W, BPF_LD, BPF_ABS, BPF_JEQ, SKF_AD_OFF, SKF_AD_PKTTYPE, SKF_AD_IFINDEX } from '../../cbpf/opcodes.js';
+import { BPF_B, BPF_H, BPF_W, BPF_LD, BPF_LDX, BPF_MEM, BPF_JMP, BPF_X, BPF_ABS, BPF_JEQ, SKF_AD_OFF, SKF_AD_PKTTYPE, SKF_AD_IFINDEX } from '../../cbpf/opcodes.js';
 import { genAnd, genNot, genOr, stmt, type Block } from '../ir/block.js';
 import type { Gen } from './context.js';
 import { LINK_DESCRIPTIONS } from './link-types.js';
@@ -161,21 +161,35 @@ export function genEhostop(g: Gen, mac: Uint8Array, dir: DirQual): Block {
   g.error('invalid direction');
 }
 
+/**
+ * gen_prevlinkhdr_check: inside `geneve`, a link-layer test needs an inner Ethernet header
+ * (the inner link header and payload offsets differ).
+ */
+function withGeneveLl(g: Gen, gen: () => Block): Block {
+  if (!g.geneve) return gen();
+  const tmp = g.f.block(BPF_JMP | BPF_JEQ | BPF_X, 0);
+  tmp.stmts = [stmt(BPF_LD | BPF_MEM, g.linkhdrReg), stmt(BPF_LDX | BPF_MEM, g.linkplReg)];
+  genNot(tmp);
+  const b = gen();
+  genAnd(tmp, b);
+  return b;
+}
+
 /** A link-level host (`ether host X`). */
 export function genEtherHost(g: Gen, mac: Uint8Array, dir: DirQual): Block {
-  if (g.curLink === 'EN10MB') return genEhostop(g, mac, dir);
+  if (g.curLink === 'EN10MB') return withGeneveLl(g, () => genEhostop(g, mac, dir));
   if (g.link.wlan) return wlanHostop(g, mac, dir);
   g.error('ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel');
 }
 
 export function genLinkBroadcast(g: Gen): Block {
-  if (g.curLink === 'EN10MB') return genEhostop(g, new Uint8Array(6).fill(0xff), 'dst');
+  if (g.curLink === 'EN10MB') return withGeneveLl(g, () => genEhostop(g, new Uint8Array(6).fill(0xff), 'dst'));
   if (g.link.wlan) return wlanHostop(g, new Uint8Array(6).fill(0xff), 'dst');
   g.error('not a broadcast link');
 }
 
 export function genLinkMulticast(g: Gen): Block {
-  if (g.curLink === 'EN10MB') return g.jset(g.loadA('linkhdr', 0, BPF_B), 1);
+  if (g.curLink === 'EN10MB') return withGeneveLl(g, () => g.jset(g.loadA('linkhdr', 0, BPF_B), 1));
   if (g.link.wlan) return wlanMulticast(g);
   g.error('link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel');
 }
