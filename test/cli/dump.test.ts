@@ -97,9 +97,12 @@ describe('tsbpf dump: options and errors', needsTool('tcpdump'), () => {
     assert.equal((await dump(['-nn', '-r', dns, '-F', f])).stdout, tcpdumpText(dns, ['-nn', '-F', f]).stdout);
   });
   it('-d prints the compiled filter like tcpdump -d', async () => {
-    for (const flag of ['-d', '-dd', '-ddd']) {
-      const t = spawnSync('tcpdump', ['-r', http, flag, 'tcp port 80'], { encoding: 'utf8' });
-      assert.equal((await dump(['-r', http, flag, 'tcp port 80'])).stdout, t.stdout);
+    for (const flags of [['-d'], ['-dd'], ['-ddd'], ['-O', '-d'], ['-d', '-y', 'LINUX_SLL', '-s', '96']]) {
+      for (const withFile of [true, false]) {
+        const args = [...(withFile ? ['-r', http] : []), ...flags, 'tcp port 80'];
+        const t = spawnSync('tcpdump', args, { encoding: 'utf8' });
+        assert.equal((await dump(args)).stdout, t.stdout, args.join(' '));
+      }
     }
   });
   it('a missing file and a bad expression fail with status 1', async () => {
