@@ -1,11 +1,11 @@
 /**
  * Which classic path is fastest per packet: the JavaScript JIT (src/cbpf/jit.ts) or classic →
- * eBPF → Wasm JIT (src/ebpf/jit/classic.ts), on the tcpdump programs and packets of
+ * eBPF → Wasm JIT (src/convert/classic-wasm.ts), on the tcpdump programs and packets of
  * cbpf-filters, measured in the same run. Both must give the classic interpreter's result on
  * every packet before timing. The winner is what `compileClassicFastest` returns.
  */
 import { compileClassic, interpret } from '../src/cbpf/index.js';
-import { compileClassicWasm } from '../src/ebpf/jit/index.js';
+import { compileClassicWasm } from '../src/convert/index.js';
 import type { BenchCase, Benchmark, BenchSuite, Measure } from './bench-api.js';
 import { loadFilters } from './cbpf-filters.js';
 import { benchPackets } from './cbpf-packets.js';

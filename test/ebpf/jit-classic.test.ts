@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { interpret } from '../../src/cbpf/index.js';
-import { compileClassicFastest, compileClassicWasm } from '../../src/ebpf/jit/index.js';
+import { compileClassicFastest, compileClassicWasm } from '../../src/convert/index.js';
 import { Prng, testSeed } from '../helpers/prng.js';
 import { hexOf, randomMeta, randomNlaPacket, randomPacket, randomValidProgram, toDdd } from '../cbpf/classic-gen.js';
 

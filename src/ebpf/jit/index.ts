@@ -1,3 +1,2 @@
 export { compileWasm, loadWasm, WasmProgram, type JitOptions } from './program.js';
 export { wasmBackend } from './backend.js';
-export { compileClassicWasm, compileClassicFastest } from './classic.js';

@@ -1,22 +1,23 @@
 /**
- * Classic BPF through the Wasm JIT: classic → eBPF (src/convert, the kernel's translation with
- * an `__sk_buff` context and legacy packet loads) → wasm, as a filter function with the same
- * signature as the JavaScript JIT's (src/cbpf/jit.ts).
+ * Classic BPF through the Wasm JIT: classic → eBPF (classic-to-ebpf.ts, the kernel's
+ * translation with an `__sk_buff` context and legacy packet loads) → wasm (src/ebpf/jit), as a
+ * filter function with the same signature as the JavaScript JIT's (src/cbpf/jit.ts). It lives
+ * here because src/ebpf may not import src/cbpf.
  *
  * Which path is faster was measured by bench/cbpf-engines.ts: the JavaScript JIT, by a wide
  * margin on tcpdump programs (a filter runs a few dozen instructions, less than the fixed cost
  * of a wasm run: copying the packet and the context into linear memory and crossing into wasm).
  * `compileClassicFastest` is therefore the JavaScript JIT; `tsbpf dump` should use it.
  */
-import type { ClassicInsn } from '../../cbpf/insn.js';
-import { compileClassic, type ClassicFilterFn } from '../../cbpf/jit.js';
-import type { PacketMeta } from '../../cbpf/metadata.js';
-import type { ClassicProgram } from '../../cbpf/program.js';
-import { classicToEbpf } from '../../convert/classic-to-ebpf.js';
-import { skBuffContext, socketFilterHelpers } from '../../convert/socket-context.js';
-import * as skb from '../../convert/sk-buff.js';
-import { Env } from '../runtime/env.js';
-import { compileWasm } from './program.js';
+import type { ClassicInsn } from '../cbpf/insn.js';
+import { compileClassic, type ClassicFilterFn } from '../cbpf/jit.js';
+import type { PacketMeta } from '../cbpf/metadata.js';
+import type { ClassicProgram } from '../cbpf/program.js';
+import { compileWasm } from '../ebpf/jit/program.js';
+import { Env } from '../ebpf/runtime/env.js';
+import { classicToEbpf } from './classic-to-ebpf.js';
+import { skBuffContext, socketFilterHelpers } from './socket-context.js';
+import * as skb from './sk-buff.js';
 
 /** A classic filter compiled to wasm through the eBPF translation. */
 export function compileClassicWasm(program: ClassicProgram | readonly ClassicInsn[]): ClassicFilterFn {
