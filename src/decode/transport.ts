@@ -266,18 +266,21 @@ function caret(d: Uint8Array): string {
   return s;
 }
 
+const ASCII = new TextDecoder('latin1');
+
 const isPrint = (c: number): boolean => c >= 0x20 && c < 0x7f;
 
 function fetchToken(d: Uint8Array, idx: number, end: number): [string, number] {
-  let tok = '';
+  const start = idx;
   for (; idx < end; idx++) {
     if (idx >= d.length) return ['', 0];
     const c = d[idx]!;
     if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) break;
     if (!isPrint(c)) return ['', 0];
-    if (tok.length < 126) tok += String.fromCharCode(c);
   }
-  if (tok === '') return ['', 0];
+  if (idx === start) return ['', 0];
+  // tcpdump keeps at most 126 characters of a token.
+  const tok = ASCII.decode(d.subarray(start, Math.min(idx, start + 126)));
   for (; idx < end; idx++) {
     const c = d[idx]!;
     if (c === 0x0d || c === 0x0a || !isPrint(c) || (c !== 0x20 && c !== 0x09)) break;
@@ -311,7 +314,8 @@ function txtproto(ctx: Ctx, off: number, len: number, caps: string, proto: strin
 function txtLine(ctx: Ctx, prefix: string, start: number, end: number, proto: string): number {
   const d = ctx.b.data;
   let idx = start;
-  const text = (a: number, z: number): string => String.fromCharCode.apply(null, d.subarray(a, z) as unknown as number[]);
+  // Only printable ASCII reaches here, where latin1 decoding is the identity.
+  const text = (a: number, z: number): string => ASCII.decode(d.subarray(a, z));
   while (idx < end) {
     // Past the captured bytes before the line ends: nothing of the line is printed.
     if (idx >= d.length) throw new Truncated(proto);
