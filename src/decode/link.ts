@@ -200,3 +200,23 @@ function llcPrint(ctx: Ctx, off: number, length: number, macs: () => string): nu
     ctx.out = c.out;
   }
 }
+
+/** DLT_PPP: optional address/control bytes, then the protocol (one byte when compressed). */
+export function pppPrint(ctx: Ctx): number {
+  const b = ctx.b;
+  let off = 0;
+  if (b.length >= 2 && b.data[0] === 0xff && b.data[1] === 0x03) off = 2;
+  const first = b.u8(off, 'ppp');
+  const proto = first & 1 ? first : b.u16(off, 'ppp');
+  off += first & 1 ? 1 : 2;
+  const name = proto === 0x21 ? 'IP' : proto === 0x57 ? 'IP6' : undefined;
+  if (ctx.opts.linkHeader) ctx.out += `${name ?? 'unknown'} (0x${hex4(proto)}), length ${ctx.origLength}: `;
+  if (proto === 0x21) ipPrint(ctx, off, ctx.origLength - off);
+  else if (proto === 0x57) ip6Print(ctx, off, ctx.origLength - off);
+  else {
+    ctx.out += `unknown PPP protocol (0x${hex4(proto)})`;
+    if (defaultPrint(ctx)) ctx.out += hexAsciiDump(b.data.subarray(off));
+  }
+  // tcpdump reports a fixed 4-byte PPP header to -x/-X/-A, whatever the compression.
+  return 4;
+}

@@ -7,13 +7,13 @@ import type { CapturePacket } from '../capture/types.js';
 import { Bytes, Truncated } from './bytes.js';
 import type { Ctx, DecodeState } from './context.js';
 import { asciiDump, hexAsciiDump, hexDump } from './hexdump.js';
-import { etherPrint, nullPrint, rawPrint, sll2Print, sllPrint } from './link.js';
+import { etherPrint, nullPrint, pppPrint, rawPrint, sll2Print, sllPrint } from './link.js';
 import { DEFAULT_PRINT_OPTIONS, type PrintOptions } from './options.js';
 import { formatTimestamp, type TsState } from './timestamp.js';
 
 /** True when tcpdump can print packets of this link type. */
 export function canPrintLinkType(linkType: number): boolean {
-  return [0, 1, 12, 14, 101, 108, 113, 228, 229, 276].includes(linkType);
+  return [0, 1, 9, 12, 14, 101, 108, 113, 228, 229, 276].includes(linkType);
 }
 
 export class PacketPrinter {
@@ -82,7 +82,10 @@ export class PacketPrinter {
       case 12: case 14: case 101: return rawPrint(ctx);
       case 228: return rawPrint(ctx, 4);
       case 229: return rawPrint(ctx, 6);
+      case 9: return pppPrint(ctx);
       default:
+        // tcpdump has no printer for this link type: it says so and shows the bytes.
+        ctx.out += 'UNSUPPORTED';
         ctx.out += hexAsciiDump(ctx.b.data);
         return 0;
     }

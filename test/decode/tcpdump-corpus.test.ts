@@ -52,7 +52,7 @@ describe(`generated corpus vs tcpdump (seed ${SEED})`, needsTool('tcpdump'), () 
       for (const args of VERBOSE_OPTIONS) check(file, args);
     });
   }
-  for (const [name, linkType] of [['NULL', 0], ['LOOP', 108], ['RAW', 101], ['IPV4', 228], ['IPV6', 229], ['LINUX_SLL', 113], ['LINUX_SLL2', 276]] as const) {
+  for (const [name, linkType] of [['NULL', 0], ['LOOP', 108], ['RAW', 101], ['IPV4', 228], ['IPV6', 229], ['LINUX_SLL', 113], ['LINUX_SLL2', 276], ['PPP', 9]] as const) {
     it(`${name} link type (seed ${SEED})`, () => {
       const file = capture(`${name}.pcap`, linkType, reframe(corpus(SEED, 500, { truncate: false }), linkType, new Prng(SEED)));
       for (const args of [['-nn'], ['-nn', '-e'], ['-nn', '-q'], ['-nn', '-x'], ['-nn', '-XX']]) check(file, args);

@@ -197,6 +197,7 @@ export function reframe(frames: readonly CorpusFrame[], linkType: number, rng: P
       case 101: case 228: case 229:
         if ((linkType === 228 && type !== 0x0800) || (linkType === 229 && type !== 0x86dd)) continue;
         framed = payload; break;
+      case 9: framed = F.concat(rng.bool() ? [0xff, 0x03] : [], F.u16(type === 0x0800 ? 0x21 : 0x57), payload); break;
       case 113: framed = F.sll(rng.pick([0, 1, 2, 3, 4]), rng.pick(MACS), type, payload); break;
       case 276: framed = F.sll2(type, 1000 + rng.int(100), rng.pick([0, 1, 2, 3, 4]), rng.pick(MACS), payload); break;
       default: continue;
