@@ -147,7 +147,6 @@ export function rawPrint(ctx: Ctx, only?: 4 | 6): number {
   return 0;
 }
 
-export type { Bytes };
 
 const LLC_SAPS: Record<number, string> = {
   0x00: 'Null', 0xff: 'Global', 0x02: '802.1B I', 0x03: '802.1B G', 0x06: 'IP', 0x04: 'SNA', 0x0e: 'ProWay NM', 0x42: 'STP', 0x4e: 'RS511',
