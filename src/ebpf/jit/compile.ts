@@ -69,6 +69,12 @@ export interface Compiled {
 
 
 const I64_RESULTS6: readonly ValType[] = [I64, I64, I64, I64, I64, I64];
+/**
+ * main(r1 high half, r2 low half, packet length, stack bytes to zero, args in CELL_ARGS) → r0's
+ * low half (all of r0 in CELL_R0): the common run crosses the boundary as five i32 and one i32
+ * back, with no stores from JavaScript and no bigint.
+ */
+const MAIN_PARAMS: readonly ValType[] = [I32, I32, I32, I32, I32];
 
 export function compile(insns: readonly Insn[], options: CompileOptions): Compiled {
   const p = buildProgram(insns);
@@ -95,7 +101,7 @@ export function compile(insns: readonly Insn[], options: CompileOptions): Compil
     lookupAt: m.importFunc('env', 'lookupAt', [I32, I32, I32], [I32]),
   };
   m.importMemory('env', 'memory', 1);
-  const mainIndex = m.declare([], []);
+  const mainIndex = m.declare(MAIN_PARAMS, [I32]);
   const fnIndex = new Map<number, number>();
   for (const e of called) fnIndex.set(e, m.declare([I64, I64, I64, I64, I64, I64, I64, I64, I64, I64, I32], I64_RESULTS6));
   const bswap32 = m.declare([I32], [I32]);
@@ -150,7 +156,7 @@ class FunctionCompiler {
     private readonly aux: { bswap32: number; bswap64: number; results6: number },
   ) {
     if (main) {
-      this.c = new Code([]);
+      this.c = new Code(MAIN_PARAMS);
       for (let r = 0; r <= 10; r++) this.R[r] = this.c.local(I64);
       this.depth = this.c.local(I32);
     } else {
@@ -178,9 +184,20 @@ class FunctionCompiler {
     // r10 = (stack0 + depth) << 32 | 512; stack bottom = STACKS + 512 depth.
     c.get(this.depth).op(OP.i64_extend_i32_u).i64(BigInt(this.o.stack0)).op(OP.i64_add).i64(32n).op(OP.i64_shl).i64(BigInt(FRAME)).op(OP.i64_or).set(this.R[10]!);
     c.get(this.depth).i32(9).op(OP.i32_shl).i32(STACKS).op(OP.i32_add).set(this.sb);
-    c.i32(CELL_COUNT).mem(OP.i32_load, 2).set(this.cnt);
     this.dropCache();
-    if (this.main) for (let r = 1; r <= 5; r++) c.i32(0).mem(OP.i64_load, 3, CELL_ARGS + 8 * (r - 1)).set(this.R[r]!);
+    if (this.main) {
+      // The run's entry state (see MAIN_PARAMS): the count starts at 0, the stacks are zeroed here.
+      c.i32(0).set(this.cnt);
+      c.i32(0).get(2).mem(OP.i32_store, 2, CELL_PLEN);
+      c.i32(0).i32(0).mem(OP.i32_store, 2, CELL_ABORT);
+      c.get(3).if().i32(STACKS).i32(0).get(3).memoryFill().end();
+      c.get(4).if();
+      for (let r = 1; r <= 5; r++) c.i32(0).mem(OP.i64_load, 3, CELL_ARGS + 8 * (r - 1)).set(this.R[r]!);
+      c.else();
+      c.get(0).op(OP.i64_extend_i32_u).i64(32n).op(OP.i64_shl).set(this.R[1]!);
+      c.get(1).op(OP.i64_extend_i32_u).set(this.R[2]!);
+      c.end();
+    } else c.i32(CELL_COUNT).mem(OP.i32_load, 2).set(this.cnt);
     if (this.g.reducible) this.structured();
     else this.dispatcher();
     c.op(OP.unreachable);
@@ -287,7 +304,7 @@ class FunctionCompiler {
   private emitReturn(): void {
     const c = this.c;
     c.i32(CELL_COUNT).get(this.cnt).mem(OP.i32_store, 2);
-    if (this.main) c.i32(0).get(this.R[0]!).mem(OP.i64_store, 3, CELL_R0);
+    if (this.main) c.i32(0).get(this.R[0]!).mem(OP.i64_store, 3, CELL_R0).get(this.R[0]!).op(OP.i32_wrap_i64);
     else for (let r = 0; r <= 5; r++) c.get(this.R[r]!);
     c.op(OP.return);
   }
@@ -296,7 +313,7 @@ class FunctionCompiler {
   private emitAbort(): void {
     const c = this.c;
     c.i32(CELL_COUNT).get(this.cnt).mem(OP.i32_store, 2);
-    if (this.main) c.i32(0).i64(0n).mem(OP.i64_store, 3, CELL_R0);
+    if (this.main) c.i32(0).i64(0n).mem(OP.i64_store, 3, CELL_R0).i32(0);
     else { c.i32(CELL_ABORT).i32(1).mem(OP.i32_store, 2); for (let r = 0; r <= 5; r++) c.i64(0n); }
     c.op(OP.return);
   }
@@ -423,7 +440,7 @@ class FunctionCompiler {
         for (let r = 5; r >= 0; r--) c.set(this.R[r]!);
         c.i32(CELL_COUNT).mem(OP.i32_load, 2).set(this.cnt);
         c.i32(CELL_ABORT).mem(OP.i32_load, 2).if();
-        if (this.main) c.i32(0).i64(0n).mem(OP.i64_store, 3, CELL_R0); else for (let r = 0; r <= 5; r++) c.i64(0n);
+        if (this.main) c.i32(0).i64(0n).mem(OP.i64_store, 3, CELL_R0).i32(0); else for (let r = 0; r <= 5; r++) c.i64(0n);
         c.op(OP.return).end();
         return;
       }

@@ -48,7 +48,7 @@ const EMPTY = new Uint8Array(0);
 /** Common small results without allocating a bigint per run. */
 const SMALL: readonly bigint[] = Array.from({ length: 256 }, (_, i) => BigInt(i));
 
-type MainFn = () => void;
+type MainFn = (r1hi: number, r2lo: number, plen: number, zeroStack: number, useArgs: number) => number;
 
 /** Everything a program needs before instantiation (shared by the sync and async paths). */
 interface Prepared {
@@ -135,6 +135,8 @@ export class WasmProgram {
   private readonly compiled: Compiled;
   private readonly usesStack: boolean;
   private readonly hasCalls: boolean;
+  /** Bytes of stack zeroed (in wasm) at the start of a run: none when r10 is never used. */
+  private readonly zeroStack: number;
   private attached: Attached[] = [];
   private readonly attachedAt = new Map<number, number>();
   /** Heap placement of regions attached before, reused when they come back. */
@@ -157,6 +159,7 @@ export class WasmProgram {
     this.lookupMaps = p.lookupMaps;
     this.usesStack = p.insns.some((i) => ('dst' in i && i.dst === 10) || ('src' in i && (i.src === 10 || (typeof i.src === 'object' && 'reg' in i.src && i.src.reg === 10))));
     this.hasCalls = p.insns.some((i) => i.kind === 'call-local');
+    this.zeroStack = this.usesStack ? FRAME * (this.hasCalls ? FRAMES : 1) : 0;
     // Helpers that touch no memory need no write-back of attached regions around them.
     const standard = new Map<number, unknown>([[5, ktimeGetNs], [7, getPrandomU32], [8, getSmpProcessorId]]);
     this.pure = new Set([...standard].filter(([n, f]) => this.env.helpers.get(n) === f).map(([n]) => n));
@@ -208,8 +211,6 @@ export class WasmProgram {
   /** The views the ctx and packet regions currently map (reused while the sizes repeat). */
   private staged: Uint8Array[] = [EMPTY, EMPTY];
   private envStale = false;
-  /** Explicit r3..r5 were written by the previous run and must be cleared. */
-  private argsSet = false;
   /** Views of the packet and ctx areas by length (packets of a few recurring sizes). */
   private viewCache: Map<number, Uint8Array>[] = [new Map(), new Map()];
 
@@ -254,40 +255,39 @@ export class WasmProgram {
    * helper or a slow-path access); `syncEnv` does it on demand.
    */
   run(input: RunInput = {}): RunResult {
-    if (this.usesStack) this.u8.fill(0, STACKS, STACKS + FRAME * (this.hasCalls ? FRAMES : 1));
     const data = this.stage(0, this.packetId, input.data ?? EMPTY, PACKET, PACKET_MAX, 'packet');
     const ctx = this.stage(1, this.ctxId, input.ctx ?? EMPTY, CTX, CTX_MAX, 'ctx');
-    const dv = this.dv;
-    dv.setUint32(CELL_PLEN, data.length, true);
-    dv.setUint32(CELL_COUNT, 0, true);
-    dv.setUint32(CELL_ABORT, 0, true);
-    // r1..r5 as 32-bit halves: no bigint on the common path (r3..r5 stay 0 unless args set them).
+    // r1/r2 cross as i32 halves: r1 = ctx (or packet) pointer, r2 = packet length without ctx;
+    // explicit args go through CELL_ARGS (rare: bigint stores).
     const ctxIn = input.ctx !== undefined, dataIn = input.data !== undefined;
-    dv.setUint32(CELL_ARGS, 0, true);
-    dv.setUint32(CELL_ARGS + 4, ctxIn ? this.ctxId : dataIn ? this.packetId : 0, true);
-    dv.setUint32(CELL_ARGS + 8, !ctxIn && dataIn ? data.length : 0, true);
-    dv.setUint32(CELL_ARGS + 12, 0, true);
-    if (this.argsSet) { for (let i = 16; i < 40; i += 4) dv.setUint32(CELL_ARGS + i, 0, true); this.argsSet = false; }
+    let useArgs = 0;
     if (input.args) {
+      const dv = this.dv;
+      dv.setUint32(CELL_ARGS, 0, true);
+      dv.setUint32(CELL_ARGS + 4, ctxIn ? this.ctxId : dataIn ? this.packetId : 0, true);
+      dv.setUint32(CELL_ARGS + 8, !ctxIn && dataIn ? data.length : 0, true);
+      for (let i = 12; i < 40; i += 4) dv.setUint32(CELL_ARGS + i, 0, true);
       input.args.forEach((v, i) => { if (i < 5) dv.setBigUint64(CELL_ARGS + 8 * i, BigInt.asUintN(64, v), true); });
-      this.argsSet = true;
+      useArgs = 1;
     }
+    void ctx;
+    let lo: number;
     try {
-      this.main();
+      lo = this.main(ctxIn ? this.ctxId : dataIn ? this.packetId : 0, !ctxIn && dataIn ? data.length : 0, data.length, this.zeroStack, useArgs) >>> 0;
     } finally {
       this.detachAll();
       // Nothing is attached between runs: placements of many short-lived regions (hash map
       // values come and go) are forgotten once they take more than HEAP_RESET bytes.
-      if (this.heapTop - HEAP > HEAP_RESET) { this.placed.clear(); this.heapTop = HEAP; }
+      if (this.heapTop > HEAP + HEAP_RESET) { this.placed.clear(); this.heapTop = HEAP; }
     }
-    const out = this.dv; // linear memory may have grown during the run
-    const lo = out.getUint32(CELL_R0, true), hi = out.getUint32(CELL_R0 + 4, true);
+    const u32 = this.u32; // linear memory may have grown during the run
+    const hi = u32[(CELL_R0 >> 2) + 1]!;
     return {
       r0: hi !== 0 ? (BigInt(hi) << 32n) | BigInt(lo) : lo < SMALL.length ? SMALL[lo]! : BigInt(lo),
       // The staged views, not `data`/`ctx`: linear memory may have grown during the run.
-      data: input.data === undefined ? undefined : this.staged[0]!,
-      ctx: input.ctx === undefined ? undefined : this.staged[1]!,
-      instructions: out.getUint32(CELL_COUNT, true),
+      data: dataIn ? this.staged[0]! : undefined,
+      ctx: ctxIn ? this.staged[1]! : undefined,
+      instructions: u32[CELL_COUNT >> 2]!,
     };
   }
 

@@ -103,6 +103,8 @@ export class Code {
     return this;
   }
   call(f: number): this { this.out.byte(OP.call).u32(f); return this; }
+  /** memory.fill (bulk memory): dest, value, length on the stack. */
+  memoryFill(): this { this.out.byte(0xfc).u32(11).byte(0); return this; }
   /** The encoded body: local declarations (run-length grouped), code, `end`. */
   body(): Bytes {
     const b = new Bytes();
