@@ -28,6 +28,11 @@ export interface CompileOptions {
   readonly budget?: boolean;
   /** Region id of frame 0's stack (frames are consecutive regions). */
   readonly stack0: number;
+  /**
+   * Region id of the packet: its accesses take a fast path (no region table load) bounded by
+   * the run's packet length, which does not change during a run.
+   */
+  readonly packetId?: number;
   /** Resolved lddw values by instruction index. */
   readonly lddw: ReadonlyMap<number, bigint>;
   /**
@@ -143,6 +148,8 @@ class FunctionCompiler {
   private readonly x: number;
   private readonly y: number;
   private readonly byId = new Map<number, Block>();
+  /** Per access size s: packet length - s + 1 (0 when shorter), as i64, set at function entry. */
+  private readonly plim = new Map<number, number>();
   /** Instructions the budget still allows in the current block (declared on first use). */
   private allowed: number | undefined;
 
@@ -177,6 +184,15 @@ class FunctionCompiler {
     this.x = this.c.local(I32);
     this.y = this.c.local(I32);
     for (const b of g.order) this.byId.set(b.id, b);
+    if (o.packetId !== undefined && o.checked) {
+      for (const b of g.order) {
+        for (let i = b.start; i < b.end; i++) {
+          const insn = p.insns[i]!;
+          const base = insn.kind === 'ldx' ? insn.src : insn.kind === 'st' || insn.kind === 'stx' || insn.kind === 'atomic' ? insn.dst : undefined;
+          if (base !== undefined && base !== 10 && 'size' in insn && !this.plim.has(insn.size)) this.plim.set(insn.size, this.c.local(I64));
+        }
+      }
+    }
   }
 
   compile(): Code {
@@ -198,6 +214,10 @@ class FunctionCompiler {
       c.get(1).op(OP.i64_extend_i32_u).set(this.R[2]!);
       c.end();
     } else c.i32(CELL_COUNT).mem(OP.i32_load, 2).set(this.cnt);
+    for (const [size, l] of this.plim) {
+      c.i32(0).mem(OP.i32_load, 2, CELL_PLEN).op(OP.i64_extend_i32_u).tee(l).i64(BigInt(1 - size)).op(OP.i64_add)
+        .i64(0n).get(l).i64(BigInt(size)).op(OP.i64_ge_u).op(OP.select).set(l);
+    }
     if (this.g.reducible) this.structured();
     else this.dispatcher();
     c.op(OP.unreachable);
@@ -502,6 +522,13 @@ class FunctionCompiler {
       this.lastOffset = off + FRAME;
       return;
     }
+    const lim = this.plim.get(size);
+    if (lim !== undefined) {
+      // The packet first: x = address - packet's base pointer, in bounds iff x < length - size + 1
+      // (unsigned: another region gives x >= 2^32 or a wrapped negative). No table load.
+      c.get(this.reg(base)).i64((BigInt(this.o.packetId!) << 32n) - BigInt(off)).op(OP.i64_sub).tee(this.a).get(lim).op(OP.i64_lt_u)
+        .if(I32).get(this.a).op(OP.i32_wrap_i64).i32(PACKET).op(OP.i32_add).else();
+    }
     c.get(this.reg(base));
     if (off !== 0) c.i64(BigInt(off)).op(OP.i64_add);
     if (this.o.checked) {
@@ -517,6 +544,7 @@ class FunctionCompiler {
       c.else();
       this.slow(pc, size, write);
       c.end();
+      if (lim !== undefined) c.end();
       return;
     }
     // Unchecked: a one-region cache (id and base in locals) skips the table while a loop stays

@@ -95,7 +95,7 @@ function prepare(program: readonly Insn[] | Uint8Array, options: JitOptions): Pr
     ...(map instanceof ArrayMap ? { array: { maxEntries: map.spec.maxEntries, elemSize: map.elemSize, cell: cells++ } } : {}),
   }));
   const lookup = env.helpers.get(1) === mapLookupElem ? { maps: lookupMaps } : undefined;
-  const compiled = compile(insns, { checked: options.checked ?? true, budget: options.budget ?? true, maxInstructions, stack0: stacks[0]!.id, lddw, ...(lookup ? { lookup } : {}) });
+  const compiled = compile(insns, { checked: options.checked ?? true, budget: options.budget ?? true, maxInstructions, stack0: stacks[0]!.id, packetId, lddw, ...(lookup ? { lookup } : {}) });
   return { env, insns, compiled, stacks, ctxId, packetId, maxInstructions, lookupMaps };
 }
 
