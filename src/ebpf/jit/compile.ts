@@ -18,7 +18,7 @@
 import type { Insn, Reg } from '../isa/insn.js';
 import { buildFunction, buildProgram, END, type Block, type FunctionGraph, type Program } from './cfg.js';
 import { Code, I32, I64, ModuleBuilder, OP, type ValType } from './wasm/encoder.js';
-import { CELL_ABORT, CELL_ARGS, CELL_COUNT, CELL_MAPS, CELL_PLEN, CELL_PTR, CELL_R0, ENTRY_SIZE, FRAME, FRAMES, PACKET, STACKS, TABLE, TABLE_ENTRIES } from './layout.js';
+import { CELL_ABORT, CELL_ARGS, CELL_COUNT, CELL_MAPS, CELL_PLEN, CELL_PLIM, CELL_PTR, CELL_R0, ENTRY_SIZE, FRAME, FRAMES, PACKET, STACKS, TABLE, TABLE_ENTRIES } from './layout.js';
 
 export interface CompileOptions {
   /** Bounds-check every access against its region (the default); false only for verifier-proven programs. */
@@ -148,7 +148,7 @@ class FunctionCompiler {
   private readonly x: number;
   private readonly y: number;
   private readonly byId = new Map<number, Block>();
-  /** Per access size s: packet length - s + 1 (0 when shorter), as i64, set at function entry. */
+  /** Per access size s: packet length - s + 1 (0 when shorter), as i64, loaded at function entry. */
   private readonly plim = new Map<number, number>();
   /** Instructions the budget still allows in the current block (declared on first use). */
   private allowed: number | undefined;
@@ -184,7 +184,7 @@ class FunctionCompiler {
     this.x = this.c.local(I32);
     this.y = this.c.local(I32);
     for (const b of g.order) this.byId.set(b.id, b);
-    if (o.packetId !== undefined && o.checked) {
+    if (o.packetId !== undefined) {
       for (const b of g.order) {
         for (let i = b.start; i < b.end; i++) {
           const insn = p.insns[i]!;
@@ -214,10 +214,7 @@ class FunctionCompiler {
       c.get(1).op(OP.i64_extend_i32_u).set(this.R[2]!);
       c.end();
     } else c.i32(CELL_COUNT).mem(OP.i32_load, 2).set(this.cnt);
-    for (const [size, l] of this.plim) {
-      c.i32(0).mem(OP.i32_load, 2, CELL_PLEN).op(OP.i64_extend_i32_u).tee(l).i64(BigInt(1 - size)).op(OP.i64_add)
-        .i64(0n).get(l).i64(BigInt(size)).op(OP.i64_ge_u).op(OP.select).set(l);
-    }
+    for (const [size, l] of this.plim) c.i32(0).mem(OP.i64_load, 3, CELL_PLIM + 8 * Math.log2(size)).set(l);
     if (this.g.reducible) this.structured();
     else this.dispatcher();
     c.op(OP.unreachable);
@@ -560,6 +557,7 @@ class FunctionCompiler {
     this.slow(pc, size, write);
     c.end();
     c.end();
+    if (lim !== undefined) c.end();
     void ENTRY_SIZE;
   }
 

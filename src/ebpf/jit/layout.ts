@@ -4,7 +4,7 @@
  *   TABLE   region table: entry i (16 bytes) = linear base, readable size, writable size of
  *           region i of the environment's address space (0, 0, 0 when not present in linear memory)
  *   CELLS   run state shared with JavaScript: packet length, instruction count, abort flag,
- *           arguments and result, storage region ids of inlined array maps
+ *           arguments and result, storage region ids of inlined array maps, packet bounds
  *   STACKS  the 8 call frames' 512-byte stacks, frame d at STACKS + 512 d
  *   CTX     the context of the run (at most CTX_MAX bytes)
  *   PACKET  the packet of the run (at most PACKET_MAX bytes)
@@ -29,7 +29,13 @@ export const CELL_MAPS = CELLS + 64;
 /** A pointer returned by the map_lookup_elem import: offset, then region id (4 bytes each). */
 export const CELL_PTR = CELLS + 8 * 13;
 export const MAX_INLINE_MAPS = 8;
-export const STACKS = CELLS + 128;
+/**
+ * Per access size 1, 2, 4, 8 (8 bytes each): packet length - size + 1, or 0 when shorter —
+ * the packet fast path's bound, written by JavaScript when the packet length changes and loaded
+ * at function entry (a load stays where it is; a computed value would be re-computed in loops).
+ */
+export const CELL_PLIM = CELLS + 128;
+export const STACKS = CELLS + 256;
 export const FRAME = 512;
 export const FRAMES = 8;
 export const CTX = STACKS + FRAME * FRAMES;

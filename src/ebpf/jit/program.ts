@@ -24,7 +24,7 @@ import { createVm, DEFAULT_MAX_INSTRUCTIONS, MAX_CALL_FRAMES, STACK_SIZE, type R
 import { MemoryFault, VmFault, type Region } from '../runtime/memory.js';
 import { compile, FAULT_DEPTH, type Compiled, type LookupMap } from './compile.js';
 import {
-  CELL_ABORT, CELL_ARGS, CELL_COUNT, CELL_MAPS, CELL_PLEN, CELL_PTR, CELL_R0, MAX_INLINE_MAPS, CTX, CTX_MAX, ENTRY_SIZE, FRAME, FRAMES, HEAP, INITIAL_PAGES, PACKET, PACKET_MAX, PAGE, STACKS, TABLE, TABLE_ENTRIES,
+  CELL_ABORT, CELL_ARGS, CELL_COUNT, CELL_MAPS, CELL_PLEN, CELL_PLIM, CELL_PTR, CELL_R0, MAX_INLINE_MAPS, CTX, CTX_MAX, ENTRY_SIZE, FRAME, FRAMES, HEAP, INITIAL_PAGES, PACKET, PACKET_MAX, PAGE, STACKS, TABLE, TABLE_ENTRIES,
 } from './layout.js';
 import { wasmApi, type WasmMemory } from './wasm/api.js';
 
@@ -231,6 +231,7 @@ export class WasmProgram {
       // packets of varying sizes would otherwise allocate a region per run.
       this.envStale = true;
       this.setEntry(id, at, src.length, true);
+      if (slot === 0) for (let k = 0; k < 4; k++) this.dv.setUint32(CELL_PLIM + 8 * k, Math.max(0, src.length - (1 << k) + 1), true);
       this.staged[slot] = view;
     }
     if (src.length !== 0) view.set(src);
