@@ -111,7 +111,6 @@ export async function loadWasm(program: readonly Insn[] | Uint8Array, options: J
   return new WasmProgram(p, await wasmApi().compile(p.compiled.bytes));
 }
 
-interface Attached { readonly region: Region; readonly at: number }
 
 export class WasmProgram {
   readonly env: Env;
@@ -137,8 +136,13 @@ export class WasmProgram {
   private readonly hasCalls: boolean;
   /** Bytes of stack zeroed (in wasm) at the start of a run: none when r10 is never used. */
   private readonly zeroStack: number;
-  private attached: Attached[] = [];
+  /** Regions attached in this run and their linear addresses (parallel arrays, reused). */
+  private readonly attached: Region[] = [];
+  private readonly attachedAts: number[] = [];
+  /** Linear address of attached regions beyond the region table (they have no entry). */
   private readonly attachedAt = new Map<number, number>();
+  /** Per inlined-lookup map: a view of the last key address (keys usually sit at one stack slot). */
+  private readonly keyViews: (Uint8Array | undefined)[] = [];
   /** Heap placement of regions attached before, reused when they come back. */
   private readonly placed = new Map<number, { at: number; cap: number }>();
   private heapTop = HEAP;
@@ -190,10 +194,15 @@ export class WasmProgram {
   }
 
   private setEntry(id: number, at: number, size: number, writable: boolean): void {
-    const e = TABLE + id * ENTRY_SIZE;
-    this.dv.setUint32(e, at, true);
-    this.dv.setUint32(e + 4, size, true);
-    this.dv.setUint32(e + 8, writable ? size : 0, true);
+    const e = (TABLE + id * ENTRY_SIZE) >> 2, u32 = this.u32; // wasm memory is little-endian, as the hosts that run it
+    u32[e] = at;
+    u32[e + 1] = size;
+    u32[e + 2] = writable ? size : 0;
+  }
+
+  /** Whether region `id` is attached in this run (a table entry's base is never 0 when set). */
+  private isAttached(id: number): boolean {
+    return id < TABLE_ENTRIES - 1 ? this.u32[(TABLE + id * ENTRY_SIZE) >> 2] !== 0 : this.attachedAt.has(id);
   }
 
   /** Points the environment's stack/ctx/packet regions at the current views of linear memory. */
@@ -321,7 +330,7 @@ export class WasmProgram {
   private lookup(pc: number, r1: bigint, r2: bigint): bigint {
     if (this.envStale) this.syncEnv();
     const keyRegion = Number(r2 >> 32n);
-    for (const { region, at } of this.attached) if (region.id === keyRegion) region.bytes.set(this.u8.subarray(at, at + region.bytes.length));
+    for (let k = 0; k < this.attached.length; k++) if (this.attached[k]!.id === keyRegion) this.copyOut(this.attached[k]!, this.attachedAts[k]!);
     let r0: bigint;
     try {
       r0 = mapLookupElem(this.env, r1, r2, 0n, 0n, 0n);
@@ -338,9 +347,14 @@ export class WasmProgram {
    */
   private lookupAt(pc: number, index: number, at: number): number {
     const m = this.lookupMaps[index]!;
-    const ref = this.env.maps[index]!.lookup(this.u8.subarray(at, at + m.keySize));
+    let key = this.keyViews[index];
+    if (key === undefined || key.byteOffset !== at || key.buffer !== this.buffer) this.keyViews[index] = key = this.u8.subarray(at, at + m.keySize);
+    const ref = this.env.maps[index]!.lookup(key);
     if (ref === undefined) return 0;
     const region = this.env.memory.regionOf(ref.buffer, 'map-value');
+    // Attached now rather than by the slow path of the first access that follows (one trip
+    // out of wasm less per value); a value left untouched is written back unchanged.
+    if (!this.isAttached(region.id)) this.attach(region);
     this.u32[CELL_PTR >> 2] = ref.offset;
     this.u32[(CELL_PTR >> 2) + 1] = region.id;
     if (m.array) this.u32[(CELL_MAPS >> 2) + m.array.cell] = region.id;
@@ -364,7 +378,7 @@ export class WasmProgram {
     }
     // Regions beyond the table have no entry: every access comes here, and finds the copy
     // attached earlier in this run (slow, but the same behaviour).
-    const at = this.attachedAt.get(id);
+    const at = id < TABLE_ENTRIES - 1 ? undefined : this.attachedAt.get(id);
     if (at !== undefined) return at + offset;
     void pc;
     return this.attach(region!) + offset;
@@ -385,21 +399,34 @@ export class WasmProgram {
       place = { at, cap: size };
       this.placed.set(region.id, place);
     }
-    this.u8.set(region.bytes, place.at);
-    if (region.id < TABLE_ENTRIES - 1) this.setEntry(region.id, place.at, size, region.writable);
-    this.attached.push({ region, at: place.at });
-    this.attachedAt.set(region.id, place.at);
-    return place.at;
+    const u8 = this.u8, src = region.bytes, at = place.at;
+    if (size <= 16) for (let i = 0; i < size; i++) u8[at + i] = src[i]!; // small values: no builtin call
+    else u8.set(src, at);
+    if (region.id < TABLE_ENTRIES - 1) this.setEntry(region.id, at, size, region.writable);
+    else this.attachedAt.set(region.id, at);
+    this.attached.push(region);
+    this.attachedAts.push(at);
+    return at;
+  }
+
+  /** Copies an attached region's linear copy back to its buffer. */
+  private copyOut(region: Region, at: number): void {
+    const dst = region.bytes, size = dst.length, u8 = this.u8;
+    if (size <= 16) for (let i = 0; i < size; i++) dst[i] = u8[at + i]!;
+    else dst.set(u8.subarray(at, at + size));
   }
 
   /** Writes attached regions back to their buffers and detaches them. */
   private detachAll(): void {
-    if (this.attached.length === 0) return;
-    for (const { region, at } of this.attached) {
-      if (region.writable) region.bytes.set(this.u8.subarray(at, at + region.bytes.length));
+    const n = this.attached.length;
+    if (n === 0) return;
+    for (let k = 0; k < n; k++) {
+      const region = this.attached[k]!;
+      if (region.writable) this.copyOut(region, this.attachedAts[k]!);
       if (region.id < TABLE_ENTRIES - 1) this.setEntry(region.id, 0, 0, false);
     }
-    this.attached = [];
-    this.attachedAt.clear();
+    this.attached.length = 0;
+    this.attachedAts.length = 0;
+    if (this.attachedAt.size !== 0) this.attachedAt.clear();
   }
 }
