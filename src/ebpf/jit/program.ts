@@ -143,6 +143,7 @@ export class WasmProgram {
   private readonly attachedAt = new Map<number, number>();
   /** Per inlined-lookup map: a view of the last key address (keys usually sit at one stack slot). */
   private readonly keyViews: (Uint8Array | undefined)[] = [];
+  private readonly keyAts: number[] = [];
   /** Heap placement of regions attached before, reused when they come back. */
   private readonly placed = new Map<number, { at: number; cap: number }>();
   private heapTop = HEAP;
@@ -191,6 +192,7 @@ export class WasmProgram {
     this.u8 = new Uint8Array(this.buffer);
     this.dv = new DataView(this.buffer);
     this.u32 = new Uint32Array(this.buffer);
+    this.keyViews.length = 0; // views of the old buffer are detached
   }
 
   private setEntry(id: number, at: number, size: number, writable: boolean): void {
@@ -348,7 +350,7 @@ export class WasmProgram {
   private lookupAt(pc: number, index: number, at: number): number {
     const m = this.lookupMaps[index]!;
     let key = this.keyViews[index];
-    if (key === undefined || key.byteOffset !== at || key.buffer !== this.buffer) this.keyViews[index] = key = this.u8.subarray(at, at + m.keySize);
+    if (key === undefined || this.keyAts[index] !== at) { this.keyViews[index] = key = this.u8.subarray(at, at + m.keySize); this.keyAts[index] = at; }
     const ref = this.env.maps[index]!.lookup(key);
     if (ref === undefined) return 0;
     const region = this.env.memory.regionOf(ref.buffer, 'map-value');
