@@ -150,6 +150,16 @@ class FunctionCompiler {
   private readonly byId = new Map<number, Block>();
   /** Per access size s: packet length - s + 1 (0 when shorter), as i64, loaded at function entry. */
   private readonly plim = new Map<number, number>();
+  /**
+   * Blocks that skip their budget check: register-only code (no memory, call, exit or packet
+   * load: nothing observable) whose every successor checks and has it as its only such
+   * predecessor. A budget running out inside one is found by the successor's check, whose
+   * replay then names the exact instruction of this block; the instructions it ran past the
+   * budget touched only registers, which a fault discards.
+   */
+  private readonly deferred = new Set<number>();
+  /** Successor → the deferred block before it. */
+  private readonly deferredPred = new Map<number, Block>();
   /** Instructions the budget still allows in the current block (declared on first use). */
   private allowed: number | undefined;
 
@@ -184,6 +194,20 @@ class FunctionCompiler {
     this.x = this.c.local(I32);
     this.y = this.c.local(I32);
     for (const b of g.order) this.byId.set(b.id, b);
+    if (o.budget !== false) {
+      const locked = new Set<number>();
+      for (const b of g.order) {
+        if (b.id === END || locked.has(b.id) || !b.succs.every((s) => s !== END && s !== b.id && !this.deferred.has(s) && !this.deferredPred.has(s))) continue;
+        let pure = true;
+        for (let i = b.start; i < b.end && pure; i++) {
+          const k = p.insns[i]!.kind;
+          pure = k === 'alu' || k === 'end' || k === 'lddw' || k === 'ja' || k === 'jmp';
+        }
+        if (!pure) continue;
+        this.deferred.add(b.id);
+        for (const s of b.succs) { locked.add(s); this.deferredPred.set(s, b); }
+      }
+    }
     if (o.packetId !== undefined) {
       for (const b of g.order) {
         for (let i = b.start; i < b.end; i++) {
@@ -342,12 +366,19 @@ class FunctionCompiler {
       return;
     }
     const len = blk.end - blk.start;
-    if (this.o.budget !== false) {
+    if (this.o.budget !== false && this.deferred.has(blk.id)) c.get(this.cnt).i32(len).op(OP.i32_add).set(this.cnt);
+    else if (this.o.budget !== false) {
       c.get(this.cnt).i32(len).op(OP.i32_add).tee(this.cnt).i32(this.o.maxInstructions).op(OP.i32_gt_u).if();
       // The budget runs out in this block: run it instruction by instruction up to the one that
       // exceeds it (an earlier fault in the block must win, as in the interpreter), then fault.
       const allowed = this.allowed ??= c.local(I32);
       c.i32(this.o.maxInstructions).get(this.cnt).i32(len).op(OP.i32_sub).op(OP.i32_sub).set(allowed);
+      // Below 0: it ran out in the deferred block before this one, at its instruction len + allowed.
+      const before = this.deferredPred.get(blk.id);
+      if (before) {
+        const n = before.end - before.start;
+        for (let k = 0; k < n; k++) c.get(allowed).i32(k - n).op(OP.i32_eq).if().i32(this.p.pcOf[before.start + k]!).call(this.imp.budget).op(OP.unreachable).end();
+      }
       for (let i = blk.start; i < blk.end - 1; i++) {
         c.get(allowed).i32(i - blk.start).op(OP.i32_le_s).if().i32(this.p.pcOf[i]!).call(this.imp.budget).op(OP.unreachable).end();
         this.insn(i);
