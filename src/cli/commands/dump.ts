@@ -225,6 +225,8 @@ export const dumpCommand: Command = {
       }
     };
     const limit = o.count ?? Infinity;
+    let lastLinkType = -1;
+    let lastMatcher: ((data: Uint8Array, wire: number) => boolean) | null = null;
     const each = (p: CapturePacket): boolean => {
       if (o.d > 0) {
         if (!listed) {
@@ -233,15 +235,13 @@ export const dumpCommand: Command = {
         }
         return false;
       }
-      const lt = o.linkType ?? p.linkType;
-      let pkt = p;
-      if (o.snaplen !== undefined && p.data.length > o.snaplen) pkt = { ...p, data: p.data.subarray(0, o.snaplen) };
-      const m = matcherFor(lt);
-      if (m && !m(pkt.data, pkt.origLength)) return true;
+      // The matcher of the previous packet's link type is kept: files rarely mix link types.
+      if (p.linkType !== lastLinkType) { lastLinkType = p.linkType; lastMatcher = matcherFor(p.linkType); }
+      if (lastMatcher && !lastMatcher(p.data, p.origLength)) return true;
       selected++;
-      if (writer) writer.write({ ...pkt, linkType: lt });
+      if (writer) writer.write(p);
       else if (!o.countOnly) {
-        out += printer.format(lt === pkt.linkType ? pkt : { ...pkt, linkType: lt });
+        out += printer.format(p);
         if (out.length > 1 << 16) flushOut();
       }
       return selected < limit;
