@@ -196,7 +196,8 @@ class FunctionCompiler {
     for (const b of g.order) this.byId.set(b.id, b);
     if (o.budget !== false) {
       const locked = new Set<number>();
-      for (const b of g.order) {
+      // Later blocks first: loop bodies come after the code that enters them, which runs once.
+      for (const b of [...g.order].reverse()) {
         if (b.id === END || locked.has(b.id) || !b.succs.every((s) => s !== END && s !== b.id && !this.deferred.has(s) && !this.deferredPred.has(s))) continue;
         let pure = true;
         for (let i = b.start; i < b.end && pure; i++) {
