@@ -233,6 +233,9 @@ export class WasmProgram {
 
   private stage(slot: 0 | 1, id: number, src: Uint8Array, at: number, max: number, kind: 'ctx' | 'packet'): Uint8Array {
     let view = this.staged[slot]!;
+    // The caller handed back the previous result's own view (in place, as the kernel's
+    // BPF_PROG_TEST_RUN repeats over one buffer): the bytes are already there.
+    if (src === view) return view;
     if (view.length !== src.length) {
       if (src.length > max) throw new VmFault(`${kind} of ${src.length} bytes exceeds the JIT's ${max}-byte ${kind} area`);
       const cache = this.viewCache[slot]!;
@@ -263,7 +266,8 @@ export class WasmProgram {
 
   /**
    * Runs once; `data`/`ctx` of the result are views of linear memory, valid until the next
-   * run. The environment's packet and ctx regions are brought up to date lazily (before a
+   * run. Passing such a view back as the next run's input skips the copy (the packet as the
+   * last run left it). The environment's packet and ctx regions are brought up to date lazily (before a
    * helper or a slow-path access); `syncEnv` does it on demand.
    */
   run(input: RunInput = {}): RunResult {
