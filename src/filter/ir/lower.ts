@@ -30,26 +30,23 @@ export function lowerBlocks(root: LowerBlock): ClassicInsn[] {
 }
 
 function tryLower(root: LowerBlock, longjt: Map<LowerBlock, number>, longjf: Map<LowerBlock, number>): Slot[] | undefined {
-  // Count the reachable instructions.
+  // Count the reachable instructions (iteratively: programs can be thousands of blocks deep).
   const seen = new Set<LowerBlock>();
   let count = 0;
-  const countR = (b: LowerBlock | null): void => {
-    if (!b || seen.has(b)) return;
+  const todo: LowerBlock[] = [root];
+  while (todo.length > 0) {
+    const b = todo.pop()!;
+    if (seen.has(b)) continue;
     seen.add(b);
-    countR(b.jt);
-    countR(b.jf);
+    if (b.jt) todo.push(b.jt);
+    if (b.jf) todo.push(b.jf);
     count += b.stmts.length + 1 + (longjt.get(b) ?? 0) + (longjf.get(b) ?? 0);
-  };
-  countR(root);
+  }
   const out: Slot[] = Array.from({ length: count }, () => ({ code: 0, jt: 0, jf: 0, k: 0 }));
   const offset = new Map<LowerBlock, number>();
   let tail = count;
-  const done = new Set<LowerBlock>();
-  const conv = (b: LowerBlock | null): boolean => {
-    if (!b || done.has(b)) return true;
-    done.add(b);
-    if (!conv(b.jf)) return false;
-    if (!conv(b.jt)) return false;
+  let failed = false;
+  const emit = (b: LowerBlock): boolean => {
     const slen = b.stmts.length;
     const lt = longjt.get(b) ?? 0;
     const lf = longjf.get(b) ?? 0;
@@ -63,14 +60,14 @@ function tryLower(root: LowerBlock, longjt: Map<LowerBlock, number>, longjf: Map
       let extra = 0;
       let off = offset.get(b.jt)! - j - 1;
       if (off >= 256) {
-        if (lt === 0) { longjt.set(b, 1); return false; }
+        if (lt === 0) { longjt.set(b, 1); failed = true; }
         out[j]!.jt = extra;
         extra++;
         out[j + extra] = { code: BPF_JMP | BPF_JA, jt: 0, jf: 0, k: off - extra };
       } else out[j]!.jt = off;
       off = offset.get(b.jf)! - j - 1;
       if (off >= 256) {
-        if (lf === 0) { longjf.set(b, 1); return false; }
+        if (lf === 0) { longjf.set(b, 1); failed = true; }
         out[j]!.jf = extra;
         extra++;
         out[j + extra] = { code: BPF_JMP | BPF_JA, jt: 0, jf: 0, k: off - extra };
@@ -78,5 +75,27 @@ function tryLower(root: LowerBlock, longjt: Map<LowerBlock, number>, longjf: Map
     }
     return true;
   };
-  return conv(root) ? out : undefined;
+  // Post-order: the false subtree, then the true subtree, then the block, each placed at the
+  // tail, so a block precedes its true successor, which precedes its false successor.
+  const done = new Set<LowerBlock>();
+  const stack: [LowerBlock, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [b, state] = top;
+    if (state === 0) {
+      if (done.has(b)) { stack.pop(); continue; }
+      done.add(b);
+      top[1] = 1;
+      if (b.jf) stack.push([b.jf, 0]);
+    } else if (state === 1) {
+      top[1] = 2;
+      if (b.jt) stack.push([b.jt, 0]);
+    } else {
+      stack.pop();
+      emit(b);
+    }
+  }
+  // Every jump found too long in this pass gets its `ja` at once (each stays too long when
+  // more are added, so this reaches libpcap's one-at-a-time fixed point in fewer passes).
+  return failed ? undefined : out;
 }

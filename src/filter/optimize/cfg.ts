@@ -86,13 +86,22 @@ export function buildCfg(insns: readonly ClassicInsn[]): OBlock {
 export function reachable(root: OBlock): OBlock[] {
   const seen = new Set<OBlock>();
   const post: OBlock[] = [];
-  const visit = (b: OBlock): void => {
-    if (seen.has(b)) return;
-    seen.add(b);
-    if (b.jf) visit(b.jf);
-    if (b.jt) visit(b.jt);
-    post.push(b);
-  };
-  visit(root);
+  const stack: [OBlock, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [b, state] = top;
+    if (state === 0) {
+      if (seen.has(b)) { stack.pop(); continue; }
+      seen.add(b);
+      top[1] = 1;
+      if (b.jf) stack.push([b.jf, 0]);
+    } else if (state === 1) {
+      top[1] = 2;
+      if (b.jt) stack.push([b.jt, 0]);
+    } else {
+      stack.pop();
+      post.push(b);
+    }
+  }
   return post.reverse();
 }
