@@ -5,8 +5,10 @@
  *   and folds decided comparisons;
  * - jump threading: an edge into a block whose comparison is decided on that edge goes straight
  *   to the decided successor when the skipped block changes nothing the successor needs;
- * - dead-store elimination (loads included, as libpcap does: a load whose value is never used
- *   disappears, so a short packet no longer rejects there — libpcap's optimized semantics);
+ * - dead-store elimination; a packet load whose value is unused goes only when its failure on a
+ *   short packet cannot change the result (a load at least as far runs on every accepting path
+ *   after it), so the optimized program stays equivalent to the unoptimized one on truncated
+ *   packets too;
  * - removal of jumps with equal successors and merging of equal blocks.
  */
 import {
@@ -253,21 +255,114 @@ function liveIn(blocks: OBlock[]): Map<OBlock, Live> {
   return live;
 }
 
+// ---- packet-length needs (which loads may fail observably) -------------------------------
+
+/**
+ * A packet load that runs past the end of the packet ends the filter with 0, so a load whose
+ * value is unused still matters unless every path from it to a non-zero return executes a load
+ * that fails whenever it does. `Need` is, at a program point, the minimum over those paths of
+ * the largest end offset they load: `abs` for absolute loads (and `ldxb 4*([k]&0xf)`), `ind`
+ * for `[x + k]` loads made before X changes. Paths that can only reject need Infinity.
+ */
+interface Need { abs: number; ind: number }
+const ACCEPTING: Need = { abs: 0, ind: 0 };
+const REJECTING: Need = { abs: Infinity, ind: Infinity };
+/** No later load to rely on (only the length already proved covers). */
+const REJECTING_NOTHING: Need = ACCEPTING;
+
+const SIZES = [4, 2, 1, 0];
+/** The end offset of a fallible packet load, as [kind, end]; undefined for other statements. */
+function packetLoad(st: OStmt): ['abs' | 'ind', number] | undefined {
+  const cls = st.code & 0x07;
+  const mode = st.code & 0xe0;
+  if (cls === BPF_LD && (mode === BPF_ABS || mode === BPF_IND)) {
+    return [mode === BPF_ABS ? 'abs' : 'ind', st.k + (SIZES[(st.code >> 3) & 3] ?? 0)];
+  }
+  if (cls === BPF_LDX && mode === BPF_MSH) return ['abs', st.k + 1];
+  return undefined;
+}
+
+/** The need before `st`, given the need after it (statements walked backwards). */
+function needBefore(st: OStmt, n: Need): Need {
+  const pl = packetLoad(st);
+  let { abs, ind } = n;
+  if (def(st) === X) ind = 0; // ind loads after this see another X
+  if (pl?.[0] === 'abs') abs = Math.max(abs, pl[1]);
+  if (pl?.[0] === 'ind') ind = Math.max(ind, pl[1]);
+  return { abs, ind };
+}
+
+const meetNeed = (a: Need, b: Need): Need => ({ abs: Math.min(a.abs, b.abs), ind: Math.min(a.ind, b.ind) });
+
+/** The need at the exit of a block's statements (before its jump or return). */
+function needOut(b: OBlock, needIn: Map<OBlock, Need>): Need {
+  if (isRet(b)) return (b.code & 0x18) === BPF_K && b.k === 0 ? REJECTING : ACCEPTING;
+  const t = needIn.get(b.jt!) ?? ACCEPTING;
+  return b.jt === b.jf ? t : meetNeed(t, needIn.get(b.jf!) ?? ACCEPTING);
+}
+
+function needsIn(blocks: OBlock[]): Map<OBlock, Need> {
+  const needIn = new Map<OBlock, Need>();
+  for (const b of [...blocks].reverse()) {
+    let n = needOut(b, needIn);
+    for (let i = b.stmts.length - 1; i >= 0; i--) n = needBefore(b.stmts[i]!, n);
+    needIn.set(b, n);
+  }
+  return needIn;
+}
+
+/**
+ * The packet length every path from the entry to a block has already proved (the smallest,
+ * over those paths, of the largest end offset of the absolute loads they made): a load that
+ * ends within it cannot fail.
+ */
+function lengthsIn(blocks: OBlock[]): Map<OBlock, number> {
+  const have = new Map<OBlock, number>();
+  if (blocks.length > 0) have.set(blocks[0]!, 0);
+  for (const b of blocks) { // topological order
+    let h = have.get(b) ?? 0;
+    for (const st of b.stmts) { const pl = packetLoad(st); if (pl?.[0] === 'abs') h = Math.max(h, pl[1]); }
+    for (const t of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) if (t) have.set(t, Math.min(have.get(t) ?? Infinity, h));
+  }
+  return have;
+}
+
+/** Whether skipping `st` where `n` is needed afterwards (X unchanged) cannot change the result. */
+function covered(st: OStmt, n: Need, have: number): boolean {
+  const pl = packetLoad(st);
+  if (!pl) return true;
+  if (pl[0] === 'abs' && pl[1] <= have) return true;
+  return pl[0] === 'abs' ? n.abs >= pl[1] : n.ind >= pl[1];
+}
+
+/** The packet length proved before each statement of `b`, given the length proved at its entry. */
+function lengthsAt(b: OBlock, h: number): number[] {
+  const out: number[] = [];
+  for (const st of b.stmts) { out.push(h); const pl = packetLoad(st); if (pl?.[0] === 'abs') h = Math.max(h, pl[1]); }
+  return out;
+}
+
 function deadStores(blocks: OBlock[]): boolean {
   const live = liveIn(blocks);
+  const needIn = needsIn(blocks);
+  const have = lengthsIn(blocks);
   let changed = false;
   for (const b of blocks) {
+    const hs = lengthsAt(b, have.get(b) ?? 0);
     const l = new Set<number>();
     if (b.jt) for (const r of live.get(b.jt) ?? []) l.add(r);
     if (b.jf) for (const r of live.get(b.jf) ?? []) l.add(r);
     for (const r of termUses(b)) l.add(r);
+    let n = needOut(b, needIn);
     const kept: OStmt[] = [];
     for (let i = b.stmts.length - 1; i >= 0; i--) {
       const st = b.stmts[i]!;
       const d = def(st);
-      if (!l.has(d)) { changed = true; continue; }
+      // A dead load that may fail where nothing later fails in its place stays, for its fault.
+      if (!l.has(d) && covered(st, n, hs[i]!)) { changed = true; continue; }
       l.delete(d);
       for (const r of uses(st)) l.add(r);
+      n = needBefore(st, n);
       kept.push(st);
     }
     b.stmts = kept.reverse();
@@ -282,6 +377,9 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
   let changed = false;
   const blocks = reachable(root);
   const live = liveIn(blocks);
+  const needIn = needsIn(blocks);
+  const have = lengthsIn(blocks);
+  const threadedInto = new Set<OBlock>();
   const incoming = new Map<OBlock, State[]>();
   const entry = (): State => ({ regs: new Array(M + 16).fill(UNKNOWN), facts: new Map(), eq: new Map() });
   incoming.set(root, [entry()]);
@@ -328,11 +426,16 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
           if (needed.has(r) && sim.regs[r] !== es.regs[r]) { conflict = true; break; }
         }
         if (conflict) break;
+        // Nor may it skip a load that could fail where no later load fails in its place.
+        // (`have` was proved on the CFG before this pass; a block that has since gained a threaded
+        // edge may be reached without some of those loads.)
+        if (!skippable(target, next, needIn, threadedInto.has(b) ? 0 : have.get(b) ?? 0)) break;
         // The skipped block does not run: registers keep their values on this edge; what was
         // learnt about packet values (facts) stays true.
         const facts = edgeState(V, sim, target, td).facts;
         es = { regs: es.regs, facts, eq: edgeState(V, sim, target, td).eq };
         target = next;
+        threadedInto.add(next);
         changed = true;
       }
       if (b.jt === b.jf) { b.jt = target; b.jf = target; } else if (taken) b.jt = target; else b.jf = target;
@@ -342,6 +445,18 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
     }
   }
   return changed;
+}
+
+/** Whether the statements of `target` may be skipped on an edge that goes on to `next`. */
+function skippable(target: OBlock, next: OBlock, needIn: Map<OBlock, Need>, have: number): boolean {
+  const n = needIn.get(next) ?? ACCEPTING;
+  let xChanged = false;
+  for (const st of target.stmts) {
+    const pl = packetLoad(st);
+    if (pl && (pl[0] === 'ind' && xChanged || !covered(st, n, have))) return false;
+    if (def(st) === X) xChanged = true;
+  }
+  return true;
 }
 
 /**
@@ -470,6 +585,23 @@ function pullups(root: OBlock, exitA: Map<OBlock, number>): boolean {
       samep = [s, down];
     }
     const pull = samep[0][samep[1]]!;
+    // On its `same` side the pulled block now skips the blocks from dnode down to it: that must
+    // not skip a load that could fail (the optimized program stays equivalent on short
+    // packets; libpcap's own pull-up does not check this), and its own loads, now made
+    // earlier, must be ones that cannot fail there.
+    // (At the top, every predecessor of b is redirected: what is proved at b's entry holds.)
+    let proved = have.get(atTop ? b : diff[0]) ?? 0;
+    if (!atTop) for (const st of diff[0].stmts) { const pl = packetLoad(st); if (pl?.[0] === 'abs') proved = Math.max(proved, pl[1]); }
+    const after = needIn.get(b[same]!) ?? ACCEPTING;
+    for (const st of pull.stmts) if (packetLoad(st) && !covered(st, REJECTING_NOTHING, proved)) return false;
+    for (let blk: OBlock = dnode; blk !== pull; blk = blk[down]!) {
+      let xChanged = false;
+      for (const st of blk.stmts) {
+        const pl = packetLoad(st);
+        if (pl && (pl[0] === 'ind' && xChanged || !covered(st, after, proved))) return false;
+        if (def(st) === X) xChanged = true;
+      }
+    }
     samep[0][samep[1]] = pull[down];
     pull[down] = dnode;
     if (atTop) {
@@ -480,9 +612,12 @@ function pullups(root: OBlock, exitA: Map<OBlock, number>): boolean {
     } else diff[0][diff[1]] = pull;
     return true;
   };
+  let needIn = needsIn(order);
+  let have = lengthsIn(order);
+  const refresh = (): void => { const o = reachable(root); needIn = needsIn(o); have = lengthsIn(o); };
   for (const b of byLevel) {
-    if (tryPull(b, 'jt', 'jf')) changed = true;
-    if (tryPull(b, 'jf', 'jt')) changed = true;
+    if (tryPull(b, 'jt', 'jf')) { changed = true; refresh(); }
+    if (tryPull(b, 'jf', 'jt')) { changed = true; refresh(); }
   }
   return changed;
 }
@@ -502,6 +637,18 @@ function simplify(root: OBlock): [OBlock, boolean] {
     if (b.jf) { const t = skip(b.jf); if (t !== b.jf) { b.jf = t; changed = true; } }
   }
   root = skip(root);
+  // A block that only keeps loads for their faults (both edges agree) absorbs its successor
+  // when it is that successor's only predecessor: the jump disappears.
+  const preds = new Map<OBlock, number>();
+  for (const b of reachable(root)) for (const t of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) if (t) preds.set(t, (preds.get(t) ?? 0) + 1);
+  for (const b of reachable(root)) {
+    while (!isRet(b) && b.jt === b.jf && b.jt && preds.get(b.jt) === 1) {
+      const t = b.jt;
+      b.stmts = [...b.stmts, ...t.stmts];
+      b.code = t.code; b.k = t.k; b.jt = t.jt; b.jf = t.jf;
+      changed = true;
+    }
+  }
   // Merge equal blocks (same statements, jump and successors), bottom-up.
   const canon = new Map<string, OBlock>();
   const repl = new Map<OBlock, OBlock>();
