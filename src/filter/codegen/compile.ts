@@ -107,7 +107,8 @@ function genScode(g: Gen, name: string, q: Qualifiers): Block {
         if (!mac) g.error(`unknown ether host '${name}'`);
         return genEtherHost(g, mac, q.dir);
       }
-      if (q.proto === 'decnet') g.error(`unknown host '${name}'`);
+      // libpcap built without DECnet name support (as Debian's is) cannot translate names.
+      if (q.proto === 'decnet') g.error(`decnet name support not included, '${name}' cannot be translated`);
       const addrs = g.resolver.hostAddresses(name);
       if (addrs.length === 0) g.error(`unknown host '${name}'`);
       let tproto = q.proto;
@@ -173,14 +174,19 @@ function genScode(g: Gen, name: string, q: Qualifiers): Block {
 
 function genNcode(g: Gen, text: string | undefined, v: number, q: Qualifiers): Block {
   let vlen = 32;
-  if (text !== undefined) {
+  if (text !== undefined && q.proto === 'decnet') {
+    // `area.node`: a 6-bit area and a 10-bit node (libpcap's __pcap_atodn, sscanf "%d.%d").
+    const m = /^(\d+)\.(\d+)/.exec(text);
+    if (!m) g.error(`malformed decnet address '${text}'`);
+    v = (((Number(m[1]) << 10) & 0xfc00) | (Number(m[2]) & 0x3ff)) >>> 0;
+  } else if (text !== undefined) {
     const r = atoin(text);
     if (!r) g.error(`invalid IPv4 address '${text}'`);
     [v, vlen] = r;
   }
   switch (q.addr) {
     case 'default': case 'host': case 'net': {
-      if (q.proto === 'decnet') g.error('DECnet addresses are not supported by this compiler');
+      if (q.proto === 'decnet') return genHost(g, v >>> 0, 0, q.proto, q.dir, q.addr);
       if (q.proto === 'link') g.error('illegal link layer address');
       let mask = 0xffffffff;
       if (text === undefined && q.addr === 'net') {

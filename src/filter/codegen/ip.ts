@@ -36,6 +36,47 @@ function hostop(g: Gen, addr: number, mask: number, dir: DirQual, llProto: numbe
   return b1;
 }
 
+/**
+ * gen_dnhostop: a DECnet Phase IV routing header address (little-endian 16 bits), after the
+ * 2-byte length, with or without one pad byte (flags 0x81) and in the long or short format.
+ */
+function dnhostop(g: Gen, addr: number, dir: DirQual): Block {
+  let b0: Block;
+  let b1: Block;
+  let offSh: number; // short header: after flags (dst), after flags and dst node (src)
+  let offLh: number; // long header: flags, d-area, d-subarea, HIORD (dst); then d-id, s-area, s-subarea, HIORD (src)
+  switch (dir) {
+    case 'dst': offSh = 1; offLh = 7; break;
+    case 'src': offSh = 3; offLh = 15; break;
+    case 'and': b0 = dnhostop(g, addr, 'src'); b1 = dnhostop(g, addr, 'dst'); genAnd(b0, b1); return b1;
+    case 'default': case 'or': b0 = dnhostop(g, addr, 'src'); b1 = dnhostop(g, addr, 'dst'); genOr(b0, b1); return b1;
+    default: dirError(g, dir, 'addresses other than 802.11 MAC addresses');
+  }
+  const le = ((addr & 0xff) << 8) | ((addr >> 8) & 0xff);
+  b0 = genLinktype(g, ETHERTYPE.DN);
+  // pad = 1, long header
+  let tmp = g.mcmp('linkpl', 2, BPF_H, 0x8106, 0xff07);
+  b1 = g.cmp('linkpl', 2 + 1 + offLh, BPF_H, le);
+  genAnd(tmp, b1);
+  // pad = 0, long header
+  tmp = g.mcmp('linkpl', 2, BPF_B, 0x06, 0x07);
+  let b2 = g.cmp('linkpl', 2 + offLh, BPF_H, le);
+  genAnd(tmp, b2);
+  genOr(b2, b1);
+  // pad = 1, short header
+  tmp = g.mcmp('linkpl', 2, BPF_H, 0x8102, 0xff07);
+  b2 = g.cmp('linkpl', 2 + 1 + offSh, BPF_H, le);
+  genAnd(tmp, b2);
+  genOr(b2, b1);
+  // pad = 0, short header
+  tmp = g.mcmp('linkpl', 2, BPF_B, 0x02, 0x07);
+  b2 = g.cmp('linkpl', 2 + offSh, BPF_H, le);
+  genAnd(tmp, b2);
+  genOr(b2, b1);
+  genAnd(b0, b1);
+  return b1;
+}
+
 function hostop6(g: Gen, addr: Uint8Array, mask: Uint8Array, dir: DirQual, srcOff: number, dstOff: number): Block {
   let b0: Block;
   let b1: Block;
@@ -80,7 +121,7 @@ export function genHost(g: Gen, addr: number, mask: number, proto: ProtoQual, di
     case 'rarp': return hostop(g, addr, mask, dir, ETHERTYPE.REVARP, 14, 24);
     case 'arp': return hostop(g, addr, mask, dir, ETHERTYPE.ARP, 14, 24);
     case 'atalk': g.error('AppleTalk host filtering not implemented');
-    case 'decnet': g.error('DECnet host filtering is not supported by this compiler');
+    case 'decnet': return dnhostop(g, addr, dir);
     case 'lat': g.error('LAT host filtering not implemented');
     case 'sca': g.error('SCA host filtering not implemented');
     case 'moprc': g.error('MOPRC host filtering not implemented');
