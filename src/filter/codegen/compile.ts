@@ -362,8 +362,10 @@ function unsupportedMessage(what: string): string {
   const pf: Record<string, string> = { PF_IFNAME: 'ifname', PF_RSET: 'ruleset', PF_RNR: 'rnr', PF_SRNR: 'srnr', PF_REASON: 'reason', PF_ACTION: 'action' };
   if (pf[what]) return `${pf[what]} supported only on PF linktype`;
   const name = what.toLowerCase();
-  if (['fisu', 'lssu', 'msu', 'hfisu', 'hlssu', 'hmsu'].includes(name)) return `'${name}' supported only on MTP2`;
-  if (['sio', 'opc', 'dpc', 'sls', 'hsio', 'hopc', 'hdpc', 'hsls'].includes(name)) return `'${name}' supported only on SS7`;
+  if (['fisu', 'lssu', 'msu'].includes(name)) return `'${name}' supported only on MTP2`;
+  if (['hfisu', 'hlssu', 'hmsu'].includes(name)) return `'${name}' supported only on MTP2_HSL`;
+  // The high-speed-link variants share gen_mtp3field_code's message without their `h`.
+  if (['sio', 'opc', 'dpc', 'sls', 'hsio', 'hopc', 'hdpc', 'hsls'].includes(name)) return `'${name.replace(/^h/, '')}' supported only on SS7`;
   return `'${name}' supported only on raw ATM`;
 }
 
