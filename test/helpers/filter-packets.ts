@@ -136,6 +136,11 @@ export function baseFrames(linkType: string, r: Prng): Bytes[] {
     case 'IEEE802_11': return wlanFrames(r, net);
     case 'IEEE802_11_RADIO': return wlanFrames(r, net).map((f) => concat(radiotap(r), f));
     case 'LINUX_SLL2': return net.map(([t, p]) => concat(u16(t), u16(0), u32(r.int(4)), u16(1), u8(r.int(5)), u8(6), mac(r.pick(MACS)), [0, 0], p));
+    // ARCnet: source and destination station (0 = broadcast), [Linux: 2-byte offset], RFC 1201 type, flag, sequence.
+    case 'ARCNET': case 'ARCNET_LINUX': return net.map(([t, p]) => {
+      const type = t === 0x0800 ? r.pick([0xd4, 0xf0]) : t === 0x86dd ? 0xc4 : t === 0x0806 ? r.pick([0xd5, 0xf1]) : t === 0x8035 ? 0xd6 : r.int(256);
+      return concat([r.int(256), r.pick([0, r.int(256)])], linkType === 'ARCNET_LINUX' ? [0, 0] : [], [type, 0], u16(r.int(65536)), p);
+    });
     default: return net.map(([, p]) => p);
   }
 }

@@ -16,6 +16,7 @@ import { genArth, genRelation, genLen, genByteop } from './arith.js';
 import { genHost, genHost6, genPortBoth, genProto, genProtoAbbrev, genIpBroadcast, genIpMulticast, IPPROTO, PROTO_UNDEF } from './ip.js';
 import {
   describeLink, genEtherHost, genLinkBroadcast, genLinkMulticast, genInbound, genIfindex, genVlan, genMpls, genPppoed, genPppoes, genLinktype,
+  genAhostop,
 } from './link.js';
 
 /** libpcap's __pcap_atoin: dotted decimal with 1–4 parts; returns [value, bits] or undefined. */
@@ -150,13 +151,9 @@ function genScode(g: Gen, name: string, q: Qualifiers): Block {
       if (a[0] > 65535 || b[0] > 65535) g.error(`illegal port number ${Math.max(a[0], b[0])} > 65535`);
       return genPortBoth(g, a[0], b[0], real, q.dir);
     }
-    case 'gateway': {
-      const mac = g.resolver.etherHost(name);
-      if (!mac) g.error(`unknown ether host '${name}'`);
-      const addrs = g.resolver.hostAddresses(name);
-      if (addrs.length === 0) g.error(`unknown host '${name}'`);
-      return genGateway(g, mac, addrs.flatMap((a) => (a.family === 4 ? [a.addr] : [])), q, name);
-    }
+    // libpcap built with IPv6 (INET6, as every current build is) rejects `gateway NAME` before
+    // looking the name up (gen_gateway exists only in IPv4-only builds).
+    case 'gateway': g.error("'gateway' not supported in this configuration");
     case 'proto': {
       const v = lookupProto(g, name, q);
       if (v < 0) g.error(`unknown protocol: ${name}`);
@@ -265,7 +262,14 @@ function genId(g: Gen, v: IdValue, q: Qualifiers): Block {
     case 'ipv4-mask': return genMcode(g, v.text, v.mask, 0, q);
     case 'ipv6': return genMcode6(g, v.text, v.prefix, q);
     case 'mac': return genEcode(g, v.text, q);
-    case 'arcnet': g.error('aid supported only on ARCnet');
+    case 'arcnet': {
+      if (g.curLink !== 'ARCNET' && g.curLink !== 'ARCNET_LINUX') g.error('aid supported only on ARCnet');
+      if (q.proto !== 'link' || (q.addr !== 'host' && q.addr !== 'default')) g.error('ARCnet address used in non-arc expression');
+      // libpcap's __pcap_atoan is handed the text with its `$`, which it reads as a hex digit
+      // (xdtoi('$') = -19) before the first digit; the second digit falls off the byte.
+      const d = parseInt(v.text[1]!, 16);
+      return genAhostop(g, (-19 * 16 + d) & 0xff, q.dir);
+    }
   }
 }
 
@@ -310,24 +314,6 @@ export function genExpr(g: Gen, e: Expr): Block {
       return g.mcmp('linkhdr', 1, BPF_B, e.value, 0x03);
     case 'unsupported': g.error(unsupportedMessage(e.what));
   }
-}
-
-/** gen_gateway: the link address is the gateway's, the IP address is none of its addresses. */
-function genGateway(g: Gen, mac: Uint8Array, v4: readonly number[], q: Qualifiers, name: string): Block {
-  if (q.dir !== 'default') g.error("direction applied to 'gateway'");
-  if (!['default', 'ip', 'arp', 'rarp'].includes(q.proto)) g.error("illegal modifier of 'gateway'");
-  if (g.curLink !== 'EN10MB' && !g.link.wlan) g.error("'gateway' supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel");
-  const b0 = genEtherHost(g, mac, 'or');
-  let b1: Block | undefined;
-  for (const a of v4) {
-    const tmp = genHost(g, a, 0xffffffff, q.proto, 'or', 'host');
-    if (b1) genOr(b1, tmp);
-    b1 = tmp;
-  }
-  if (!b1) g.error(`unknown host '${name}'`);
-  genNot(b1);
-  genAnd(b0, b1);
-  return b1;
 }
 
 /** `llc [i|s|u|SUBTYPE]`: 802.2 LLC frames and their control field. */

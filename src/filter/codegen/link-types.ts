@@ -27,6 +27,9 @@ const table: readonly LinkTypeInfo[] = [
   { name: 'LINUX_SLL', dlt: 113, offLinktype: 14, offLinkpl: 16, offNl: 0, offNlNosnap: 3 },
   { name: 'LINUX_SLL2', dlt: 276, offLinktype: 0, offLinkpl: 20, offNl: 0, offNlNosnap: 3 },
   { name: 'PPP', dlt: 9, offLinktype: 2, offLinkpl: 4, offNl: 0, offNlNosnap: 0 },
+  // ARCnet: source and destination station bytes, then (Linux: a 2-byte offset) the ARCnet type.
+  { name: 'ARCNET', dlt: 7, offLinktype: 2, offLinkpl: 6, offNl: 0, offNlNosnap: 0 },
+  { name: 'ARCNET_LINUX', dlt: 129, offLinktype: 4, offLinkpl: 8, offNl: 0, offNlNosnap: 0 },
   // The type field of an 802.11 frame is the SNAP type, 6 bytes into the (variable) payload.
   { name: 'IEEE802_11', dlt: 105, offLinktype: 6, offLinkpl: 0, offNl: 8, offNlNosnap: 3, wlan: 'plain' },
   { name: 'IEEE802_11_RADIO', dlt: 127, offLinktype: 6, offLinkpl: 0, offNl: 8, offNlNosnap: 3, wlan: 'radiotap' },
@@ -43,5 +46,6 @@ export const LINK_TYPE_NAMES: readonly string[] = table.map((t) => t.name);
 export const LINK_DESCRIPTIONS: Readonly<Record<string, string>> = {
   EN10MB: 'Ethernet', RAW: 'Raw IP', IPV4: 'Raw IPv4', IPV6: 'Raw IPv6', NULL: 'BSD loopback',
   LOOP: 'OpenBSD loopback', LINUX_SLL: 'Linux cooked v1', LINUX_SLL2: 'Linux cooked v2', PPP: 'PPP',
-  IEEE802_11: '802.11', IEEE802_11_RADIO: '802.11 plus radiotap header',
+  IEEE802_11: '802.11', IEEE802_11_RADIO: '802.11 plus radiotap header', ARCNET: 'BSD ARCNET',
+  ARCNET_LINUX: 'Linux ARCNET',
 };

@@ -105,6 +105,23 @@ function sllLinktype(g: Gen, p: number): Block {
   }
 }
 
+const ARCTYPES: Readonly<Record<number, readonly number[]>> = {
+  [ETHERTYPE.IPV6]: [0xc4], [ETHERTYPE.IP]: [0xd4, 0xf0], [ETHERTYPE.ARP]: [0xd5, 0xf1],
+  [ETHERTYPE.REVARP]: [0xd6], [ETHERTYPE.ATALK]: [0xdd],
+};
+
+/** gen_ahostop: an ARCnet station byte as source (first), destination or either. */
+export function genAhostop(g: Gen, addr: number, dir: DirQual): Block {
+  switch (dir) {
+    case 'src': return g.cmp('linkhdr', 0, BPF_B, addr);
+    case 'dst': return g.cmp('linkhdr', 1, BPF_B, addr);
+    case 'and': { const b0 = genAhostop(g, addr, 'src'); const b1 = genAhostop(g, addr, 'dst'); genAnd(b0, b1); return b1; }
+    case 'default': case 'or': { const b0 = genAhostop(g, addr, 'src'); const b1 = genAhostop(g, addr, 'dst'); genOr(b0, b1); return b1; }
+    case 'ra': case 'ta': g.error(`'${dir}' is only supported on 802.11`);
+    default: g.error(`'${dir}' and 'address${dir.slice(4)}' are only supported on 802.11`);
+  }
+}
+
 const PPP_TYPES: Readonly<Record<number, number>> = {
   [ETHERTYPE.IP]: 0x21, [ETHERTYPE.IPV6]: 0x57, [ETHERTYPE.DN]: 0x27, [ETHERTYPE.ATALK]: 0x29,
   [LLCSAP.ISONS]: 0x23, [LLCSAP.IPX]: 0x2b, [LLCSAP.STP]: 0x31, [ETHERTYPE.MPLS]: 0x281,
@@ -141,6 +158,14 @@ export function genLinktype(g: Gen, p: number): Block {
     case 'IPV4': return p === ETHERTYPE.IP ? g.genTrue() : g.genFalse();
     case 'IEEE802_11': case 'IEEE802_11_RADIO': return wlanLinktype(g, p);
     case 'IPV6': return p === ETHERTYPE.IPV6 ? g.genTrue() : g.genFalse();
+    case 'ARCNET': case 'ARCNET_LINUX': {
+      // ARCnet type bytes (RFC 1201 and the older RFC 1051 values).
+      const types = ARCTYPES[p];
+      if (!types) return g.genFalse();
+      let b = g.cmp('linktype', 0, BPF_B, types[0]!);
+      for (const t of types.slice(1)) { const b1 = g.cmp('linktype', 0, BPF_B, t); genOr(b, b1); b = b1; }
+      return b;
+    }
   }
   g.error(`link type ${g.curLink} is not supported`);
 }
@@ -183,12 +208,15 @@ export function genEtherHost(g: Gen, mac: Uint8Array, dir: DirQual): Block {
 }
 
 export function genLinkBroadcast(g: Gen): Block {
+  if (g.curLink === 'ARCNET' || g.curLink === 'ARCNET_LINUX') return genAhostop(g, 0, 'dst');
   if (g.curLink === 'EN10MB') return withGeneveLl(g, () => genEhostop(g, new Uint8Array(6).fill(0xff), 'dst'));
   if (g.link.wlan) return wlanHostop(g, new Uint8Array(6).fill(0xff), 'dst');
   g.error('not a broadcast link');
 }
 
 export function genLinkMulticast(g: Gen): Block {
+  // All ARCnet multicasts use the broadcast station.
+  if (g.curLink === 'ARCNET' || g.curLink === 'ARCNET_LINUX') return genAhostop(g, 0, 'dst');
   if (g.curLink === 'EN10MB') return withGeneveLl(g, () => g.jset(g.loadA('linkhdr', 0, BPF_B), 1));
   if (g.link.wlan) return wlanMulticast(g);
   g.error('link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel');
