@@ -7,6 +7,7 @@
 import { BPF_JA, BPF_JMP } from '../../cbpf/opcodes.js';
 import { insn, type ClassicInsn } from '../../cbpf/insn.js';
 import { FilterError } from '../errors.js';
+import { postOrder } from './walk.js';
 
 /** The minimal block shape lowering needs (shared by the generator's IR and the optimizer's). */
 export interface LowerBlock {
@@ -77,24 +78,7 @@ function tryLower(root: LowerBlock, longjt: Map<LowerBlock, number>, longjf: Map
   };
   // Post-order: the false subtree, then the true subtree, then the block, each placed at the
   // tail, so a block precedes its true successor, which precedes its false successor.
-  const done = new Set<LowerBlock>();
-  const stack: [LowerBlock, number][] = [[root, 0]];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    const [b, state] = top;
-    if (state === 0) {
-      if (done.has(b)) { stack.pop(); continue; }
-      done.add(b);
-      top[1] = 1;
-      if (b.jf) stack.push([b.jf, 0]);
-    } else if (state === 1) {
-      top[1] = 2;
-      if (b.jt) stack.push([b.jt, 0]);
-    } else {
-      stack.pop();
-      emit(b);
-    }
-  }
+  for (const b of postOrder(root)) emit(b);
   // Every jump found too long in this pass gets its `ja` at once (each stays too long when
   // more are added, so this reaches libpcap's one-at-a-time fixed point in fewer passes).
   return failed ? undefined : out;

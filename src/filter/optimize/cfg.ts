@@ -5,6 +5,7 @@
  */
 import { BPF_JA, BPF_JMP, BPF_RET } from '../../cbpf/opcodes.js';
 import type { ClassicInsn } from '../../cbpf/insn.js';
+import { postOrder } from '../ir/walk.js';
 
 export interface OStmt { readonly code: number; readonly k: number }
 
@@ -84,24 +85,5 @@ export function buildCfg(insns: readonly ClassicInsn[]): OBlock {
 
 /** Every block reachable from `root`, in topological order (a block before its successors). */
 export function reachable(root: OBlock): OBlock[] {
-  const seen = new Set<OBlock>();
-  const post: OBlock[] = [];
-  const stack: [OBlock, number][] = [[root, 0]];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    const [b, state] = top;
-    if (state === 0) {
-      if (seen.has(b)) { stack.pop(); continue; }
-      seen.add(b);
-      top[1] = 1;
-      if (b.jf) stack.push([b.jf, 0]);
-    } else if (state === 1) {
-      top[1] = 2;
-      if (b.jt) stack.push([b.jt, 0]);
-    } else {
-      stack.pop();
-      post.push(b);
-    }
-  }
-  return post.reverse();
+  return postOrder(root).reverse();
 }
