@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/filter.h>
+#include "harness-io.h"
 
 int main(void) {
   int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -22,11 +23,7 @@ int main(void) {
   long n;
   while (scanf("%ld", &n) == 1) {
     if (n < 0 || n > 70000) { fprintf(stderr, "bad count %ld\n", n); return 2; }
-    for (long i = 0; i < n; i++) {
-      unsigned code, jt, jf; unsigned long k;
-      if (scanf("%u %u %u %lu", &code, &jt, &jf, &k) != 4) { fprintf(stderr, "bad insn\n"); return 2; }
-      buf[i].code = (unsigned short)code; buf[i].jt = (unsigned char)jt; buf[i].jf = (unsigned char)jf; buf[i].k = (unsigned)k;
-    }
+    if (read_insns(buf, n) != 0) return 2;
     struct sock_fprog prog = { .len = (unsigned short)n, .filter = buf };
     if (n > 65535) prog.len = 65535;
     if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) == 0) {

@@ -18,8 +18,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/filter.h>
+#include "harness-io.h"
 
-static int hexval(int c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
 
 int main(void) {
   static struct sock_filter insns[4096];
@@ -31,19 +31,14 @@ int main(void) {
     if (tag[0] == 'p') {
       long n;
       if (scanf("%ld", &n) != 1 || n < 0 || n > 4096) return 2;
-      for (long i = 0; i < n; i++) {
-        unsigned code, jt, jf; unsigned long k;
-        if (scanf("%u %u %u %lu", &code, &jt, &jf, &k) != 4) return 2;
-        insns[i].code = (unsigned short)code; insns[i].jt = (unsigned char)jt; insns[i].jf = (unsigned char)jf; insns[i].k = (unsigned)k;
-      }
+      if (read_insns(insns, n) != 0) return 2;
       if (sv[0] >= 0) { close(sv[0]); close(sv[1]); }
       if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) != 0) { perror("socketpair"); return 2; }
       struct sock_fprog prog = { .len = (unsigned short)n, .filter = insns };
       puts(setsockopt(sv[1], SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) == 0 ? "ok" : "EINVAL");
     } else if (tag[0] == 'k') {
       if (scanf("%140000s", hex) != 1) return 2;
-      size_t len = strcmp(hex, "-") == 0 ? 0 : strlen(hex) / 2;
-      for (size_t i = 0; i < len; i++) pkt[i] = (unsigned char)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
+      size_t len = decode_hex(hex, pkt);
       if (send(sv[0], pkt, len, 0) != (ssize_t)len) { perror("send"); return 2; }
       ssize_t got = recv(sv[1], in, sizeof in, MSG_DONTWAIT | MSG_TRUNC);
       if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) puts("drop");

@@ -30,12 +30,12 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include "harness-io.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
 #endif
 
-static int hexval(int c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
 static void die(const char *what) { perror(what); exit(2); }
 
 static int packet_socket(int ifindex) {
@@ -81,11 +81,7 @@ int main(void) {
     if (tag[0] == 'p') {
       long n;
       if (scanf("%ld", &n) != 1 || n < 0 || n > 4096) return 2;
-      for (long i = 0; i < n; i++) {
-        unsigned code, jt, jf; unsigned long k;
-        if (scanf("%u %u %u %lu", &code, &jt, &jf, &k) != 4) return 2;
-        insns[i].code = (unsigned short)code; insns[i].jt = (unsigned char)jt; insns[i].jf = (unsigned char)jf; insns[i].k = (unsigned)k;
-      }
+      if (read_insns(insns, n) != 0) return 2;
       /* One filter socket for all programs: closing a packet socket waits for an RCU grace
        * period, and SO_ATTACH_FILTER replaces the previous filter anyway. */
       if (flt < 0) flt = packet_socket(ifindex);
@@ -96,8 +92,7 @@ int main(void) {
       while (recv(flt, junk, sizeof junk, MSG_DONTWAIT) >= 0) {}
     } else if (tag[0] == 'k') {
       if (scanf("%4000s", hex) != 1) return 2;
-      size_t len = strcmp(hex, "-") == 0 ? 0 : strlen(hex) / 2;
-      for (size_t i = 0; i < len; i++) payload[i] = (unsigned char)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
+      size_t len = decode_hex(hex, payload);
       int v6 = tag[1] == '6';
       ssize_t s = v6 ? sendto(tx6, payload, len, 0, (struct sockaddr *)&a6, sizeof a6) : sendto(tx4, payload, len, 0, (struct sockaddr *)&a4, sizeof a4);
       if (s != (ssize_t)len) die("sendto");

@@ -8,46 +8,14 @@ import { BpfError } from '../../src/core/errors.js';
 import { decode } from '../../src/ebpf/isa/codec.js';
 import type { Insn, Reg } from '../../src/ebpf/isa/insn.js';
 import { slotsOf } from '../../src/ebpf/isa/insn.js';
-import { Env, type EnvOptions } from '../../src/ebpf/runtime/env.js';
+import { Env } from '../../src/ebpf/runtime/env.js';
+import {
+  DEFAULT_MAX_INSTRUCTIONS, MAX_CALL_FRAMES, STACK_SIZE, type RunInput, type RunResult, type TraceEvent, type VmOptions,
+} from '../../src/ebpf/runtime/interpreter.js';
 import { MemoryFault, VmFault, type Region } from '../../src/ebpf/runtime/memory.js';
 
-export const STACK_SIZE = 512;
-export const MAX_CALL_FRAMES = 8;
-export const DEFAULT_MAX_INSTRUCTIONS = 1_000_000;
-
-export interface TraceEvent {
-  readonly pc: number;
-  readonly index: number;
-  readonly insn: Insn;
-  /** Registers whose value this instruction changed, with their new values. */
-  readonly changed: readonly (readonly [Reg, bigint])[];
-}
-
-export interface VmOptions extends EnvOptions {
-  /** Run in an existing environment (shared maps and address space); otherwise one is made from the options. */
-  readonly env?: Env;
-  readonly maxInstructions?: number;
-  readonly traceHook?: (event: TraceEvent) => void;
-}
-
-export interface RunInput {
-  /** Packet data: copied into a packet region; r1 points to it and r2 holds its length (unless ctx is given). */
-  readonly data?: Uint8Array;
-  /** Context: copied into a ctx region; r1 points to it. */
-  readonly ctx?: Uint8Array;
-  /** Explicit r1..r5 values, applied after the defaults above. */
-  readonly args?: readonly bigint[];
-}
-
-export interface RunResult {
-  readonly r0: bigint;
-  /** The packet after the run (a copy the program may have changed). */
-  readonly data: Uint8Array | undefined;
-  readonly ctx: Uint8Array | undefined;
-  /** Instructions executed. */
-  readonly instructions: number;
-}
-
+// The interface (options, input, result, trace events, limits) is the production
+// interpreter's; only the execution below is written independently.
 const M32 = 0xffffffffn;
 const EMPTY = new Uint8Array(0);
 const u64 = (x: bigint) => BigInt.asUintN(64, x);

@@ -51,25 +51,34 @@ export function wlanLinktype(g: Gen, p: number): Block {
  * (DA at 16 with To DS, else 4), management frames (DA at 4), never control frames.
  */
 function dstLike(g: Gen, atom: (offset: number) => Block): Block {
-  let b1 = jsetHdr(g, 1, 0x01);
-  let b0 = atom(16);
-  genAnd(b1, b0);
-  let b2 = jsetHdr(g, 1, 0x01);
-  genNot(b2);
-  b1 = atom(4);
-  genAnd(b2, b1);
-  genOr(b1, b0);
-  b1 = jsetHdr(g, 0, 0x08);
-  genAnd(b1, b0);
-  b2 = jsetHdr(g, 0, 0x08);
-  genNot(b2);
-  b1 = atom(4);
-  genAnd(b2, b1);
-  genOr(b1, b0);
-  b1 = jsetHdr(g, 0, 0x04);
-  genNot(b1);
-  genAnd(b1, b0);
-  return b0;
+  let b0 = byFlag(g, 1, 0x01, () => atom(16), () => atom(4)); // To DS: DA in addr3, else addr1
+  b0 = byFlag(g, 0, 0x08, b0, () => atom(4)); // management frames: DA in addr1
+  return notControl(g, b0);
+}
+
+/**
+ * (header bit set and ifSet) or (bit clear and ifClear), with the blocks made in gencode.c's
+ * order so that block numbering, and so the listing, stays libpcap's. `ifSet` is a thunk when
+ * libpcap makes it after the bit test, a block when it was made before.
+ */
+function byFlag(g: Gen, offset: number, bit: number, ifSet: Block | (() => Block), ifClear: () => Block): Block {
+  const set = jsetHdr(g, offset, bit);
+  const a = typeof ifSet === 'function' ? ifSet() : ifSet;
+  genAnd(set, a);
+  const clear = jsetHdr(g, offset, bit);
+  genNot(clear);
+  const b = ifClear();
+  genAnd(clear, b);
+  genOr(b, a);
+  return a;
+}
+
+/** b and not a control frame (FC type bit 0x04 clear). */
+function notControl(g: Gen, b: Block): Block {
+  const control = jsetHdr(g, 0, 0x04);
+  genNot(control);
+  genAnd(control, b);
+  return b;
 }
 
 /** addr2: not present in CTS or ACK control frames. */
@@ -89,35 +98,14 @@ export function wlanHostop(g: Gen, mac: Uint8Array, dir: DirQual): Block {
   const at = (offset: number): Block => g.bcmp('linkhdr', offset, mac);
   let b0: Block;
   let b1: Block;
-  let b2: Block;
   switch (dir) {
-    case 'src':
-      b1 = jsetHdr(g, 1, 0x01);
-      b0 = at(24);
-      genAnd(b1, b0);
-      b2 = jsetHdr(g, 1, 0x01);
-      genNot(b2);
-      b1 = at(16);
-      genAnd(b2, b1);
-      genOr(b1, b0);
-      b1 = jsetHdr(g, 1, 0x02);
-      genAnd(b1, b0);
-      b2 = jsetHdr(g, 1, 0x02);
-      genNot(b2);
-      b1 = at(10);
-      genAnd(b2, b1);
-      genOr(b1, b0);
-      b1 = jsetHdr(g, 0, 0x08);
-      genAnd(b1, b0);
-      b2 = jsetHdr(g, 0, 0x08);
-      genNot(b2);
-      b1 = at(10);
-      genAnd(b2, b1);
-      genOr(b1, b0);
-      b1 = jsetHdr(g, 0, 0x04);
-      genNot(b1);
-      genAnd(b1, b0);
-      return b0;
+    case 'src': {
+      // SA in addr4 (From and To DS), addr3 (From DS), addr2 otherwise; management frames addr2.
+      b0 = byFlag(g, 1, 0x01, () => at(24), () => at(16));
+      b0 = byFlag(g, 1, 0x02, b0, () => at(10));
+      b0 = byFlag(g, 0, 0x08, b0, () => at(10));
+      return notControl(g, b0);
+    }
     case 'dst': return dstLike(g, at);
     case 'and': b0 = wlanHostop(g, mac, 'src'); b1 = wlanHostop(g, mac, 'dst'); genAnd(b0, b1); return b1;
     case 'default': case 'or': b0 = wlanHostop(g, mac, 'src'); b1 = wlanHostop(g, mac, 'dst'); genOr(b0, b1); return b1;
