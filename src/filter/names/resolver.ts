@@ -94,7 +94,14 @@ export function tableResolver(t: ResolverTables, parseV6?: (text: string) => Uin
   };
 }
 
-/** Built-in services and protocols; no hosts, networks or ethers. */
+let builtin: NameResolver | undefined;
+
+/**
+ * Built-in services and protocols; no hosts, networks or ethers. Built once on first use and
+ * shared: parsing the tables costs ~200 µs, more than compiling a typical expression, and the
+ * resolver is immutable (its maps never escape), so sharing it is not shared mutable state.
+ */
 export function defaultResolver(): NameResolver {
-  return tableResolver({ services: SERVICES, protocols: PROTOCOLS });
+  builtin ??= tableResolver({ services: SERVICES, protocols: PROTOCOLS });
+  return builtin;
 }
