@@ -28,7 +28,8 @@ export const mapUpdateElem: Helper = (env, r1, r2, r3, r4) => {
   const map = mapOf(env, r1);
   const key = env.memory.bytes(r2, map.spec.keySize).slice();
   const value = env.memory.bytes(r3, map.spec.valueSize).slice();
-  return neg(map.update(key, value, Number(BigInt.asUintN(32, r4))));
+  // The flags are the helper's u64 argument: the kernel refuses any unknown bit, high ones included.
+  return neg(map.update(key, value, BigInt.asUintN(64, r4)));
 };
 export const mapDeleteElem: Helper = (env, r1, r2) => {
   const map = mapOf(env, r1);

@@ -5,6 +5,8 @@
  * program a pointer into the live value (writes through it change the map, as in the kernel).
  * New kinds (per-CPU, LRU, LPM trie, queue/stack, ring buffer, ...) implement `BpfMap`.
  */
+import { E_KEY, E_NEXT, E_USED, H_BUMP, H_COUNT, H_FREE, MAX_ARENA, MapSpecError, hashKey, hashLayout, type ArenaMap, type HashLayout } from './arena.js';
+
 export const EPERM = 1, ENOENT = 2, E2BIG = 7, EEXIST = 17, EINVAL = 22, ENOSPC = 28, ENOTSUPP = 524;
 
 /** Update flags from linux/bpf.h. */
@@ -32,44 +34,84 @@ export interface BpfMap {
   /** The live value for `key`, or undefined (NULL to the program). */
   lookup(key: Uint8Array): ValueRef | undefined;
   /** 0, or a negative errno (-EEXIST, -ENOENT, -E2BIG, -EINVAL). */
-  update(key: Uint8Array, value: Uint8Array, flags?: number): number;
+  update(key: Uint8Array, value: Uint8Array, flags?: number | bigint): number;
   /** 0, or a negative errno. */
   delete(key: Uint8Array): number;
   /** The key after `key` (the first key when undefined or absent), undefined at the end. */
   nextKey(key?: Uint8Array): Uint8Array | undefined;
 }
 
-export class MapSpecError extends Error {}
+export { MapSpecError, isArenaMap, type ArenaMap, type HashLayout } from './arena.js';
 
 function checkSpec(spec: MapSpec): void {
   const ok = (n: number) => Number.isInteger(n) && n > 0;
   if (!ok(spec.keySize) || !ok(spec.valueSize) || !ok(spec.maxEntries)) throw new MapSpecError(`invalid map spec: key ${spec.keySize}, value ${spec.valueSize}, max_entries ${spec.maxEntries}`);
 }
 
+/**
+ * Update flags as the kernel checks them (u64): anything but BPF_ANY/NOEXIST/EXIST, optionally
+ * with BPF_F_LOCK, is -EINVAL; BPF_F_LOCK itself is -EINVAL on maps without a bpf_spin_lock
+ * (none here), checked at the point the kernel checks it. Returns the flags as 0..7, or -1.
+ */
+export function mapFlags(flags: number | bigint): number {
+  if (typeof flags === 'bigint') return flags >= 0n && flags <= 7n ? Number(flags) : -1;
+  return Number.isInteger(flags) && flags >= 0 && flags <= 7 ? flags : -1;
+}
+const badFlags = (f: number): boolean => f < 0 || (f & ~BPF_F_LOCK) > BPF_EXIST;
+
+/** Copies `src` into `dst` at `at` (small copies without the builtin call). */
+function put(dst: Uint8Array, at: number, src: Uint8Array, len: number): void {
+  if (len <= 16) for (let i = 0; i < len; i++) dst[at + i] = src[i]!;
+  else dst.set(src.subarray(0, len), at);
+}
+
+/** A stable subarray per arena (an address space keys regions by the Uint8Array object). */
+function valuesOf(cache: WeakMap<Uint8Array, Uint8Array>, arena: Uint8Array, length: number): Uint8Array {
+  let v = cache.get(arena);
+  if (v === undefined) { v = length === arena.length ? arena : arena.subarray(0, length); cache.set(arena, v); }
+  return v;
+}
+
 /** BPF_MAP_TYPE_ARRAY: u32 keys 0..max_entries-1, every element exists (zeroed), no delete. */
-export class ArrayMap implements BpfMap {
+export class ArrayMap implements BpfMap, ArenaMap {
   /** Each element occupies round_up(value_size, 8) bytes, as in the kernel's array map. */
   readonly elemSize: number;
-  readonly storage: Uint8Array;
+  readonly arenaSize: number;
+  private bytes: Uint8Array;
   constructor(readonly spec: MapSpec) {
     checkSpec(spec);
     if (spec.keySize !== 4) throw new MapSpecError('array map keys are 4 bytes');
     this.elemSize = (spec.valueSize + 7) & ~7;
-    this.storage = new Uint8Array(this.elemSize * spec.maxEntries);
+    this.arenaSize = this.elemSize * spec.maxEntries;
+    if (this.arenaSize > MAX_ARENA) throw new MapSpecError(`array map of ${spec.maxEntries} x ${this.elemSize} bytes is above the ${MAX_ARENA}-byte limit`);
+    this.bytes = new Uint8Array(this.arenaSize);
+  }
+  /** The elements (element i at i * elemSize); a view of the current arena. */
+  get storage(): Uint8Array { return this.bytes; }
+  get arena(): Uint8Array { return this.bytes; }
+  get valueBytes(): Uint8Array { return this.bytes; }
+  relocate(bytes: Uint8Array, copy = true): Uint8Array {
+    const old = this.bytes;
+    if (copy && bytes !== old) bytes.set(old);
+    this.bytes = bytes;
+    return old;
   }
   private index(key: Uint8Array): number {
     return (key[0]! | (key[1]! << 8) | (key[2]! << 16) | (key[3]! << 24)) >>> 0;
   }
   lookup(key: Uint8Array): ValueRef | undefined {
     const i = this.index(key);
-    return i < this.spec.maxEntries ? { buffer: this.storage, offset: i * this.elemSize } : undefined;
+    return i < this.spec.maxEntries ? { buffer: this.bytes, offset: i * this.elemSize } : undefined;
   }
-  update(key: Uint8Array, value: Uint8Array, flags = BPF_ANY): number {
-    if ((flags & ~BPF_F_LOCK) > BPF_EXIST) return -EINVAL;
+  update(key: Uint8Array, value: Uint8Array, flags: number | bigint = BPF_ANY): number {
+    // kernel/bpf/arraymap.c array_map_update_elem, in its order.
+    const f = mapFlags(flags);
+    if (badFlags(f)) return -EINVAL;
     const i = this.index(key);
     if (i >= this.spec.maxEntries) return -E2BIG;
-    if (flags & BPF_NOEXIST) return -EEXIST;
-    this.storage.set(value.subarray(0, this.spec.valueSize), i * this.elemSize);
+    if (f & BPF_NOEXIST) return -EEXIST;
+    if (f & BPF_F_LOCK) return -EINVAL;
+    put(this.bytes, i * this.elemSize, value, this.spec.valueSize);
     return 0;
   }
   delete(_key: Uint8Array): number { return -EINVAL; }
@@ -80,47 +122,117 @@ export class ArrayMap implements BpfMap {
   }
 }
 
-const keyString = (key: Uint8Array): string => {
-  let s = '';
-  for (const b of key) s += String.fromCharCode(b);
-  return s;
-};
-
-/** BPF_MAP_TYPE_HASH: arbitrary fixed-size keys, at most max_entries elements. */
-export class HashMap implements BpfMap {
-  private readonly entries = new Map<string, { key: Uint8Array; value: Uint8Array }>();
-  constructor(readonly spec: MapSpec) { checkSpec(spec); }
-  get size(): number { return this.entries.size; }
-  lookup(key: Uint8Array): ValueRef | undefined {
-    const e = this.entries.get(keyString(key.subarray(0, this.spec.keySize)));
-    return e && { buffer: e.value, offset: 0 };
+/**
+ * BPF_MAP_TYPE_HASH: arbitrary fixed-size keys, at most max_entries elements, preallocated
+ * like the kernel's default htab: a chained table over one arena (layout in arena.ts). A
+ * value keeps its slot while its key is present (updates write in place); a deleted slot is
+ * reused by the next insertion.
+ */
+export class HashMap implements BpfMap, ArenaMap {
+  readonly layout: HashLayout;
+  readonly arenaSize: number;
+  private bytes: Uint8Array;
+  private u32: Uint32Array;
+  private values: Uint8Array;
+  private readonly valueViews = new WeakMap<Uint8Array, Uint8Array>();
+  constructor(readonly spec: MapSpec) {
+    checkSpec(spec);
+    this.layout = hashLayout(spec);
+    this.arenaSize = this.layout.size;
+    this.bytes = new Uint8Array(this.arenaSize);
+    this.u32 = new Uint32Array(this.bytes.buffer, this.bytes.byteOffset, this.arenaSize >>> 2);
+    this.values = valuesOf(this.valueViews, this.bytes, this.layout.meta);
   }
-  update(key: Uint8Array, value: Uint8Array, flags = BPF_ANY): number {
-    if ((flags & ~BPF_F_LOCK) > BPF_EXIST) return -EINVAL;
-    const k = key.slice(0, this.spec.keySize);
-    const ks = keyString(k);
-    const old = this.entries.get(ks);
-    if (old && (flags & 3) === BPF_NOEXIST) return -EEXIST;
-    if (!old && (flags & 3) === BPF_EXIST) return -ENOENT;
-    if (old) { old.value.set(value.subarray(0, this.spec.valueSize)); return 0; }
-    if (this.entries.size >= this.spec.maxEntries) return -E2BIG;
-    // Values are padded to 8 bytes like the kernel's element layout, so aligned 8-byte
-    // accesses to the last field stay inside the region.
-    const v = new Uint8Array((this.spec.valueSize + 7) & ~7);
-    v.set(value.subarray(0, this.spec.valueSize));
-    this.entries.set(ks, { key: k, value: v });
+  get arena(): Uint8Array { return this.bytes; }
+  get valueBytes(): Uint8Array { return this.values; }
+  relocate(bytes: Uint8Array, copy = true): Uint8Array {
+    const old = this.values;
+    if (copy && bytes !== this.bytes) bytes.set(this.bytes);
+    this.bytes = bytes;
+    this.u32 = new Uint32Array(bytes.buffer, bytes.byteOffset, this.arenaSize >>> 2);
+    this.values = valuesOf(this.valueViews, bytes, this.layout.meta);
+    return old;
+  }
+  /** Number of keys present. */
+  get size(): number { return this.u32[(this.layout.meta + H_COUNT) >>> 2]!; }
+
+  private bucketOf(key: Uint8Array): number {
+    const L = this.layout;
+    return L.bucketsAt + 4 * (hashKey(key, 0, L.keySize) & (L.buckets - 1));
+  }
+  private sameKey(slot: number, key: Uint8Array): boolean {
+    const L = this.layout, b = this.bytes, at = L.elemsAt + slot * L.elemStride + E_KEY;
+    for (let i = 0; i < L.keySize; i++) if (b[at + i] !== key[i]) return false;
+    return true;
+  }
+  /** Slot of `key`, or -1. */
+  private find(key: Uint8Array): number {
+    const L = this.layout, u32 = this.u32;
+    let s = u32[this.bucketOf(key) >>> 2]!;
+    while (s !== 0) {
+      if (this.sameKey(s - 1, key)) return s - 1;
+      s = u32[(L.elemsAt + (s - 1) * L.elemStride + E_NEXT) >>> 2]!;
+    }
+    return -1;
+  }
+  lookup(key: Uint8Array): ValueRef | undefined {
+    const s = this.find(key);
+    return s < 0 ? undefined : { buffer: this.values, offset: s * this.layout.valueStride };
+  }
+  update(key: Uint8Array, value: Uint8Array, flags: number | bigint = BPF_ANY): number {
+    // kernel/bpf/hashtab.c htab_map_update_elem and check_flags, in their order.
+    const f = mapFlags(flags);
+    if (badFlags(f) || (f & BPF_F_LOCK)) return -EINVAL;
+    const L = this.layout, u32 = this.u32;
+    let s = this.find(key);
+    if (s >= 0 && (f & 3) === BPF_NOEXIST) return -EEXIST;
+    if (s < 0 && (f & 3) === BPF_EXIST) return -ENOENT;
+    if (s < 0) {
+      const m = L.meta >>> 2;
+      if (u32[m + (H_COUNT >>> 2)]! >= L.maxEntries) return -E2BIG;
+      const free = u32[m + (H_FREE >>> 2)]!;
+      if (free !== 0) {
+        s = free - 1;
+        u32[m + (H_FREE >>> 2)] = u32[(L.elemsAt + s * L.elemStride + E_NEXT) >>> 2]!;
+      } else s = u32[m + (H_BUMP >>> 2)]!++;
+      const e = L.elemsAt + s * L.elemStride, bucket = this.bucketOf(key) >>> 2;
+      put(this.bytes, e + E_KEY, key, L.keySize);
+      u32[(e + E_USED) >>> 2] = 1;
+      u32[(e + E_NEXT) >>> 2] = u32[bucket]!;
+      u32[bucket] = s + 1;
+      u32[m + (H_COUNT >>> 2)]!++;
+    }
+    put(this.bytes, s * L.valueStride, value, L.valueSize);
     return 0;
   }
   delete(key: Uint8Array): number {
-    return this.entries.delete(keyString(key.subarray(0, this.spec.keySize))) ? 0 : -ENOENT;
+    const L = this.layout, u32 = this.u32;
+    let link = this.bucketOf(key) >>> 2;
+    for (let s = u32[link]!; s !== 0; s = u32[link]!) {
+      const e = L.elemsAt + (s - 1) * L.elemStride;
+      if (this.sameKey(s - 1, key)) {
+        const m = L.meta >>> 2;
+        u32[link] = u32[(e + E_NEXT) >>> 2]!;
+        u32[(e + E_USED) >>> 2] = 0;
+        u32[(e + E_NEXT) >>> 2] = u32[m + (H_FREE >>> 2)]!;
+        u32[m + (H_FREE >>> 2)] = s;
+        u32[m + (H_COUNT >>> 2)]!--;
+        return 0;
+      }
+      link = (e + E_NEXT) >>> 2;
+    }
+    return -ENOENT;
   }
+  /** Keys in slot order; like the kernel, an absent key restarts from the first key. */
   nextKey(key?: Uint8Array): Uint8Array | undefined {
-    const keys = [...this.entries.values()];
-    if (key === undefined) return keys[0]?.key.slice();
-    const ks = keyString(key.subarray(0, this.spec.keySize));
-    const at = keys.findIndex((e) => keyString(e.key) === ks);
-    // Like the kernel: an absent key restarts from the first key.
-    return (at < 0 ? keys[0] : keys[at + 1])?.key.slice();
+    const L = this.layout, u32 = this.u32;
+    const from = key === undefined ? 0 : this.find(key.subarray(0, L.keySize)) + 1;
+    const end = u32[(L.meta + H_BUMP) >>> 2]!;
+    for (let s = from; s < end; s++) {
+      const e = L.elemsAt + s * L.elemStride;
+      if (u32[(e + E_USED) >>> 2] !== 0) return this.bytes.slice(e + E_KEY, e + E_KEY + L.keySize);
+    }
+    return undefined;
   }
 }
 
