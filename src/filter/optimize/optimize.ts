@@ -312,33 +312,58 @@ function needsIn(blocks: OBlock[]): Map<OBlock, Need> {
 }
 
 /**
- * The packet length every path from the entry to a block has already proved (the smallest,
- * over those paths, of the largest end offset of the absolute loads they made): a load that
- * ends within it cannot fail.
+ * The packet length every path from the entry to a point has already proved: `abs`, the
+ * smallest over those paths of the largest end offset of the absolute loads they made; `ind`,
+ * likewise for `[x + k]` loads made with the X the point sees (since X was last set on each
+ * path). A load that ends within it cannot fail.
  */
-function lengthsIn(blocks: OBlock[]): Map<OBlock, number> {
-  const have = new Map<OBlock, number>();
-  if (blocks.length > 0) have.set(blocks[0]!, 0);
+interface Have { abs: number; ind: number }
+const NOTHING: Have = { abs: 0, ind: 0 };
+
+/** What is proved after `st`, given what is proved before it. */
+function haveAfter(h: Have, st: OStmt): Have {
+  const pl = packetLoad(st);
+  let { abs, ind } = h;
+  if (pl?.[0] === 'abs') abs = Math.max(abs, pl[1]);
+  else if (pl?.[0] === 'ind') ind = Math.max(ind, pl[1]);
+  if (def(st) === X) ind = 0;
+  return abs === h.abs && ind === h.ind ? h : { abs, ind };
+}
+
+/** What is proved after all statements of `b`, given what is proved at its entry. */
+function haveOut(b: OBlock, h: Have): Have {
+  for (const st of b.stmts) h = haveAfter(h, st);
+  return h;
+}
+
+function lengthsIn(blocks: OBlock[]): Map<OBlock, Have> {
+  const have = new Map<OBlock, Have>();
+  if (blocks.length > 0) have.set(blocks[0]!, NOTHING);
   for (const b of blocks) { // topological order
-    let h = have.get(b) ?? 0;
-    for (const st of b.stmts) { const pl = packetLoad(st); if (pl?.[0] === 'abs') h = Math.max(h, pl[1]); }
-    for (const t of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) if (t) have.set(t, Math.min(have.get(t) ?? Infinity, h));
+    const h = haveOut(b, have.get(b) ?? NOTHING);
+    for (const t of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) {
+      if (!t) continue;
+      const o = have.get(t);
+      have.set(t, o === undefined ? h : { abs: Math.min(o.abs, h.abs), ind: Math.min(o.ind, h.ind) });
+    }
   }
   return have;
 }
 
-/** Whether skipping `st` where `n` is needed afterwards (X unchanged) cannot change the result. */
-function covered(st: OStmt, n: Need, have: number): boolean {
+/**
+ * Whether skipping `st` where `n` is needed afterwards (X unchanged) and `have` is proved
+ * before it cannot change the result.
+ */
+function covered(st: OStmt, n: Need, have: Have): boolean {
   const pl = packetLoad(st);
   if (!pl) return true;
-  if (pl[0] === 'abs' && pl[1] <= have) return true;
-  return pl[0] === 'abs' ? n.abs >= pl[1] : n.ind >= pl[1];
+  return pl[0] === 'abs' ? pl[1] <= have.abs || n.abs >= pl[1] : pl[1] <= have.ind || n.ind >= pl[1];
 }
 
 /** The packet length proved before each statement of `b`, given the length proved at its entry. */
-function lengthsAt(b: OBlock, h: number): number[] {
-  const out: number[] = [];
-  for (const st of b.stmts) { out.push(h); const pl = packetLoad(st); if (pl?.[0] === 'abs') h = Math.max(h, pl[1]); }
+function lengthsAt(b: OBlock, h: Have): Have[] {
+  const out: Have[] = [];
+  for (const st of b.stmts) { out.push(h); h = haveAfter(h, st); }
   return out;
 }
 
@@ -348,7 +373,7 @@ function deadStores(blocks: OBlock[]): boolean {
   const have = lengthsIn(blocks);
   let changed = false;
   for (const b of blocks) {
-    const hs = lengthsAt(b, have.get(b) ?? 0);
+    const hs = lengthsAt(b, have.get(b) ?? NOTHING);
     const l = new Set<number>();
     if (b.jt) for (const r of live.get(b.jt) ?? []) l.add(r);
     if (b.jf) for (const r of live.get(b.jf) ?? []) l.add(r);
@@ -378,8 +403,9 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
   const blocks = reachable(root);
   const live = liveIn(blocks);
   const needIn = needsIn(blocks);
-  const have = lengthsIn(blocks);
-  const threadedInto = new Set<OBlock>();
+  // What is proved at each block's entry over the edges as this pass leaves them (threaded
+  // edges included: the blocks they skip prove nothing), filled in as edges are settled.
+  const haveIn = new Map<OBlock, Have>([[root, NOTHING]]);
   const incoming = new Map<OBlock, State[]>();
   const entry = (): State => ({ regs: new Array(M + 16).fill(UNKNOWN), facts: new Map(), eq: new Map() });
   incoming.set(root, [entry()]);
@@ -387,6 +413,9 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
     const ins = incoming.get(b);
     if (!ins) continue; // no longer reachable
     const s = meet(ins);
+    // Proved at the exit, from the statements before this pass rewrites them (a statement it
+    // removes is redundant: a load of the same address already ran on every path here).
+    const hOut = haveOut(b, haveIn.get(b) ?? NOTHING);
     const stmts: OStmt[] = [];
     for (const st of b.stmts) {
       const out = step(V, s, st, true);
@@ -413,6 +442,7 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
       let es = edgeState(V, s, b, taken);
       let target = (taken ? b.jt : b.jf)!;
       // Thread through blocks whose jump is decided on this edge and whose effects are not needed.
+      let xSkipped = false;
       for (let guard = 0; guard < 64 && !isRet(target); guard++) {
         const sim = cloneState(es);
         for (const st of target.stmts) step(V, sim, st, false);
@@ -427,18 +457,19 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
         }
         if (conflict) break;
         // Nor may it skip a load that could fail where no later load fails in its place.
-        // (`have` was proved on the CFG before this pass; a block that has since gained a threaded
-        // edge may be reached without some of those loads.)
-        if (!skippable(target, next, needIn, threadedInto.has(b) ? 0 : have.get(b) ?? 0)) break;
+        const xc = skippable(target, next, needIn, hOut, xSkipped);
+        if (xc === undefined) break;
+        xSkipped = xc;
         // The skipped block does not run: registers keep their values on this edge; what was
         // learnt about packet values (facts) stays true.
         const facts = edgeState(V, sim, target, td).facts;
         es = { regs: es.regs, facts, eq: edgeState(V, sim, target, td).eq };
         target = next;
-        threadedInto.add(next);
         changed = true;
       }
       if (b.jt === b.jf) { b.jt = target; b.jf = target; } else if (taken) b.jt = target; else b.jf = target;
+      const h = haveIn.get(target);
+      haveIn.set(target, h === undefined ? hOut : { abs: Math.min(h.abs, hOut.abs), ind: Math.min(h.ind, hOut.ind) });
       const list = incoming.get(target) ?? [];
       list.push(es);
       incoming.set(target, list);
@@ -448,15 +479,19 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
 }
 
 /** Whether the statements of `target` may be skipped on an edge that goes on to `next`. */
-function skippable(target: OBlock, next: OBlock, needIn: Map<OBlock, Need>, have: number): boolean {
+/**
+ * `have` is what is proved where the threaded edge leaves; `xChanged`, whether a block already
+ * skipped on this edge sets X (an `[x + k]` load after that used another X than the one `have`
+ * and the new path see). Returns undefined when not, else whether X is set in `target`.
+ */
+function skippable(target: OBlock, next: OBlock, needIn: Map<OBlock, Need>, have: Have, xChanged: boolean): boolean | undefined {
   const n = needIn.get(next) ?? ACCEPTING;
-  let xChanged = false;
   for (const st of target.stmts) {
     const pl = packetLoad(st);
-    if (pl && (pl[0] === 'ind' && xChanged || !covered(st, n, have))) return false;
+    if (pl && (pl[0] === 'ind' && xChanged || !covered(st, n, have))) return undefined;
     if (def(st) === X) xChanged = true;
   }
-  return true;
+  return xChanged;
 }
 
 /**
@@ -590,17 +625,19 @@ function pullups(root: OBlock, exitA: Map<OBlock, number>): boolean {
     // packets; libpcap's own pull-up does not check this), and its own loads, now made
     // earlier, must be ones that cannot fail there.
     // (At the top, every predecessor of b is redirected: what is proved at b's entry holds.)
-    let proved = have.get(atTop ? b : diff[0]) ?? 0;
-    if (!atTop) for (const st of diff[0].stmts) { const pl = packetLoad(st); if (pl?.[0] === 'abs') proved = Math.max(proved, pl[1]); }
+    let proved = have.get(atTop ? b : diff[0]) ?? NOTHING;
+    if (!atTop) proved = haveOut(diff[0], proved);
     const after = needIn.get(b[same]!) ?? ACCEPTING;
-    for (const st of pull.stmts) if (packetLoad(st) && !covered(st, REJECTING_NOTHING, proved)) return false;
+    // Only A may change: the pulled block's statements now run before the skipped ones (and on
+    // the `down` side, the blocks after it now see the A of the last skipped block, on the
+    // `same` side the successor sees the pulled block's A), so A must be dead at both
+    // successors, and nothing else may be set by the blocks involved.
+    if (live.get(pull[down]!)?.has(A) !== false || live.get(b[same]!)?.has(A) !== false) return false;
+    for (const st of pull.stmts) {
+      if (def(st) !== A || packetLoad(st) && !covered(st, REJECTING_NOTHING, proved)) return false;
+    }
     for (let blk: OBlock = dnode; blk !== pull; blk = blk[down]!) {
-      let xChanged = false;
-      for (const st of blk.stmts) {
-        const pl = packetLoad(st);
-        if (pl && (pl[0] === 'ind' && xChanged || !covered(st, after, proved))) return false;
-        if (def(st) === X) xChanged = true;
-      }
+      for (const st of blk.stmts) if (def(st) !== A || !covered(st, after, proved)) return false;
     }
     samep[0][samep[1]] = pull[down];
     pull[down] = dnode;
@@ -614,7 +651,8 @@ function pullups(root: OBlock, exitA: Map<OBlock, number>): boolean {
   };
   let needIn = needsIn(order);
   let have = lengthsIn(order);
-  const refresh = (): void => { const o = reachable(root); needIn = needsIn(o); have = lengthsIn(o); };
+  let live = liveIn(order);
+  const refresh = (): void => { const o = reachable(root); needIn = needsIn(o); have = lengthsIn(o); live = liveIn(o); };
   for (const b of byLevel) {
     if (tryPull(b, 'jt', 'jf')) { changed = true; refresh(); }
     if (tryPull(b, 'jf', 'jt')) { changed = true; refresh(); }
