@@ -660,6 +660,43 @@ function pullups(root: OBlock, exitA: Map<OBlock, number>): boolean {
   return changed;
 }
 
+// ---- hoisting loads kept for their faults ----------------------------------------------------
+
+/**
+ * A block that only keeps absolute loads for their faults (A dead after them, both edges to the
+ * same successor) costs a jump when its successor is shared. Its loads move into its only
+ * predecessor, where A is dead (before that block's last `ld`), when on the predecessor's other
+ * edge every accepting path loads at least as far: there the earlier fault changes nothing, and
+ * on the block's own path the load only runs sooner (nothing returns in between). The emptied
+ * block is then bypassed.
+ */
+function hoistFaultLoads(root: OBlock): boolean {
+  const order = reachable(root);
+  const preds = new Map<OBlock, OBlock[]>();
+  for (const b of order) for (const t of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) if (t) { const l = preds.get(t) ?? []; l.push(b); preds.set(t, l); }
+  const live = liveIn(order);
+  const needIn = needsIn(order);
+  let changed = false;
+  for (const t of order) {
+    if (isRet(t) || t.jt !== t.jf || t.stmts.length === 0 || live.get(t.jt!)?.has(A) !== false) continue;
+    if (!t.stmts.every((st) => (st.code & 0x07) === BPF_LD && (st.code & 0xe0) === BPF_ABS)) continue;
+    const ps = preds.get(t);
+    if (ps?.length !== 1) continue;
+    const p = ps[0]!;
+    if (isRet(p) || p.jt === p.jf) continue;
+    const other = p.jt === t ? p.jf! : p.jt!;
+    const end = Math.max(...t.stmts.map((st) => packetLoad(st)![1]));
+    if ((needIn.get(other) ?? ACCEPTING).abs < end) continue;
+    let at = -1;
+    for (let i = 0; i < p.stmts.length; i++) if ((p.stmts[i]!.code & 0x07) === BPF_LD) at = i;
+    if (at < 0) continue;
+    p.stmts = [...p.stmts.slice(0, at), ...t.stmts, ...p.stmts.slice(at)];
+    t.stmts = [];
+    changed = true;
+  }
+  return changed;
+}
+
 // ---- CFG simplification --------------------------------------------------------------------
 
 function simplify(root: OBlock): [OBlock, boolean] {
@@ -714,6 +751,7 @@ export function optimizeProgram(insns: readonly ClassicInsn[], trace?: (stage: s
     trace?.(`forward ${round}`, lowerBlocks(root));
     if (!changed) { changed = pullups(root, exitA); trace?.(`pullups ${round}`, lowerBlocks(root)); }
     changed = deadStores(reachable(root)) || changed;
+    changed = hoistFaultLoads(root) || changed;
     trace?.(`dead ${round}`, lowerBlocks(root));
     let c2: boolean;
     [root, c2] = simplify(root);
