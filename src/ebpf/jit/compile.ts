@@ -18,6 +18,7 @@
 import type { Insn, Reg } from '../isa/insn.js';
 import { buildFunction, buildProgram, END, type Block, type FunctionGraph, type Program } from './cfg.js';
 import { Code, I32, I64, ModuleBuilder, OP, type ValType } from './wasm/encoder.js';
+import { emitArenaFns, type ArenaFns, type ArenaMapSpec } from './wasm-maps.js';
 import { CELL_ABORT, CELL_ARGS, CELL_COUNT, CELL_MAPS, CELL_PLEN, CELL_PLIM, CELL_PTR, CELL_R0, ENTRY_SIZE, FRAME, FRAMES, PACKET, STACKS, TABLE, TABLE_ENTRIES } from './layout.js';
 
 export interface CompileOptions {
@@ -41,6 +42,12 @@ export interface CompileOptions {
    * array maps listed here are done inline once their storage is mapped.
    */
   readonly lookup?: { readonly maps: readonly LookupMap[] };
+  /**
+   * Maps whose arenas sit in linear memory (wasm-maps.ts): map_update_elem and map_delete_elem
+   * on them (when `helpers` lists them as the standard ones) and lookups in their hash maps run
+   * as wasm functions over the arena.
+   */
+  readonly arenas?: { readonly maps: readonly ArenaMapSpec[]; readonly helpers: ReadonlySet<number> };
 }
 
 /** A map whose lookups skip the bigint helper path: the key is translated in wasm and read in place. */
@@ -112,6 +119,7 @@ export function compile(insns: readonly Insn[], options: CompileOptions): Compil
   const bswap32 = m.declare([I32], [I32]);
   const bswap64 = m.declare([I64], [I64]);
   const results6 = m.type([], I64_RESULTS6);
+  const arena = options.arenas ? emitArenaFns(m, options.arenas.maps) : new Map<number, ArenaFns>();
   {
     const c = new Code([I32]);
     c.get(0).i32(8).op(OP.i32_rotl).i32(0x00ff00ff).op(OP.i32_and).get(0).i32(8).op(OP.i32_rotr).i32(0xff00ff00 | 0).op(OP.i32_and).op(OP.i32_or);
@@ -123,7 +131,7 @@ export function compile(insns: readonly Insn[], options: CompileOptions): Compil
   }
   let structured = 0, dispatched = 0;
   const define = (index: number, g: FunctionGraph, main: boolean) => {
-    m.define(index, new FunctionCompiler(p, g, main, options, imp, fnIndex, { bswap32, bswap64, results6 }).compile());
+    m.define(index, new FunctionCompiler(p, g, main, options, imp, fnIndex, { bswap32, bswap64, results6, arena }).compile());
     if (g.reducible) structured++; else dispatched++;
   };
   define(mainIndex, graphs.get(0)!, true);
@@ -170,7 +178,7 @@ class FunctionCompiler {
     private readonly o: CompileOptions,
     private readonly imp: { helper: number; slow: number; fault: number; budget: number; lookup: number; lookupAt: number },
     private readonly fns: ReadonlyMap<number, number>,
-    private readonly aux: { bswap32: number; bswap64: number; results6: number },
+    private readonly aux: { bswap32: number; bswap64: number; results6: number; arena: ReadonlyMap<number, ArenaFns> },
   ) {
     if (main) {
       this.c = new Code(MAIN_PARAMS);
@@ -474,6 +482,7 @@ class FunctionCompiler {
         return; // terminators
       case 'call':
         if (insn.helper === 1 && this.o.lookup) { this.lookup(pc, this.o.lookup.maps); return; }
+        if ((insn.helper === 2 || insn.helper === 3) && this.o.arenas?.helpers.has(insn.helper)) { this.arenaCall(pc, insn.helper); return; }
         c.i32(insn.helper).i32(pc);
         for (let r = 1; r <= 5; r++) c.get(this.R[r]!);
         c.call(this.imp.helper).set(this.reg(0));
@@ -526,7 +535,50 @@ class FunctionCompiler {
           .get(this.y).op(OP.i64_extend_i32_u).i64(BigInt(a.elemSize)).op(OP.i64_mul).op(OP.i64_or)
           .else().i64(0n).end();
         c.end();
+      } else if (this.aux.arena.get(m.index)?.lookup !== undefined) {
+        // A hash map in linear memory: in wasm once JavaScript has mapped its values' region.
+        const fns = this.aux.arena.get(m.index)!;
+        c.i32(0).mem(OP.i32_load, 2, fns.cellAt).op(OP.i32_eqz).if(I64);
+        viaImport(m);
+        c.else();
+        this.address(2, 0, m.keySize, false, pc);
+        if (this.lastOffset !== 0) c.i32(this.lastOffset).op(OP.i32_add);
+        c.call(fns.lookup!);
+        c.end();
       } else viaImport(m);
+      c.else();
+      emit(k + 1);
+      c.end();
+    };
+    emit(0);
+    c.set(this.R[0]!);
+  }
+
+  /**
+   * r0 = map_update_elem(r1, r2, r3, r4) or map_delete_elem(r1, r2): for a map in linear memory
+   * the key (then the value) is translated and checked here, in the helper's order, and the
+   * map's wasm function does the rest; any other map goes to the `helper` import.
+   */
+  private arenaCall(pc: number, helper: 2 | 3): void {
+    const c = this.c, maps = this.o.arenas!.maps;
+    const emit = (k: number) => {
+      if (k === maps.length) {
+        c.i32(helper).i32(pc);
+        for (let r = 1; r <= 5; r++) c.get(this.R[r]!);
+        c.call(this.imp.helper);
+        this.dropCache();
+        return;
+      }
+      const s = maps[k]!, fns = this.aux.arena.get(s.index)!;
+      c.get(this.R[1]!).i64(s.handle).op(OP.i64_eq).if(I64);
+      this.address(2, 0, s.keySize, false, pc);
+      if (this.lastOffset !== 0) c.i32(this.lastOffset).op(OP.i32_add);
+      if (helper === 2) {
+        this.address(3, 0, s.valueSize, false, pc);
+        if (this.lastOffset !== 0) c.i32(this.lastOffset).op(OP.i32_add);
+        c.get(this.R[4]!).call(fns.update);
+      } else if (fns.delete !== undefined) c.call(fns.delete);
+      else c.op(OP.drop).i64(-22n); // array maps: -EINVAL once the key is readable
       c.else();
       emit(k + 1);
       c.end();
@@ -596,7 +648,7 @@ class FunctionCompiler {
   private dropCache(): void { if (!this.o.checked) this.c.i64(-1n).set(this.cid); }
 
   private slow(pc: number, size: number, write: boolean): void {
-    this.c.i32(pc).get(this.t).op(OP.i32_wrap_i64).get(this.a).op(OP.i32_wrap_i64).i32(size).i32(write ? 1 : 0).call(this.imp.slow);
+    this.c.i32(pc).get(this.t).op(OP.i32_wrap_i64).get(this.a).op(OP.i32_wrap_i64).i32(size).i32(write ? 1 : 0).call(this.imp.slow); if (process.env.XP) this.c.op(OP.unreachable);
   }
 
   /** Leaves the i32 truth value of a conditional jump on the stack. */

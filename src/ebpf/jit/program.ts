@@ -18,8 +18,10 @@
 import { BpfError } from '../../core/errors.js';
 import type { Insn } from '../isa/insn.js';
 import { Env } from '../runtime/env.js';
-import { getPrandomU32, getSmpProcessorId, ktimeGetNs, mapLookupElem } from '../runtime/helpers/index.js';
-import { ArrayMap } from '../runtime/maps/map.js';
+import { getPrandomU32, getSmpProcessorId, ktimeGetNs, mapDeleteElem, mapLookupElem, mapUpdateElem } from '../runtime/helpers/index.js';
+import { ArrayMap, HashMap } from '../runtime/maps/map.js';
+import { isArenaMap, type ArenaMap } from '../runtime/maps/arena.js';
+import type { ArenaMapSpec } from './wasm-maps.js';
 import { createVm, DEFAULT_MAX_INSTRUCTIONS, MAX_CALL_FRAMES, STACK_SIZE, type RunInput, type RunResult, type VmOptions } from '../runtime/interpreter.js';
 import { MemoryFault, VmFault, type Region } from '../runtime/memory.js';
 import { compile, FAULT_DEPTH, type Compiled, type LookupMap } from './compile.js';
@@ -60,6 +62,9 @@ interface Prepared {
   readonly packetId: number;
   readonly maxInstructions: number;
   readonly lookupMaps: readonly LookupMap[];
+  /** Maps stored in linear memory (arenas), in address order from HEAP, and each map's CELL_MAPS slot. */
+  readonly arenas: readonly { readonly map: ArenaMap; readonly at: number }[];
+  readonly cellOf: readonly (number | undefined)[];
 }
 
 function prepare(program: readonly Insn[] | Uint8Array, options: JitOptions): Prepared {
@@ -90,13 +95,34 @@ function prepare(program: readonly Insn[] | Uint8Array, options: JitOptions): Pr
   if (packetId >= TABLE_ENTRIES - 1) throw new BpfError('UNSUPPORTED', `the JIT's region table holds ${TABLE_ENTRIES} regions`);
   // Fast map_lookup_elem when it is the standard helper: keys read in place, arrays inline.
   let cells = 0;
+  const cellOf = env.maps.slice(0, MAX_INLINE_MAPS).map((map) => (map instanceof ArrayMap || map instanceof HashMap ? cells++ : undefined));
   const lookupMaps: LookupMap[] = env.maps.slice(0, MAX_INLINE_MAPS).map((map, index) => ({
     handle: env.mapPointer(index)!, index, keySize: map.spec.keySize,
-    ...(map instanceof ArrayMap ? { array: { maxEntries: map.spec.maxEntries, elemSize: map.elemSize, cell: cells++ } } : {}),
+    ...(map instanceof ArrayMap ? { array: { maxEntries: map.spec.maxEntries, elemSize: map.elemSize, cell: cellOf[index]! } } : {}),
   }));
   const lookup = env.helpers.get(1) === mapLookupElem ? { maps: lookupMaps } : undefined;
-  const compiled = compile(insns, { checked: options.checked ?? true, budget: options.budget ?? true, maxInstructions, stack0: stacks[0]!.id, packetId, lddw, ...(lookup ? { lookup } : {}) });
-  return { env, insns, compiled, stacks, ctxId, packetId, maxInstructions, lookupMaps };
+  // Map arenas go to linear memory above the fixed areas (the heap of attached regions starts
+  // after them); the first MAX_INLINE_MAPS get wasm operations (wasm-maps.ts).
+  const arenas: { map: ArenaMap; at: number }[] = [];
+  const arenaSpecs: ArenaMapSpec[] = [];
+  let top = HEAP;
+  env.maps.forEach((map, index) => {
+    if (!isArenaMap(map)) return;
+    const at = (top + 7) & ~7;
+    arenas.push({ map, at });
+    top = at + map.arenaSize;
+    const cell = cellOf[index];
+    if (cell === undefined) return;
+    const base = { index, handle: env.mapPointer(index)!, keySize: map.spec.keySize, valueSize: map.spec.valueSize, base: at, cellAt: CELL_MAPS + 4 * cell };
+    if (map instanceof ArrayMap) arenaSpecs.push({ ...base, array: { maxEntries: map.spec.maxEntries, elemSize: map.elemSize } });
+    else if (map instanceof HashMap) arenaSpecs.push({ ...base, hash: map.layout });
+  });
+  const helpers = new Set([2, 3].filter((n) => env.helpers.get(n) === (n === 2 ? mapUpdateElem : mapDeleteElem)));
+  const compiled = compile(insns, {
+    checked: options.checked ?? true, budget: options.budget ?? true, maxInstructions, stack0: stacks[0]!.id, packetId, lddw, ...(lookup ? { lookup } : {}),
+    ...(arenaSpecs.length ? { arenas: { maps: arenaSpecs, helpers } } : {}),
+  });
+  return { env, insns, compiled, stacks, ctxId, packetId, maxInstructions, lookupMaps, arenas, cellOf };
 }
 
 /** Compiles and instantiates synchronously (fine in Node and workers; browsers limit sync compiles on the main thread). */
@@ -147,6 +173,12 @@ export class WasmProgram {
   /** Heap placement of regions attached before, reused when they come back. */
   private readonly placed = new Map<number, { at: number; cap: number }>();
   private heapTop = HEAP;
+  /** Start of the heap of attached regions: after the map arenas. */
+  private readonly heapBase: number;
+  private readonly arenas: Prepared['arenas'];
+  /** Per arena: its view of linear memory (the map is ours while its arena is this very view). */
+  private readonly arenaViews: Uint8Array[] = [];
+  private readonly cellOf: Prepared['cellOf'];
   private readonly pure: ReadonlySet<number>;
   private readonly lookupMaps: Prepared['lookupMaps'];
 
@@ -162,6 +194,10 @@ export class WasmProgram {
     this.ctxId = p.ctxId;
     this.packetId = p.packetId;
     this.lookupMaps = p.lookupMaps;
+    this.arenas = p.arenas;
+    this.cellOf = p.cellOf;
+    const last = p.arenas[p.arenas.length - 1];
+    this.heapBase = this.heapTop = last ? (last.at + last.map.arenaSize + 7) & ~7 : HEAP;
     this.usesStack = p.insns.some((i) => ('dst' in i && i.dst === 10) || ('src' in i && (i.src === 10 || (typeof i.src === 'object' && 'reg' in i.src && i.src.reg === 10))));
     this.hasCalls = p.insns.some((i) => i.kind === 'call-local');
     this.zeroStack = this.usesStack ? FRAME * (this.hasCalls ? FRAMES : 1) : 0;
@@ -169,8 +205,9 @@ export class WasmProgram {
     const standard = new Map<number, unknown>([[5, ktimeGetNs], [7, getPrandomU32], [8, getSmpProcessorId]]);
     this.pure = new Set([...standard].filter(([n, f]) => this.env.helpers.get(n) === f).map(([n]) => n));
     const api = wasmApi();
-    this.memory = new api.Memory({ initial: INITIAL_PAGES });
+    this.memory = new api.Memory({ initial: Math.max(INITIAL_PAGES, Math.ceil(this.heapBase / PAGE) + 4) });
     this.views();
+    for (let k = 0; k < this.arenas.length; k++) this.claim(k);
     for (let d = 0; d < FRAMES; d++) this.setEntry(this.stacks[d]!.id, STACKS + d * FRAME, FRAME, true);
     this.remapRunRegions(0, 0);
     const instance = new api.Instance(module, {
@@ -193,6 +230,23 @@ export class WasmProgram {
     this.dv = new DataView(this.buffer);
     this.u32 = new Uint32Array(this.buffer);
     this.keyViews.length = 0; // views of the old buffer are detached
+    // Arenas still here are seen through the new buffer (same bytes, nothing copied).
+    for (let k = 0; k < this.arenaViews.length; k++) {
+      const { map, at } = this.arenas[k]!, old = this.arenaViews[k]!;
+      this.arenaViews[k] = this.u8.subarray(at, at + map.arenaSize);
+      if (map.arena === old) this.env.memory.rebind(map.relocate(this.arenaViews[k]!, false), map.valueBytes);
+    }
+  }
+
+  /**
+   * Moves arena `k` into this program's linear memory (its contents copied from wherever the map
+   * is now: its own buffer at load, another program's memory when that one ran last). The
+   * environment's region of the values follows it, so pointers keep their values.
+   */
+  private claim(k: number): void {
+    const { map, at } = this.arenas[k]!;
+    const view = this.arenaViews[k] ??= this.u8.subarray(at, at + map.arenaSize);
+    this.env.memory.rebind(map.relocate(view), map.valueBytes);
   }
 
   private setEntry(id: number, at: number, size: number, writable: boolean): void {
@@ -258,6 +312,11 @@ export class WasmProgram {
    */
   close(): void {
     this.detachAll();
+    // The maps outlive the program: their arenas move out of its memory.
+    for (let k = 0; k < this.arenas.length; k++) {
+      const { map } = this.arenas[k]!;
+      if (map.arena === this.arenaViews[k]) this.env.memory.rebind(map.relocate(new Uint8Array(map.arenaSize)), map.valueBytes);
+    }
     const mem = this.env.memory;
     for (const st of this.stacks) mem.unmap(st.id);
     mem.unmap(this.ctxId);
@@ -271,6 +330,8 @@ export class WasmProgram {
    * helper or a slow-path access); `syncEnv` does it on demand.
    */
   run(input: RunInput = {}): RunResult {
+    // A map another program (another linear memory) used since our last run comes back.
+    for (let k = 0; k < this.arenas.length; k++) if (this.arenas[k]!.map.arena !== this.arenaViews[k]) this.claim(k);
     const data = this.stage(0, this.packetId, input.data ?? EMPTY, PACKET, PACKET_MAX, 'packet');
     const ctx = this.stage(1, this.ctxId, input.ctx ?? EMPTY, CTX, CTX_MAX, 'ctx');
     // r1/r2 cross as i32 halves: r1 = ctx (or packet) pointer, r2 = packet length without ctx;
@@ -294,7 +355,7 @@ export class WasmProgram {
       this.detachAll();
       // Nothing is attached between runs: placements of many short-lived regions (hash map
       // values come and go) are forgotten once they take more than HEAP_RESET bytes.
-      if (this.heapTop > HEAP + HEAP_RESET) { this.placed.clear(); this.heapTop = HEAP; }
+      if (this.heapTop > this.heapBase + HEAP_RESET) { this.placed.clear(); this.heapTop = this.heapBase; }
     }
     const u32 = this.u32; // linear memory may have grown during the run
     const hi = u32[(CELL_R0 >> 2) + 1]!;
@@ -363,7 +424,8 @@ export class WasmProgram {
     if (!this.isAttached(region.id)) this.attach(region);
     this.u32[CELL_PTR >> 2] = ref.offset;
     this.u32[(CELL_PTR >> 2) + 1] = region.id;
-    if (m.array) this.u32[(CELL_MAPS >> 2) + m.array.cell] = region.id;
+    const cell = this.cellOf[index];
+    if (cell !== undefined) this.u32[(CELL_MAPS >> 2) + cell] = region.id;
     void pc;
     return 1;
   }
@@ -391,6 +453,13 @@ export class WasmProgram {
   }
 
   private attach(region: Region): number {
+    // A map arena already lives in linear memory: its entry points at it for good (nothing to
+    // copy in or back; the entry stays valid while the arena is ours, i.e. during every run).
+    if (region.bytes.buffer === this.buffer) {
+      const at = region.bytes.byteOffset;
+      if (region.id < TABLE_ENTRIES - 1) this.setEntry(region.id, at, region.bytes.length, region.writable);
+      return at;
+    }
     const size = region.bytes.length;
     let place = this.placed.get(region.id);
     if (!place || place.cap < size) {

@@ -87,6 +87,19 @@ export class AddressSpace {
     return region;
   }
 
+  /**
+   * The region that maps `old` now maps `bytes` (same id, kind and permission): a map arena
+   * moved, e.g. into a JIT program's linear memory, and pointers to its values stay valid.
+   * Nothing happens when `old` was never mapped here.
+   */
+  rebind(old: Uint8Array, bytes: Uint8Array): void {
+    const region = this.byBuffer.get(old);
+    if (region === undefined || old === bytes) return;
+    this.remap(region.id, bytes, region.kind, region.writable);
+    this.byBuffer.set(bytes, this.regions[region.id]!);
+    this.byBuffer.delete(old);
+  }
+
   /** Unmaps a region: later accesses through old pointers fault. */
   unmap(id: number): void { this.regions[id] = undefined; }
 
