@@ -5,16 +5,19 @@
  * (and joined once enough has arrived), so memory stays bounded by the largest record and the
  * work stays linear whatever the chunk size.
  */
+import type { PacketRef, PacketSink } from './packet-ref.js';
 import type { CapturePacket } from './types.js';
 
 export interface RecordParser {
   /**
-   * Consumes complete records from `buf[pos..]` and returns the new position. When it stops
-   * before the end it sets `need` to the bytes required (from the returned position) to go on.
+   * Consumes complete records from `buf[pos..end)` and returns the new position, handing every
+   * packet to `sink`. When it stops before `end` it sets `need` to the bytes required (from the
+   * returned position) to go on, unless `sink` returned false (then `stopped` is true).
    * `base` is the file offset of `buf[0]`.
    */
-  parse(buf: Uint8Array, pos: number, base: number, emit: (p: CapturePacket) => void): number;
+  parse(buf: Uint8Array, pos: number, end: number, base: number, sink: PacketSink): number;
   need: number;
+  stopped: boolean;
   /** Called at the end of input with the number of unconsumed bytes; throws if they matter. */
   end(leftover: number, offset: number): void;
 }
@@ -41,7 +44,7 @@ export class ChunkDriver {
       this.pendingBytes = 0;
     }
     const base = this.offset;
-    const pos = this.parser.parse(buf, 0, base, emit);
+    const pos = this.parser.parse(buf, 0, buf.length, base, (ref: PacketRef) => { emit(ref.toPacket()); return true; });
     this.offset = base + pos;
     if (pos < buf.length) {
       // Copy the tail so a large chunk is not kept alive by a few leftover bytes.

@@ -6,7 +6,8 @@
  */
 import type { RecordParser } from './chunk-parser.js';
 import { CaptureError } from './errors.js';
-import type { CaptureHeader, CapturePacket } from './types.js';
+import { PacketRef, VERBATIM_NONE, VERBATIM_PCAP_NS, VERBATIM_PCAP_US, type PacketSink } from './packet-ref.js';
+import type { CaptureHeader } from './types.js';
 
 export const PCAP_MAGIC_US = 0xa1b2c3d4;
 export const PCAP_MAGIC_NS = 0xa1b23c4d;
@@ -20,42 +21,56 @@ export class PcapParser implements RecordParser {
   private nano = false;
   private maxCaplen = MAX_RECORD;
   private records = 0;
+  private readonly ref = new PacketRef();
+  stopped = false;
 
   constructor(private readonly onHeader: (h: CaptureHeader) => void) {}
 
-  parse(buf: Uint8Array, pos: number, base: number, emit: (p: CapturePacket) => void): number {
+  parse(buf: Uint8Array, pos: number, end: number, base: number, sink: PacketSink): number {
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     if (!this.header) {
-      if (buf.length - pos < 24) { this.need = 24; return pos; }
+      if (end - pos < 24) { this.need = 24; return pos; }
       this.readHeader(view, pos, base);
       pos += 24;
     }
     const le = this.littleEndian;
-    const linkType = this.header!.linkType;
+    const ref = this.ref;
+    ref.buf = buf;
+    ref.linkType = this.header!.linkType;
+    ref.interfaceId = 0;
     const mult = this.nano ? 1 : 1000;
     const limit = this.nano ? 1e9 : 1e6;
+    const verbatim = !le ? VERBATIM_NONE : this.nano ? VERBATIM_PCAP_NS : VERBATIM_PCAP_US;
+    const maxCaplen = this.maxCaplen;
     for (;;) {
-      const avail = buf.length - pos;
+      const avail = end - pos;
       if (avail < 16) { this.need = 16; return pos; }
       const caplen = view.getUint32(pos + 8, le);
-      if (caplen > this.maxCaplen) {
-        throw new CaptureError(`invalid packet capture length ${caplen}, bigger than snaplen of ${this.maxCaplen}`, base + pos, this.records + 1);
+      if (caplen > maxCaplen) {
+        throw new CaptureError(`invalid packet capture length ${caplen}, bigger than snaplen of ${maxCaplen}`, base + pos, this.records + 1);
       }
       if (avail < 16 + caplen) { this.need = 16 + caplen; return pos; }
       const sub = view.getUint32(pos + 4, le);
-      this.records++;
-      emit({
-        data: buf.subarray(pos + 16, pos + 16 + caplen),
-        origLength: view.getUint32(pos + 12, le),
+      const seconds = view.getUint32(pos, le);
+      ref.at = pos + 16;
+      ref.caplen = caplen;
+      ref.origLength = view.getUint32(pos + 12, le);
+      ref.recordAt = pos;
+      ref.recordLength = 16 + caplen;
+      if (sub < limit) {
+        ref.seconds = seconds;
+        ref.nanos = sub * mult;
+        ref.verbatim = verbatim;
+      } else {
         // A sub-second field out of range is carried over, like libpcap's readers tolerate.
-        seconds: view.getUint32(pos, le) + (sub >= limit ? Math.floor(sub / limit) : 0),
-        nanos: (sub % limit) * mult,
-        linkType,
-        interfaceId: 0,
-        index: this.records,
-        offset: base + pos,
-      });
+        ref.seconds = seconds + Math.floor(sub / limit);
+        ref.nanos = (sub % limit) * mult;
+        ref.verbatim = VERBATIM_NONE;
+      }
+      ref.index = ++this.records;
+      ref.offset = base + pos;
       pos += 16 + caplen;
+      if (!sink(ref)) { this.stopped = true; return pos; }
     }
   }
 

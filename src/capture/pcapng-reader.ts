@@ -7,7 +7,8 @@
  */
 import type { RecordParser } from './chunk-parser.js';
 import { CaptureError } from './errors.js';
-import type { CaptureHeader, CaptureInterface, CapturePacket } from './types.js';
+import { PacketRef, VERBATIM_NONE, type PacketSink } from './packet-ref.js';
+import type { CaptureHeader, CaptureInterface } from './types.js';
 
 export const BT_SHB = 0x0a0d0d0a;
 export const BT_IDB = 0x00000001;
@@ -34,13 +35,18 @@ export class PcapngParser implements RecordParser {
   private blocks = 0;
   private packets = 0;
   private sectionVersion: [number, number] = [1, 0];
+  private readonly ref = new PacketRef();
+  stopped = false;
 
   constructor(private readonly onHeader: (h: CaptureHeader) => void, private readonly onInterface?: (i: CaptureInterface, id: number) => void) {}
 
-  parse(buf: Uint8Array, pos: number, base: number, emit: (p: CapturePacket) => void): number {
+  parse(buf: Uint8Array, pos: number, end: number, base: number, sink: PacketSink): number {
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const ref = this.ref;
+    ref.buf = buf;
+    ref.verbatim = VERBATIM_NONE;
     for (;;) {
-      const avail = buf.length - pos;
+      const avail = end - pos;
       if (avail < 12) { this.need = 12; return pos; }
       const at = base + pos;
       const record = this.blocks + 1;
@@ -67,8 +73,8 @@ export class PcapngParser implements RecordParser {
       const body = pos + 8;
       const bodyEnd = pos + total - 4;
       switch (type) {
-        case BT_SHB: this.readShb(view, body, bodyEnd, le, at, record); break;
-        case BT_IDB: this.readIdb(view, buf, body, bodyEnd, at, record); break;
+        case BT_SHB: this.readShb(view, body, bodyEnd, le, at, record); pos += total; continue;
+        case BT_IDB: this.readIdb(view, buf, body, bodyEnd, at, record); pos += total; continue;
         case BT_EPB: case BT_OPB: {
           const fixed = 20;
           if (bodyEnd - body < fixed) throw new CaptureError('packet block too short', at, record);
@@ -76,12 +82,12 @@ export class PcapngParser implements RecordParser {
           const iface = this.iface(id, at, record);
           const caplen = view.getUint32(body + 12, le);
           if (caplen > bodyEnd - body - fixed) throw new CaptureError(`packet captured length ${caplen} exceeds its block`, at + 20, record);
-          const [seconds, nanos] = timestamp(view.getUint32(body + 4, le), view.getUint32(body + 8, le), iface);
-          emit({
-            data: buf.subarray(body + fixed, body + fixed + caplen),
-            origLength: view.getUint32(body + 16, le),
-            seconds, nanos, linkType: iface.linkType, interfaceId: id, index: ++this.packets, offset: at,
-          });
+          timestampInto(ref, view.getUint32(body + 4, le), view.getUint32(body + 8, le), iface);
+          ref.at = body + fixed;
+          ref.caplen = caplen;
+          ref.origLength = view.getUint32(body + 16, le);
+          ref.linkType = iface.linkType;
+          ref.interfaceId = id;
           break;
         }
         case BT_SPB: {
@@ -90,17 +96,27 @@ export class PcapngParser implements RecordParser {
           const origLength = view.getUint32(body, le);
           let caplen = Math.min(origLength, bodyEnd - body - 4);
           if (iface.snaplen > 0) caplen = Math.min(caplen, iface.snaplen);
-          emit({
-            data: buf.subarray(body + 4, body + 4 + caplen),
-            origLength, seconds: 0, nanos: 0, linkType: iface.linkType, interfaceId: 0, index: ++this.packets, offset: at,
-          });
+          ref.seconds = 0;
+          ref.nanos = 0;
+          ref.at = body + 4;
+          ref.caplen = caplen;
+          ref.origLength = origLength;
+          ref.linkType = iface.linkType;
+          ref.interfaceId = 0;
           break;
         }
         default:
           // NRB, ISB, custom (0xBAD/0x40000BAD) and unknown blocks: framing checked, content skipped.
-          break;
+          pos += total;
+          continue;
       }
+      // A packet block: the ref was filled above.
+      ref.recordAt = pos;
+      ref.recordLength = total;
+      ref.index = ++this.packets;
+      ref.offset = at;
       pos += total;
+      if (!sink(ref)) { this.stopped = true; return pos; }
     }
   }
 
@@ -186,17 +202,33 @@ function latin1(bytes: Uint8Array): string {
 
 /** Splits a 64-bit count of interface units into seconds and nanoseconds, exactly. */
 export function timestamp(hi: number, lo: number, iface: CaptureInterface): [number, number] {
+  const t = { seconds: 0, nanos: 0 };
+  timestampInto(t, hi, lo, iface);
+  return [t.seconds, t.nanos];
+}
+
+/**
+ * `timestamp` without allocating: the common resolutions (a divisor of 10^9) are split by long
+ * division in base 2^16, where every intermediate stays below 2^46 and so exact in a double;
+ * other resolutions go through BigInt.
+ */
+export function timestampInto(out: { seconds: number; nanos: number }, hi: number, lo: number, iface: CaptureInterface): void {
   const ups = iface.unitsPerSecond;
-  const units = hi * 4294967296 + lo;
-  if (units <= Number.MAX_SAFE_INTEGER && ups <= 1e9 && 1e9 % ups === 0) {
-    let sec = Math.floor(units / ups);
-    let rem = units - sec * ups;
-    if (rem < 0) { sec -= 1; rem += ups; } else if (rem >= ups) { sec += 1; rem -= ups; }
-    return [sec + iface.tsOffset, rem * (1e9 / ups)];
+  if (ups <= 1e9 && 1e9 % ups === 0) {
+    // units = hi * 2^32 + (lo >>> 16) * 2^16 + (lo & 0xffff); each step keeps the remainder < ups < 2^30.
+    const q0 = Math.floor(hi / ups);
+    const r0 = hi - q0 * ups;
+    const x1 = r0 * 65536 + (lo >>> 16);
+    const q1 = Math.floor(x1 / ups);
+    const r1 = x1 - q1 * ups;
+    const x2 = r1 * 65536 + (lo & 0xffff);
+    const q2 = Math.floor(x2 / ups);
+    out.seconds = q0 * 4294967296 + q1 * 65536 + q2 + iface.tsOffset;
+    out.nanos = (x2 - q2 * ups) * (1e9 / ups);
+    return;
   }
   const big = (BigInt(hi) << 32n) | BigInt(lo);
   const u = BigInt(ups);
-  const sec = big / u;
-  const nanos = ((big % u) * 1000000000n) / u;
-  return [Number(sec) + iface.tsOffset, Number(nanos)];
+  out.seconds = Number(big / u) + iface.tsOffset;
+  out.nanos = Number(((big % u) * 1000000000n) / u);
 }

@@ -48,14 +48,18 @@ export class CaptureReader {
   }
 
   private choose(first: Uint8Array): RecordParser {
-    const view = new DataView(first.buffer, first.byteOffset, 4);
-    const le = view.getUint32(0, true);
-    const be = view.getUint32(0, false);
-    const setHeader = (h: CaptureHeader): void => { this.header = h; this.hooks.onHeader?.(h); };
-    if (le === BT_SHB) return new PcapngParser(setHeader, this.hooks.onInterface);
-    if ([le, be].some((m) => m === PCAP_MAGIC_US || m === PCAP_MAGIC_NS)) return new PcapParser(setHeader);
-    throw new CaptureError('unknown file format', 0, 0);
+    return parserFor(first, { ...this.hooks, onHeader: (h) => { this.header = h; this.hooks.onHeader?.(h); } });
   }
+}
+
+/** The parser for the format whose magic starts `first` (at least 4 bytes). */
+export function parserFor(first: Uint8Array, hooks: CaptureReaderHooks): RecordParser {
+  const le = (first[0]! | (first[1]! << 8) | (first[2]! << 16) | (first[3]! << 24)) >>> 0;
+  const be = ((first[0]! << 24) | (first[1]! << 16) | (first[2]! << 8) | first[3]!) >>> 0;
+  const onHeader = (h: CaptureHeader): void => { hooks.onHeader?.(h); };
+  if (le === BT_SHB) return new PcapngParser(onHeader, hooks.onInterface);
+  if (le === PCAP_MAGIC_US || le === PCAP_MAGIC_NS || be === PCAP_MAGIC_US || be === PCAP_MAGIC_NS) return new PcapParser(onHeader);
+  throw new CaptureError('unknown file format', 0, 0);
 }
 
 async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array> {

@@ -10,6 +10,7 @@
 import { BpfError } from '../core/errors.js';
 import { PCAP_MAGIC_NS, PCAP_MAGIC_US } from './pcap-reader.js';
 import { BT_EPB, BT_IDB, BT_SHB, BYTE_ORDER_MAGIC } from './pcapng-reader.js';
+import { VERBATIM_NONE, VERBATIM_PCAP_NS, VERBATIM_PCAP_US, type PacketRef } from './packet-ref.js';
 import type { CaptureFormat, CapturePacket } from './types.js';
 
 export interface CaptureWriterOptions {
@@ -25,6 +26,11 @@ export interface CaptureWriterOptions {
   readonly interfaceNames?: readonly string[];
   /** Bytes buffered before the sink is called. */
   readonly bufferSize?: number;
+  /**
+   * The sink consumes the bytes before it returns (a synchronous file write): it is then given
+   * views of the writer's buffer (and of the input for long verbatim runs) instead of copies.
+   */
+  readonly syncSink?: boolean;
 }
 
 export class CaptureWriter {
@@ -37,6 +43,12 @@ export class CaptureWriter {
   /** pcapng: interface index per `${interfaceId}/${linkType}`. */
   private readonly ifaces = new Map<string, number>();
   private started = false;
+  /** The VERBATIM_ value of records this writer can copy as they are (0: none). */
+  private readonly verbatim: number;
+  /** A run of verbatim records not copied yet: `runBuf[runStart..runEnd)`. */
+  private runBuf: Uint8Array | undefined;
+  private runStart = 0;
+  private runEnd = 0;
 
   constructor(private readonly options: CaptureWriterOptions, private readonly sink: (bytes: Uint8Array) => void) {
     this.le = options.littleEndian ?? true;
@@ -44,6 +56,43 @@ export class CaptureWriter {
     this.snaplen = options.snaplen ?? 262144;
     this.buf = new Uint8Array(options.bufferSize ?? 1 << 18);
     this.view = new DataView(this.buf.buffer);
+    this.verbatim = options.format === 'pcap' && this.le ? (this.nano ? VERBATIM_PCAP_NS : VERBATIM_PCAP_US) : VERBATIM_NONE;
+  }
+
+  /**
+   * Writes the packet a reader's ref points at. A pcap record that this file would encode
+   * byte for byte as it is (same byte order and resolution, timestamp in range) is copied
+   * unchanged, and consecutive such records are copied as one block: the copy may be deferred
+   * until `settle()`, which the caller must call before it changes the bytes of `ref.buf`.
+   */
+  writeRef(ref: PacketRef): void {
+    if (ref.verbatim === this.verbatim && this.verbatim !== VERBATIM_NONE && ref.linkType === this.options.linkType && this.started) {
+      if (ref.buf === this.runBuf && ref.recordAt === this.runEnd) { this.runEnd += ref.recordLength; return; }
+      this.settle();
+      this.runBuf = ref.buf;
+      this.runStart = ref.recordAt;
+      this.runEnd = ref.recordAt + ref.recordLength;
+      return;
+    }
+    this.settle();
+    this.write({ data: ref.data(), origLength: ref.origLength, seconds: ref.seconds, nanos: ref.nanos, linkType: ref.linkType, interfaceId: ref.interfaceId });
+  }
+
+  /** Copies a deferred run of records (see `writeRef`) into the output. */
+  settle(): void {
+    const run = this.runBuf;
+    if (run === undefined) return;
+    this.runBuf = undefined;
+    const n = this.runEnd - this.runStart;
+    if (n > this.buf.length >> 1) {
+      // A long run goes to the sink directly rather than through the buffer.
+      this.flushBuffer();
+      this.sink(this.options.syncSink ? run.subarray(this.runStart, this.runEnd) : run.slice(this.runStart, this.runEnd));
+      return;
+    }
+    this.reserve(n);
+    this.buf.set(run.subarray(this.runStart, this.runEnd), this.at);
+    this.at += n;
   }
 
   /** Writes the file header now (a capture with no packets still has one). */
@@ -69,6 +118,7 @@ export class CaptureWriter {
 
   write(p: Pick<CapturePacket, 'data' | 'origLength' | 'seconds' | 'nanos'> & Partial<Pick<CapturePacket, 'linkType' | 'interfaceId'>>): void {
     this.start();
+    this.settle();
     const caplen = p.data.length;
     if (this.options.format === 'pcap') {
       if (p.linkType !== undefined && p.linkType !== this.options.linkType) {
@@ -98,9 +148,8 @@ export class CaptureWriter {
   /** Hands everything buffered to the sink. */
   flush(): void {
     this.start();
-    if (this.at === 0) return;
-    this.sink(this.buf.slice(0, this.at));
-    this.at = 0;
+    this.settle();
+    this.flushBuffer();
   }
 
   private interfaceFor(interfaceId: number, linkType: number): number {
@@ -139,7 +188,7 @@ export class CaptureWriter {
 
   private flushBuffer(): void {
     if (this.at === 0) return;
-    this.sink(this.buf.slice(0, this.at));
+    this.sink(this.options.syncSink ? this.buf.subarray(0, this.at) : this.buf.slice(0, this.at));
     this.at = 0;
   }
 

@@ -5,7 +5,6 @@
  */
 import { BpfError } from '../core/errors.js';
 import type { CliIO, Command } from './command.js';
-import { commands } from './commands/index.js';
 
 export class UsageError extends BpfError {
   constructor(message: string) { super('USAGE', message); }
@@ -17,7 +16,13 @@ function helpText(list: readonly Command[]): string {
   return ['usage: tsbpf COMMAND [ARGS...]', '', 'commands:', ...rows, '', 'tsbpf help COMMAND shows the usage of one command.', ''].join('\n');
 }
 
-export async function runCli(argv: readonly string[], io: CliIO, registry: readonly Command[] = commands): Promise<number> {
+/**
+ * Runs one command. Without `registry`, the full registry (commands/index.ts) is imported on
+ * demand: a static import would load every command's modules at start-up and would make a
+ * cycle with the commands, which import UsageError from here.
+ */
+export async function runCli(argv: readonly string[], io: CliIO, registry?: readonly Command[]): Promise<number> {
+  registry ??= (await import('./commands/index.js')).commands;
   const [name, ...args] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     const which = name === 'help' ? registry.find((c) => c.name === args[0]) : undefined;

@@ -4,14 +4,16 @@
  * as tcpdump 4.99 does or writes them to a new capture. Options use tcpdump's letters.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { compileClassic } from '../../cbpf/jit.js';
-import { interpret } from '../../cbpf/interpreter.js';
-import { formatListing } from '../../cbpf/listing.js';
+import { compileClassicAt, type ClassicFilterAtFn } from '../../cbpf/jit-at.js';
 import type { ClassicProgram } from '../../cbpf/program.js';
-import { CaptureWriter, forEachPacket, linkTypeFromName, linkTypeInfo, linkTypeText, type CaptureHeader, type CapturePacket } from '../../capture/index.js';
-import { PacketPrinter, type HexMode, type PrintOptions, type TimestampMode } from '../../decode/index.js';
+import { CaptureScanner } from '../../capture/scanner.js';
+import { CaptureWriter } from '../../capture/writer.js';
+import { linkTypeFromName, linkTypeInfo, linkTypeText } from '../../capture/link-types.js';
+import type { PacketRef } from '../../capture/packet-ref.js';
+import type { CaptureHeader } from '../../capture/types.js';
+import type { HexMode, PrintOptions, TimestampMode } from '../../decode/index.js';
 import { compileFilter } from '../../filter/index.js';
-import { fileChunks, openSink } from '../../node/io/capture-files.js';
+import { openSink, scanCaptureFile } from '../../node/io/capture-files.js';
 import type { CliIO, Command } from '../command.js';
 import { UsageError } from '../run-cli.js';
 
@@ -148,8 +150,6 @@ function localOffset(): number | ((sec: number) => number) {
   };
 }
 
-type Matcher = (p: CapturePacket) => boolean;
-
 function compile(expr: string, linkType: number, snaplen: number, optimize: boolean): ClassicProgram {
   const name = linkTypeInfo(linkType)?.name ?? String(linkType);
   return compileFilter(expr, { linkType: name, snaplen, optimize });
@@ -168,6 +168,7 @@ export const dumpCommand: Command = {
     if (o.read === undefined) {
       if (o.d > 0) {
         const name = o.linkType === undefined ? 'EN10MB' : (linkTypeInfo(o.linkType)?.name ?? String(o.linkType));
+        const { formatListing } = await import('../../cbpf/listing.js');
         io.stdout(formatListing(compileFilter(expr, { linkType: name, snaplen: o.snaplen ?? 262144, optimize: o.optimize }), (['d', 'dd', 'ddd'] as const)[Math.min(o.d, 3) - 1]!));
         return 0;
       }
@@ -179,35 +180,37 @@ export const dumpCommand: Command = {
     // packets keep their captured length and link type.
     o.snaplen = undefined;
     o.linkType = undefined;
-    const filters = new Map<number, ((data: Uint8Array, wire: number) => boolean) | null>();
+    // Modules only some runs need are loaded on demand: start-up is part of every run's time.
+    const interpret = engine === 'interpreter' ? (await import('../../cbpf/interpreter.js')).interpret : undefined;
+    const printing = o.write === undefined && !o.countOnly && o.d === 0;
+    const printer = printing ? new (await import('../../decode/index.js')).PacketPrinter(printOptions(o)) : undefined;
+    const listing = o.d > 0 ? async (lt: number): Promise<string> =>
+      (await import('../../cbpf/listing.js')).formatListing(compile(expr, lt, snaplen, o.optimize), (['d', 'dd', 'ddd'] as const)[Math.min(o.d, 3) - 1]!) : undefined;
+    /** The filter of each link type, run on the packet where it lies in the reader's buffer. */
+    const filters = new Map<number, ClassicFilterAtFn | null>();
     let header: CaptureHeader | undefined;
     let snaplen = o.snaplen ?? 262144;
-    const matcherFor = (linkType: number): ((data: Uint8Array, wire: number) => boolean) | null => {
+    const matcherFor = (linkType: number): ClassicFilterAtFn | null => {
       let m = filters.get(linkType);
       if (m !== undefined) return m;
       if (expr.trim() === '') m = null;
       else {
         const prog = compile(expr, linkType, snaplen, o.optimize);
-        if (engine === 'jit') {
-          const fn = compileClassic(prog);
-          // One metadata object reused for every packet (only the wire length changes).
+        if (interpret === undefined) m = compileClassicAt(prog);
+        else {
           const meta = { wireLength: 0 };
-          m = (data, wire) => { meta.wireLength = wire; return fn(data, meta) !== 0; };
-        } else {
-          const meta = { wireLength: 0 };
-          m = (data, wire) => { meta.wireLength = wire; return interpret(prog, data, meta) !== 0; };
+          m = (bytes, at, caplen, wire) => { meta.wireLength = wire; return interpret(prog, bytes.subarray(at, at + caplen), meta); };
         }
       }
       filters.set(linkType, m);
       return m;
     };
-    const printer = new PacketPrinter(printOptions(o));
     let out = '';
     const flushOut = (): void => { if (out) { io.stdout(out); out = ''; } };
     let sink: ReturnType<typeof openSink> | undefined;
     let writer: CaptureWriter | undefined;
     let selected = 0;
-    let listed = false;
+    let firstLinkType: number | undefined;
     const onHeader = (h: CaptureHeader): void => {
       header = h;
       if (o.snaplen === undefined) snaplen = h.snaplen || 262144;
@@ -220,36 +223,31 @@ export const dumpCommand: Command = {
       if (o.write !== undefined) {
         sink = openSink(o.write);
         const s = sink;
-        writer = new CaptureWriter({ format: /\.pcapng$/i.test(o.write) ? 'pcapng' : 'pcap', linkType: lt, snaplen: h.snaplen, nanosecond: h.nanosecond }, (b) => s.write(b));
+        writer = new CaptureWriter({ format: /\.pcapng$/i.test(o.write) ? 'pcapng' : 'pcap', linkType: lt, snaplen: h.snaplen, nanosecond: h.nanosecond, bufferSize: 1 << 20, syncSink: true }, (b) => s.write(b));
         writer.start();
       }
     };
     const limit = o.count ?? Infinity;
     let lastLinkType = -1;
-    let lastMatcher: ((data: Uint8Array, wire: number) => boolean) | null = null;
-    const each = (p: CapturePacket): boolean => {
-      if (o.d > 0) {
-        if (!listed) {
-          listed = true;
-          out += formatListing(compile(expr, o.linkType ?? p.linkType, snaplen, o.optimize), (['d', 'dd', 'ddd'] as const)[Math.min(o.d, 3) - 1]!);
-        }
-        return false;
-      }
+    let lastMatcher: ClassicFilterAtFn | null = null;
+    // Called for every packet with one reused ref into the read buffer: no allocation unless printed.
+    const each = (p: PacketRef): boolean => {
+      if (o.d > 0) { firstLinkType = p.linkType; return false; }
       // The matcher of the previous packet's link type is kept: files rarely mix link types.
       if (p.linkType !== lastLinkType) { lastLinkType = p.linkType; lastMatcher = matcherFor(p.linkType); }
-      if (lastMatcher && !lastMatcher(p.data, p.origLength)) return true;
+      if (lastMatcher !== null && lastMatcher(p.buf, p.at, p.caplen, p.origLength) === 0) return true;
       selected++;
-      if (writer) writer.write(p);
-      else if (!o.countOnly) {
-        out += printer.format(p);
+      if (writer) writer.writeRef(p);
+      else if (printer) {
+        out += printer.format(p.toPacket());
         if (out.length > 1 << 16) flushOut();
       }
       return selected < limit;
     };
     const progress = progressBar(path, io);
-    const chunks = progress ? progress.wrap(fileChunks(path)) : fileChunks(path);
+    const scanner = new CaptureScanner(each, { onHeader });
     try {
-      await forEachPacket(chunks, each, { onHeader });
+      await scanCaptureFile(path, scanner, { onRead: progress?.read, beforeReuse: () => writer?.settle() });
       progress?.done();
     } catch (err) {
       progress?.done();
@@ -262,7 +260,7 @@ export const dumpCommand: Command = {
       if (e instanceof Error && (e as { code?: string }).code === 'CAPTURE') throw new Error(`pcap_loop: ${e.message}`);
       throw err;
     }
-    if (o.d > 0 && !listed && header) out += formatListing(compile(expr, o.linkType ?? header.linkType, snaplen, o.optimize), (['d', 'dd', 'ddd'] as const)[Math.min(o.d, 3) - 1]!);
+    if (listing && header) out += await listing(o.linkType ?? firstLinkType ?? header.linkType);
     flushOut();
     writer?.flush();
     sink?.close();
@@ -275,7 +273,7 @@ export const dumpCommand: Command = {
  * A progress bar on stderr while reading a large file, shown only when stderr is a terminal
  * and the packets are not being printed to that terminal (stdout redirected, -w or --count).
  */
-function progressBar(path: string, io: CliIO): { wrap(src: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array>; done(): void } | undefined {
+function progressBar(path: string, io: CliIO): { read(bytes: number): void; done(): void } | undefined {
   if (path === '-' || !process.stderr.isTTY || process.stdout.isTTY) return undefined;
   let size: number;
   try { size = statSync(path).size; } catch { return undefined; }
@@ -292,13 +290,10 @@ function progressBar(path: string, io: CliIO): { wrap(src: AsyncIterable<Uint8Ar
     shown = true;
   };
   return {
-    async *wrap(src) {
-      for await (const chunk of src) {
-        read += chunk.length;
-        const now = Date.now();
-        if (now - last > 200) { last = now; draw(); }
-        yield chunk;
-      }
+    read(bytes: number): void {
+      read += bytes;
+      const now = Date.now();
+      if (now - last > 200) { last = now; draw(); }
     },
     done(): void { if (shown) io.stderr('\r\x1b[K'); shown = false; },
   };

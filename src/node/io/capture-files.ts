@@ -1,8 +1,10 @@
 /**
- * Node adapters for the streaming capture reader and writer: a file (or stdin) as an async
- * iterable of chunks, and a synchronous file-descriptor sink for CaptureWriter.
+ * Node adapters for the capture readers and writers: a file (or stdin) scanned through one
+ * reused buffer, a file as an async iterable of chunks, and a synchronous file-descriptor sink
+ * for CaptureWriter.
  */
-import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
+import type { CaptureScanner } from '../../capture/index.js';
 
 /** Reads `path` (or standard input for '-') in chunks; memory stays at one chunk. */
 export async function* fileChunks(path: string, chunkSize = 1 << 18): AsyncGenerator<Uint8Array> {
@@ -10,6 +12,81 @@ export async function* fileChunks(path: string, chunkSize = 1 << 18): AsyncGener
   for await (const chunk of stream) {
     const c = chunk as Uint8Array;
     yield new Uint8Array(c.buffer, c.byteOffset, c.byteLength);
+  }
+}
+
+export interface ScanFileHooks {
+  /** Called after every read with the number of bytes read (a progress bar). */
+  readonly onRead?: (bytes: number) => void;
+  /**
+   * Called after every scan, before the buffer's bytes are moved or overwritten: whoever kept
+   * a reference into them (a writer's deferred run) must copy what it needs now.
+   */
+  readonly beforeReuse?: () => void;
+}
+
+/** The read size; the buffer grows past it only for a record larger than this. */
+const READ_BUFFER = 1 << 20;
+const FIRST_READ = 1 << 12;
+
+/**
+ * Feeds the capture at `path` ('-' for standard input) to `scanner`, reading with `readSync`
+ * into one buffer reused for the whole file: memory is one buffer whatever the file's size, and
+ * there is no stream, promise or chunk object per read. Returns when the input ends (after
+ * `scanner.end`, which throws for a truncated file) or when the sink stops the scanner.
+ */
+export async function scanCaptureFile(path: string, scanner: CaptureScanner, hooks: ScanFileHooks = {}): Promise<void> {
+  let buf = new Uint8Array(READ_BUFFER);
+  // buf[start..end) holds unconsumed input; buf[0] is at file offset `base`.
+  let start = 0, end = 0, base = 0;
+  const stdin = path === '-';
+  const fd = stdin ? 0 : openSync(path, 'r');
+  const chunks = stdin ? (process.stdin as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]() : undefined;
+  let spare: Uint8Array | undefined; // stdin: the part of a chunk that did not fit yet
+  let readSize = FIRST_READ;
+  try {
+    for (;;) {
+      // Keep only the unconsumed tail, at the front, and make room for the record it starts.
+      if (start > 0) {
+        buf.copyWithin(0, start, end);
+        base += start;
+        end -= start;
+        start = 0;
+      }
+      if (scanner.need > buf.length) {
+        const bigger = new Uint8Array(Math.max(scanner.need, buf.length * 2));
+        bigger.set(buf.subarray(0, end));
+        buf = bigger;
+      }
+      let n: number;
+      if (chunks === undefined) {
+        // The first reads are small and grow: the parser then returns (and meets its chunk-end
+        // path) many times while V8 collects type feedback, so its optimized code is complete
+        // instead of being compiled mid-loop and thrown away at the first chunk end.
+        n = readSync(fd, buf, end, Math.min(buf.length - end, Math.max(readSize, scanner.need)), null);
+        readSize = Math.min(readSize * 2, READ_BUFFER);
+      } else {
+        if (spare === undefined) {
+          const next = await chunks.next();
+          spare = next.done ? undefined : next.value;
+        }
+        if (spare === undefined) n = 0;
+        else {
+          n = Math.min(spare.length, buf.length - end);
+          buf.set(n === spare.length ? spare : spare.subarray(0, n), end);
+          spare = n === spare.length ? undefined : spare.subarray(n);
+        }
+      }
+      if (n === 0) break;
+      end += n;
+      hooks.onRead?.(n);
+      start = scanner.scan(buf, start, end, base);
+      hooks.beforeReuse?.();
+      if (scanner.stopped) return;
+    }
+    scanner.end(end - start, base + start);
+  } finally {
+    if (!stdin) closeSync(fd);
   }
 }
 
