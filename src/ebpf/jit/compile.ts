@@ -648,7 +648,7 @@ class FunctionCompiler {
   private dropCache(): void { if (!this.o.checked) this.c.i64(-1n).set(this.cid); }
 
   private slow(pc: number, size: number, write: boolean): void {
-    this.c.i32(pc).get(this.t).op(OP.i32_wrap_i64).get(this.a).op(OP.i32_wrap_i64).i32(size).i32(write ? 1 : 0).call(this.imp.slow); if (process.env.XP) this.c.op(OP.unreachable);
+    this.c.i32(pc).get(this.t).op(OP.i32_wrap_i64).get(this.a).op(OP.i32_wrap_i64).i32(size).i32(write ? 1 : 0).call(this.imp.slow);
   }
 
   /** Leaves the i32 truth value of a conditional jump on the stack. */
