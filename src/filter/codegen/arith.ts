@@ -38,24 +38,31 @@ function load(g: Gen, proto: ProtoQual, inst: Arth, size: number): Arth {
   g.freeReg(inst.regno);
   switch (proto) {
     case 'link': {
-      const v = g.varpart('linkhdr');
+      // Relative to the link header, whose constant part moves with `pppoes`.
+      const v = g.varpart(g.offLinkhdr);
       if (v.length > 0) inst.s.push(...v, xferToA(inst), stmt(BPF_ALU | BPF_ADD | BPF_X), stmt(BPF_MISC | BPF_TAX));
       else inst.s.push(xferToX(inst));
-      inst.s.push(stmt(BPF_LD | BPF_IND | sz, 0));
+      inst.s.push(stmt(BPF_LD | BPF_IND | sz, g.offLinkhdr.constant));
+      break;
+    }
+    case 'radio': {
+      // Relative to the start of the packet, on link types with a radio header.
+      if (g.curLink !== 'IEEE802_11_RADIO') g.error('radio information not present in capture');
+      inst.s.push(xferToX(inst), stmt(BPF_LD | BPF_IND | sz, 0));
       break;
     }
     case 'ip': case 'arp': case 'rarp': case 'atalk': case 'decnet': case 'sca': case 'lat': case 'moprc': case 'mopdl': case 'ip6': {
-      const v = g.varpart('linkpl');
+      const v = g.varpart(g.offLinkpl);
       if (v.length > 0) inst.s.push(...v, xferToA(inst), stmt(BPF_ALU | BPF_ADD | BPF_X), stmt(BPF_MISC | BPF_TAX));
       else inst.s.push(xferToX(inst));
-      inst.s.push(stmt(BPF_LD | BPF_IND | sz, g.offLinkpl + g.offNl));
+      inst.s.push(stmt(BPF_LD | BPF_IND | sz, g.offLinkpl.constant + g.offNl));
       const b = genProtoAbbrev(g, proto);
       if (inst.b) genAnd(inst.b, b);
       inst.b = b;
       break;
     }
     case 'sctp': case 'tcp': case 'udp': case 'icmp': case 'igmp': case 'igrp': case 'pim': case 'vrrp': case 'carp': {
-      inst.s.push(...g.loadxIphdrlen(), xferToA(inst), stmt(BPF_ALU | BPF_ADD | BPF_X), stmt(BPF_MISC | BPF_TAX), stmt(BPF_LD | BPF_IND | sz, g.offLinkpl + g.offNl));
+      inst.s.push(...g.loadxIphdrlen(), xferToA(inst), stmt(BPF_ALU | BPF_ADD | BPF_X), stmt(BPF_MISC | BPF_TAX), stmt(BPF_LD | BPF_IND | sz, g.offLinkpl.constant + g.offNl));
       const b = genIpfrag(g);
       genAnd(genProtoAbbrev(g, proto), b);
       if (inst.b) genAnd(inst.b, b);
@@ -70,13 +77,12 @@ function load(g: Gen, proto: ProtoQual, inst: Arth, size: number): Arth {
       b = g.cmp('linkpl', 6, BPF_B, IPPROTO.ICMPV6);
       genAnd(inst.b, b);
       inst.b = b;
-      const v = g.varpart('linkpl');
+      const v = g.varpart(g.offLinkpl);
       if (v.length > 0) inst.s.push(...v, xferToA(inst), stmt(BPF_ALU | BPF_ADD | BPF_X), stmt(BPF_MISC | BPF_TAX));
       else inst.s.push(xferToX(inst));
-      inst.s.push(stmt(BPF_LD | BPF_IND | sz, g.offLinkpl + g.offNl + 40));
+      inst.s.push(stmt(BPF_LD | BPF_IND | sz, g.offLinkpl.constant + g.offNl + 40));
       break;
     }
-    case 'radio': g.error('radio headers are not supported on this link type');
     default: g.error('unsupported index operation');
   }
   inst.regno = regno;

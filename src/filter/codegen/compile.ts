@@ -103,7 +103,7 @@ function genScode(g: Gen, name: string, q: Qualifiers): Block {
     }
     case 'default': case 'host': {
       if (q.proto === 'link') {
-        if (g.curLink !== 'EN10MB' && !g.link.wlan) g.error('only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name');
+        if (g.curLink !== 'EN10MB' && !g.isWlan) g.error('only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name');
         const mac = g.resolver.etherHost(name);
         if (!mac) g.error(`unknown ether host '${name}'`);
         return genEtherHost(g, mac, q.dir);
@@ -114,7 +114,7 @@ function genScode(g: Gen, name: string, q: Qualifiers): Block {
       if (addrs.length === 0) g.error(`unknown host '${name}'`);
       let tproto = q.proto;
       let tproto6 = q.proto;
-      if (g.offLinktype === undefined && tproto === 'default') { tproto = 'ip'; tproto6 = 'ip6'; }
+      if (g.noLinktype && tproto === 'default') { tproto = 'ip'; tproto6 = 'ip6'; }
       let b: Block | undefined;
       for (const a of addrs) {
         let tmp: Block;
@@ -307,10 +307,10 @@ export function genExpr(g: Gen, e: Expr): Block {
     case 'geneve': return genGeneve(g, e.value);
     case 'llc': return genLlc(g, e.subtype);
     case 'wlan-type':
-      if (!g.link.wlan) g.error('802.11 link-layer types supported only on 802.11');
+      if (!g.isWlan) g.error('802.11 link-layer types supported only on 802.11');
       return g.mcmp('linkhdr', 0, BPF_B, e.value, e.mask);
     case 'wlan-dir':
-      if (!g.link.wlan) g.error('frame direction supported only with 802.11 headers');
+      if (!g.isWlan) g.error('frame direction supported only with 802.11 headers');
       return g.mcmp('linkhdr', 1, BPF_B, e.value, 0x03);
     case 'unsupported': g.error(unsupportedMessage(e.what));
   }
@@ -329,7 +329,7 @@ function genLlc(g: Gen, subtype: string | undefined): Block {
     const b1 = g.cmp('llc', 0, BPF_H, 0xffff); genNot(b1);
     genAnd(b0, b1);
     b0 = b1;
-  } else if (g.link.wlan) b0 = wlanDataFrame(g);
+  } else if (g.isWlan) b0 = wlanDataFrame(g);
   else g.error(`'llc' not supported for ${describeLink(g)}`);
   if (t === undefined) return b0;
   let b1: Block;
@@ -358,7 +358,7 @@ function unsupportedMessage(what: string): string {
 /** finish_parse: accept → `ret #snaplen`, reject → `ret #0`; the empty program accepts. */
 export function finish(g: Gen, root: Block | undefined): Block {
   if (!root) return g.f.ret(g.snaplen);
-  const prologue = g.link.wlan ? wlanPrologue(g) : [];
+  const prologue = wlanPrologue(g);
   if (prologue.length > 0) root.head.stmts = [...prologue, ...root.head.stmts];
   backpatch(root, g.f.ret(g.snaplen));
   root.sense = !root.sense;

@@ -16,6 +16,16 @@ import type { NameResolver } from '../names/resolver.js';
 /** Where an offset is relative to (libpcap's enum e_offrel). */
 export type OffRel = 'packet' | 'linkhdr' | 'prevlinkhdr' | 'llc' | 'prevmplshdr' | 'linktype' | 'linkpl' | 'linkpl-nosnap' | 'tran-ipv4' | 'tran-ipv6';
 
+/**
+ * libpcap's bpf_abs_offset: an absolute offset that is a constant, or a variable part (held in
+ * a scratch register, allocated on first use and filled by code placed at the start of the
+ * program or by `geneve`) plus a constant.
+ */
+export interface AbsOffset { variable: boolean; constant: number; reg: number }
+
+/** libpcap's OFFSET_NOT_SET: the link type has no such field. */
+export const OFFSET_NOT_SET = 0xffffffff;
+
 export interface GenOptions {
   readonly link: LinkTypeInfo;
   readonly snaplen: number;
@@ -23,20 +33,35 @@ export interface GenOptions {
   readonly resolver: NameResolver;
 }
 
+const WLAN_LINKS: ReadonlySet<string> = new Set(['IEEE802_11', 'IEEE802_11_RADIO']);
+
 export class Gen {
   readonly f = new BlockFactory();
   readonly link: LinkTypeInfo;
   readonly resolver: NameResolver;
   readonly netmask: number;
   readonly snaplen: number;
-  offLinktype: number | undefined;
-  offLinkpl: number;
+  /**
+   * The link-layer state as libpcap's compiler_state keeps it: the DLT whose rules apply now
+   * (`pppoes` switches to PPP, `geneve` to Ethernet), the previous one, and the offsets, which
+   * `vlan`, `mpls`, `pppoes` and `geneve` change as the expression is read left to right.
+   */
+  curLink: string;
+  prevLink: string;
+  readonly outermostLink: string;
+  offLinkhdr: AbsOffset;
+  offPrevlinkhdr: AbsOffset;
+  readonly offOutermostlinkhdr: AbsOffset;
+  offLinkpl: AbsOffset;
+  offLinktype: AbsOffset;
   offNl: number;
   offNlNosnap: number;
-  /** The DLT whose link-type rules apply now (`pppoes` switches to PPP). */
-  curLink: string;
+  /** `geneve` was seen (reset by a later link-header push, as libpcap's is_geneve). */
+  isGeneve = false;
   labelStackDepth = 0;
   vlanStackDepth = 0;
+  /** Set when a statement list with jumps inside it is emitted: libpcap then skips its optimizer. */
+  noOptimize = false;
   private readonly regused = new Array<boolean>(BPF_MEMWORDS).fill(false);
   private curreg = 0;
 
@@ -45,14 +70,21 @@ export class Gen {
     this.resolver = o.resolver;
     this.netmask = o.netmask;
     this.snaplen = o.snaplen;
-    this.curLink = o.link.name;
-    this.offLinktype = o.link.offLinktype;
-    this.offLinkpl = o.link.offLinkpl;
+    this.curLink = this.prevLink = this.outermostLink = o.link.name;
+    this.offLinkhdr = { variable: o.link.wlan === 'radiotap', constant: 0, reg: -1 };
+    this.offPrevlinkhdr = { ...this.offLinkhdr };
+    this.offOutermostlinkhdr = { ...this.offLinkhdr };
+    this.offLinkpl = { variable: o.link.wlan !== undefined, constant: o.link.offLinkpl, reg: -1 };
+    this.offLinktype = { variable: false, constant: o.link.offLinktype ?? OFFSET_NOT_SET, reg: -1 };
     this.offNl = o.link.offNl;
     this.offNlNosnap = o.link.offNlNosnap;
   }
 
   get linkName(): string { return this.link.name; }
+  /** The current link type is 802.11 (with or without radiotap). */
+  get isWlan(): boolean { return WLAN_LINKS.has(this.curLink); }
+  /** The link type has no type field (raw IP). */
+  get noLinktype(): boolean { return this.offLinktype.constant === OFFSET_NOT_SET; }
 
   error(message: string): never { throw new FilterError(message); }
 
@@ -65,69 +97,54 @@ export class Gen {
   }
   freeReg(n: number): void { this.regused[n] = false; }
 
-  /** Register holding the variable part of the link-header offset (radiotap length), or -1. */
-  linkhdrReg = -1;
-  /** Register holding the variable part of the payload offset (802.11 header length), or -1. */
-  linkplReg = -1;
-  /** Set when the 802.11 prologue (with jumps inside a block) is emitted: libpcap then skips its optimizer. */
-  noOptimize = false;
-
-  /** After `geneve`: the inner frame's offsets live in registers (set by the geneve code). */
-  geneve = false;
-  linktypeReg = -1;
-
-  get linkhdrVariable(): boolean { return this.link.wlan === 'radiotap' || this.geneve; }
-  get linkplVariable(): boolean { return this.link.wlan !== undefined || this.geneve; }
-
-  /** gen_abs_offset_varpart: `ldx M[reg]` for a variable offset (allocating the register once). */
-  varpart(which: 'linkhdr' | 'linkpl' | 'linktype'): Stmt[] {
-    if (which === 'linktype') return [stmt(BPF_LDX | BPF_MEM, this.linktypeReg)];
-    if (which === 'linkhdr') {
-      if (!this.linkhdrVariable) return [];
-      if (this.linkhdrReg < 0) this.linkhdrReg = this.allocReg();
-      return [stmt(BPF_LDX | BPF_MEM, this.linkhdrReg)];
-    }
-    if (!this.linkplVariable) return [];
-    if (this.linkplReg < 0) this.linkplReg = this.allocReg();
-    return [stmt(BPF_LDX | BPF_MEM, this.linkplReg)];
+  /** PUSH_LINKHDR: a new link header (and link type) inside the current one. */
+  pushLinkhdr(link: string, variable: boolean, constant: number, reg: number): void {
+    this.prevLink = this.curLink;
+    this.offPrevlinkhdr = { ...this.offLinkhdr };
+    this.curLink = link;
+    this.offLinkhdr = { variable, constant, reg };
+    this.isGeneve = false;
   }
 
-  /** Which offset a layer is relative to, and the constant part. */
-  private base(rel: OffRel): [varOf: 'linkhdr' | 'linkpl' | 'linktype' | undefined, constant: number] {
-    switch (rel) {
-      case 'packet': return [undefined, 0];
-      case 'linkhdr': return ['linkhdr', 0];
-      case 'prevlinkhdr': return ['linkhdr', 0];
-      case 'llc': return ['linkpl', this.offLinkpl];
-      case 'prevmplshdr': return ['linkpl', this.offLinkpl + this.offNl - 4];
-      case 'linktype':
-        if (this.offLinktype === undefined) this.error('link type has no type field');
-        if (this.geneve) return ['linktype', this.offLinktype];
-        return [this.linkplVariable ? 'linkpl' : undefined, this.offLinktype];
-      case 'linkpl': return ['linkpl', this.offLinkpl + this.offNl];
-      case 'linkpl-nosnap': return ['linkpl', this.offLinkpl + this.offNlNosnap];
-      case 'tran-ipv6': return ['linkpl', this.offLinkpl + this.offNl + 40];
-      case 'tran-ipv4': return ['linkpl', this.offLinkpl + this.offNl];
-    }
+  /** gen_abs_offset_varpart: `ldx M[reg]` for a variable offset (allocating the register once). */
+  varpart(off: AbsOffset): Stmt[] {
+    if (!off.variable) return [];
+    if (off.reg < 0) off.reg = this.allocReg();
+    return [stmt(BPF_LDX | BPF_MEM, off.reg)];
+  }
+
+  /** gen_load_absoffsetrel. */
+  private loadAbs(off: AbsOffset, offset: number, size: number): Stmt[] {
+    const v = this.varpart(off);
+    const k = (off.constant + offset) >>> 0;
+    return v.length > 0 ? [...v, stmt(BPF_LD | BPF_IND | size, k)] : [stmt(BPF_LD | BPF_ABS | size, k)];
   }
 
   /** gen_load_a: statements leaving the field in A. */
   loadA(rel: OffRel, offset: number, size: number): Stmt[] {
-    const [which, constant] = this.base(rel);
-    if (rel === 'tran-ipv4') return [...this.loadxIphdrlen(), stmt(BPF_LD | BPF_IND | size, constant + offset)];
-    const v = which ? this.varpart(which) : [];
-    if (v.length > 0) return [...v, stmt(BPF_LD | BPF_IND | size, (constant + offset) >>> 0)];
-    return [stmt(BPF_LD | BPF_ABS | size, (constant + offset) >>> 0)];
+    switch (rel) {
+      case 'packet': return [stmt(BPF_LD | BPF_ABS | size, offset >>> 0)];
+      case 'linkhdr': return this.loadAbs(this.offLinkhdr, offset, size);
+      case 'prevlinkhdr': return this.loadAbs(this.offPrevlinkhdr, offset, size);
+      case 'llc': return this.loadAbs(this.offLinkpl, offset, size);
+      case 'prevmplshdr': return this.loadAbs(this.offLinkpl, this.offNl - 4 + offset, size);
+      case 'linkpl': return this.loadAbs(this.offLinkpl, this.offNl + offset, size);
+      case 'linkpl-nosnap': return this.loadAbs(this.offLinkpl, this.offNlNosnap + offset, size);
+      case 'linktype': return this.loadAbs(this.offLinktype, offset, size);
+      case 'tran-ipv4': return [...this.loadxIphdrlen(), stmt(BPF_LD | BPF_IND | size, (this.offLinkpl.constant + this.offNl + offset) >>> 0)];
+      case 'tran-ipv6': return this.loadAbs(this.offLinkpl, this.offNl + 40 + offset, size);
+    }
   }
 
   /** gen_loadx_iphdrlen: X = IPv4 header length (plus the variable payload offset). */
   loadxIphdrlen(): Stmt[] {
-    const v = this.varpart('linkpl');
+    const v = this.varpart(this.offLinkpl);
+    const k = this.offLinkpl.constant + this.offNl;
     if (v.length > 0) {
-      return [...v, stmt(BPF_LD | BPF_IND | BPF_B, this.offLinkpl + this.offNl), stmt(BPF_ALU | BPF_AND | BPF_K, 0xf),
+      return [...v, stmt(BPF_LD | BPF_IND | BPF_B, k), stmt(BPF_ALU | BPF_AND | BPF_K, 0xf),
         stmt(BPF_ALU | BPF_LSH | BPF_K, 2), stmt(BPF_ALU | BPF_ADD | BPF_X), stmt(BPF_MISC | BPF_TAX)];
     }
-    return [stmt(BPF_LDX | BPF_MSH | BPF_B, this.offLinkpl + this.offNl)];
+    return [stmt(BPF_LDX | BPF_MSH | BPF_B, k)];
   }
 
   /** gen_ncmp: `(field & mask) jtype v`, negated for the reversed > / >= forms. */

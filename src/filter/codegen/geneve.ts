@@ -33,36 +33,34 @@ export function genGeneve(g: Gen, vni: number | undefined): Block {
   genAnd(b0, b1);
   const v4 = b1;
   b0 = check(g, true, vni);
-  const v = g.linkplVariable ? g.varpart('linkpl') : [];
+  const v = g.varpart(g.offLinkpl);
   const s6: Stmt[] = v.length > 0 ? [...v, stmt(BPF_LD | BPF_IMM, 40), stmt(BPF_ALU | BPF_ADD | BPF_X)] : [stmt(BPF_LD | BPF_IMM, 40)];
   b1 = g.f.block(BPF_JMP | BPF_JEQ | BPF_X, 0);
   b1.stmts = [...s6, stmt(BPF_MISC | BPF_TAX)];
   genAnd(b0, b1);
   genOr(v4, b1);
   b0 = b1;
-  // The offsets of the inner frame, computed when the checks above pass.
-  const s: Stmt[] = [stmt(BPF_ALU | BPF_ADD | BPF_K, g.offLinkpl + g.offNl + 8), stmt(BPF_MISC | BPF_TAX), stmt(BPF_ALU | BPF_ADD | BPF_K, 2)];
-  g.linktypeReg = g.allocReg();
-  s.push(stmt(BPF_ST, g.linktypeReg), stmt(BPF_LD | BPF_IND | BPF_B, 0), stmt(BPF_ALU | BPF_AND | BPF_K, 0x3f),
+  // The offsets of the inner frame (gen_geneve_offsets), computed when the checks above pass:
+  // the type field, then the link header (a new one, Ethernet, libpcap's PUSH_LINKHDR), then the
+  // payload, each in a fresh register, allocated in that order.
+  const s: Stmt[] = [stmt(BPF_ALU | BPF_ADD | BPF_K, g.offLinkpl.constant + g.offNl + 8), stmt(BPF_MISC | BPF_TAX), stmt(BPF_ALU | BPF_ADD | BPF_K, 2)];
+  g.offLinktype = { variable: true, constant: 0, reg: g.allocReg() };
+  s.push(stmt(BPF_ST, g.offLinktype.reg), stmt(BPF_LD | BPF_IND | BPF_B, 0), stmt(BPF_ALU | BPF_AND | BPF_K, 0x3f),
     stmt(BPF_ALU | BPF_MUL | BPF_K, 4), stmt(BPF_ALU | BPF_ADD | BPF_K, 8), stmt(BPF_ALU | BPF_ADD | BPF_X));
-  g.linkhdrReg = g.allocReg();
-  s.push(stmt(BPF_ST, g.linkhdrReg), stmt(BPF_LD | BPF_IND | BPF_H, 2), stmt(BPF_LDX | BPF_MEM, g.linkhdrReg));
+  g.pushLinkhdr('EN10MB', true, 0, g.allocReg());
+  s.push(stmt(BPF_ST, g.offLinkhdr.reg), stmt(BPF_LD | BPF_IND | BPF_H, 2), stmt(BPF_LDX | BPF_MEM, g.offLinkhdr.reg));
   // Transparent Ethernet bridging (0x6558): the inner frame has an Ethernet header.
   s.push({ code: BPF_JMP | BPF_JEQ | BPF_K, k: 0x6558, jt: 0, jf: 5 });
-  s.push(stmt(BPF_MISC | BPF_TXA), stmt(BPF_ALU | BPF_ADD | BPF_K, 12), stmt(BPF_ST, g.linktypeReg), stmt(BPF_ALU | BPF_ADD | BPF_K, 2), stmt(BPF_MISC | BPF_TAX));
-  g.linkplReg = g.allocReg();
-  s.push(stmt(BPF_STX, g.linkplReg));
+  s.push(stmt(BPF_MISC | BPF_TXA), stmt(BPF_ALU | BPF_ADD | BPF_K, 12), stmt(BPF_ST, g.offLinktype.reg), stmt(BPF_ALU | BPF_ADD | BPF_K, 2), stmt(BPF_MISC | BPF_TAX));
+  g.offLinkpl = { variable: true, constant: 0, reg: g.allocReg() };
+  s.push(stmt(BPF_STX, g.offLinkpl.reg));
+  // libpcap resets off_nl only: off_nl_nosnap keeps the outer link type's value.
+  g.offNl = 0;
   const t = g.genTrue();
   t.stmts = [...s, ...t.stmts];
   genAnd(b0, t);
   // A statement list with a jump inside: libpcap turns its optimizer off, and so do we.
   g.noOptimize = true;
-  g.geneve = true;
-  g.curLink = 'EN10MB';
-  g.offLinktype = 0;
-  g.offLinkpl = 0;
-  g.offNl = 0;
-  g.offNlNosnap = 0;
+  g.isGeneve = true;
   return t;
 }
-

@@ -30,9 +30,10 @@ const table: readonly LinkTypeInfo[] = [
   // ARCnet: source and destination station bytes, then (Linux: a 2-byte offset) the ARCnet type.
   { name: 'ARCNET', dlt: 7, offLinktype: 2, offLinkpl: 6, offNl: 0, offNlNosnap: 0 },
   { name: 'ARCNET_LINUX', dlt: 129, offLinktype: 4, offLinkpl: 8, offNl: 0, offNlNosnap: 0 },
-  // The type field of an 802.11 frame is the SNAP type, 6 bytes into the (variable) payload.
-  { name: 'IEEE802_11', dlt: 105, offLinktype: 6, offLinkpl: 0, offNl: 8, offNlNosnap: 3, wlan: 'plain' },
-  { name: 'IEEE802_11_RADIO', dlt: 127, offLinktype: 6, offLinkpl: 0, offNl: 8, offNlNosnap: 3, wlan: 'radiotap' },
+  // 802.11 has no type field: libpcap's off_linktype (24) is not used by its tests, which read
+  // the SNAP type 6 bytes into the (variable-offset) LLC header.
+  { name: 'IEEE802_11', dlt: 105, offLinktype: 24, offLinkpl: 0, offNl: 8, offNlNosnap: 3, wlan: 'plain' },
+  { name: 'IEEE802_11_RADIO', dlt: 127, offLinktype: 24, offLinkpl: 0, offNl: 8, offNlNosnap: 3, wlan: 'radiotap' },
 ];
 
 export function findLinkType(name: string): LinkTypeInfo | undefined {

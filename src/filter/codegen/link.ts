@@ -97,7 +97,7 @@ function sllLinktype(g: Gen, p: number): Block {
     default:
       if (p <= ETHERMTU) {
         b0 = g.cmp('linktype', 0, BPF_H, P_802_2);
-        b1 = g.cmp('linkhdr', g.offLinkpl, BPF_B, p);
+        b1 = g.cmp('linkhdr', g.offLinkpl.constant, BPF_B, p);
         genAnd(b0, b1);
         return b1;
       }
@@ -191,9 +191,9 @@ export function genEhostop(g: Gen, mac: Uint8Array, dir: DirQual): Block {
  * (the inner link header and payload offsets differ).
  */
 function withGeneveLl(g: Gen, gen: () => Block): Block {
-  if (!g.geneve) return gen();
+  if (!g.isGeneve) return gen();
   const tmp = g.f.block(BPF_JMP | BPF_JEQ | BPF_X, 0);
-  tmp.stmts = [stmt(BPF_LD | BPF_MEM, g.linkhdrReg), stmt(BPF_LDX | BPF_MEM, g.linkplReg)];
+  tmp.stmts = [stmt(BPF_LD | BPF_MEM, g.offLinkhdr.reg), stmt(BPF_LDX | BPF_MEM, g.offLinkpl.reg)];
   genNot(tmp);
   const b = gen();
   genAnd(tmp, b);
@@ -203,14 +203,14 @@ function withGeneveLl(g: Gen, gen: () => Block): Block {
 /** A link-level host (`ether host X`). */
 export function genEtherHost(g: Gen, mac: Uint8Array, dir: DirQual): Block {
   if (g.curLink === 'EN10MB') return withGeneveLl(g, () => genEhostop(g, mac, dir));
-  if (g.link.wlan) return wlanHostop(g, mac, dir);
+  if (g.isWlan) return wlanHostop(g, mac, dir);
   g.error('ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel');
 }
 
 export function genLinkBroadcast(g: Gen): Block {
   if (g.curLink === 'ARCNET' || g.curLink === 'ARCNET_LINUX') return genAhostop(g, 0, 'dst');
   if (g.curLink === 'EN10MB') return withGeneveLl(g, () => genEhostop(g, new Uint8Array(6).fill(0xff), 'dst'));
-  if (g.link.wlan) return wlanHostop(g, new Uint8Array(6).fill(0xff), 'dst');
+  if (g.isWlan) return wlanHostop(g, new Uint8Array(6).fill(0xff), 'dst');
   g.error('not a broadcast link');
 }
 
@@ -218,28 +218,33 @@ export function genLinkMulticast(g: Gen): Block {
   // All ARCnet multicasts use the broadcast station.
   if (g.curLink === 'ARCNET' || g.curLink === 'ARCNET_LINUX') return genAhostop(g, 0, 'dst');
   if (g.curLink === 'EN10MB') return withGeneveLl(g, () => g.jset(g.loadA('linkhdr', 0, BPF_B), 1));
-  if (g.link.wlan) return wlanMulticast(g);
+  if (g.isWlan) return wlanMulticast(g);
   g.error('link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel');
 }
 
-/** inbound / outbound: the SLL packet type, else the kernel's packet-type metadata. */
+/**
+ * inbound / outbound: the SLL packet type, else the kernel's packet-type metadata. libpcap
+ * addresses the metadata relative to the link header (OR_LINKHDR), so after `pppoes` or
+ * `geneve`, or behind radiotap, the offset is shifted (into other metadata fields): kept, as
+ * the program must return what libpcap's does.
+ */
 export function genInbound(g: Gen, outbound: boolean): Block {
   let b: Block;
   if (g.curLink === 'LINUX_SLL') b = g.cmp('linkhdr', 0, BPF_H, 4);
   else if (g.curLink === 'LINUX_SLL2') b = g.cmp('linkhdr', 10, BPF_B, 4);
-  else b = g.f.jump(BPF_JEQ, 4, [stmt(BPF_LD | BPF_ABS | BPF_H, (SKF_AD_OFF + SKF_AD_PKTTYPE) >>> 0)]);
+  else b = g.cmp('linkhdr', SKF_AD_OFF + SKF_AD_PKTTYPE, BPF_H, 4);
   if (!outbound) genNot(b);
   return b;
 }
 
 export function genIfindex(g: Gen, ifindex: number): Block {
   if (g.curLink === 'LINUX_SLL2') return g.cmp('linkhdr', 4, BPF_W, ifindex);
-  return g.f.jump(BPF_JEQ, ifindex >>> 0, [stmt(BPF_LD | BPF_ABS | BPF_W, (SKF_AD_OFF + SKF_AD_IFINDEX) >>> 0)]);
+  return g.cmp('linkhdr', SKF_AD_OFF + SKF_AD_IFINDEX, BPF_W, ifindex);
 }
 
 export function genVlan(g: Gen, vid: number | undefined): Block {
   if (g.labelStackDepth > 0) g.error('no VLAN match after MPLS');
-  if (g.curLink !== 'EN10MB' && !g.link.wlan) g.error(`no VLAN support for ${describeLink(g)}`);
+  if (g.curLink !== 'EN10MB' && !g.isWlan) g.error(`no VLAN support for ${describeLink(g)}`);
   let b0 = genLinktype(g, ETHERTYPE.VLAN);
   let b1 = genLinktype(g, ETHERTYPE.QINQ_AD);
   genOr(b0, b1);
@@ -253,8 +258,9 @@ export function genVlan(g: Gen, vid: number | undefined): Block {
     genAnd(b0, b1);
     b0 = b1;
   }
-  g.offLinkpl += 4;
-  if (g.offLinktype !== undefined) g.offLinktype += 4;
+  // Both the payload and the type field follow the tag.
+  g.offLinkpl.constant += 4;
+  g.offLinktype.constant = (g.offLinktype.constant + 4) >>> 0;
   g.vlanStackDepth++;
   return b0;
 }
@@ -289,11 +295,12 @@ export function genPppoes(g: Gen, session: number | undefined): Block {
     genAnd(b0, b1);
     b0 = b1;
   }
-  // What follows is a PPP frame without address/control bytes, 6 bytes past the PPPoE header.
-  const base = g.offLinkpl + g.offNl + 6;
-  g.curLink = 'PPP';
-  g.offLinktype = base;
-  g.offLinkpl = base + 2;
+  // What follows is a PPP frame without address/control bytes, 6 bytes past the PPPoE header:
+  // a new link header (libpcap's PUSH_LINKHDR), whose variable part is the payload's (802.11),
+  // with the type field at its start. From here on the PPP rules apply (no vlan, no ether host).
+  g.pushLinkhdr('PPP', g.offLinkpl.variable, g.offLinkpl.constant + g.offNl + 6, g.offLinkpl.reg);
+  g.offLinktype = { ...g.offLinkhdr };
+  g.offLinkpl.constant = g.offLinkhdr.constant + 2;
   g.offNl = 0;
   g.offNlNosnap = 0;
   return b0;

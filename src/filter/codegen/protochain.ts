@@ -21,9 +21,9 @@ export function genProtochain(g: Gen, v: number, proto: ProtoQual): Block {
     return b;
   }
   if (proto !== 'ip' && proto !== 'ip6') g.error("bad protocol applied for 'protochain'");
-  if (g.linkplVariable) g.error("'protochain' not supported with variable length headers");
+  if (g.offLinkpl.variable) g.error("'protochain' not supported with variable length headers");
   g.noOptimize = true;
-  const base = g.offLinkpl + g.offNl;
+  const base = g.offLinkpl.constant + g.offNl;
   const v6 = proto === 'ip6';
   const b0 = genLinktype(g, v6 ? ETHERTYPE.IPV6 : ETHERTYPE.IP);
   // Statements with symbolic jump targets (indexes), resolved to relative offsets at the end.

@@ -35,7 +35,7 @@ function llcLinktype(g: Gen, p: number): Block {
       const b = Uint8Array.of(0xaa, 0xaa, 0x03, 0x08, 0x00, 0x07, 0x80, 0x9b);
       return g.bcmp('llc', 0, b);
     }
-    default: return p <= 1500 ? g.cmp('llc', 0, BPF_B, p) : g.cmp('linktype', 0, BPF_H, p);
+    default: return p <= 1500 ? g.cmp('llc', 0, BPF_B, p) : g.cmp('llc', 6, BPF_H, p);
   }
 }
 
@@ -140,17 +140,29 @@ export function wlanMulticast(g: Gen): Block {
   return dstLike(g, (offset) => g.jset(g.loadA('linkhdr', offset, BPF_B), 1));
 }
 
-/** The prologue statements, or [] when nothing generated uses a variable offset. */
+/**
+ * The prologue statements (insert_compute_vloffsets), or [] when nothing generated uses a
+ * variable offset. Like libpcap, it works from the state at the end of the expression: after
+ * `pppoes` or `geneve` the registers it fills are the current link header's and payload's (not
+ * the ones the earlier tests read), and the radiotap data-pad rounding is emitted only while the
+ * current link type is still 802.11 with radiotap. Those are libpcap's behaviour, kept so that
+ * the programs return the same values.
+ */
 export function wlanPrologue(g: Gen): Stmt[] {
+  const wlan = g.link.wlan;
+  if (!wlan) return [];
+  // The payload offset includes the radiotap length: allocate its register if needed.
+  if (g.offLinkpl.reg >= 0 && g.offLinkhdr.variable && g.offLinkhdr.reg < 0) g.offLinkhdr.reg = g.allocReg();
   const s: Stmt[] = [];
-  if (g.link.wlan === 'radiotap' && g.linkhdrReg >= 0) {
+  if (wlan === 'radiotap' && g.offLinkhdr.reg >= 0) {
+    // The radiotap length: little-endian 16 bits at offset 2.
     s.push(stmt(BPF_LD | BPF_ABS | BPF_B, 3), stmt(BPF_ALU | BPF_LSH | BPF_K, 8), stmt(BPF_MISC | BPF_TAX),
-      stmt(BPF_LD | BPF_ABS | BPF_B, 2), stmt(BPF_ALU | BPF_OR | BPF_X), stmt(BPF_ST, g.linkhdrReg), stmt(BPF_MISC | BPF_TAX));
+      stmt(BPF_LD | BPF_ABS | BPF_B, 2), stmt(BPF_ALU | BPF_OR | BPF_X), stmt(BPF_ST, g.offLinkhdr.reg), stmt(BPF_MISC | BPF_TAX));
   }
-  if (g.linkplReg < 0) return s;
+  if (g.offLinkpl.reg < 0) return s;
   g.noOptimize = true;
-  const reg = g.linkplReg;
-  if (s.length === 0) s.push(stmt(BPF_LDX | BPF_IMM, 0));
+  const reg = g.offLinkpl.reg;
+  if (s.length === 0) s.push(stmt(BPF_LDX | BPF_IMM, g.offOutermostlinkhdr.constant));
   s.push(stmt(BPF_MISC | BPF_TXA), stmt(BPF_ALU | BPF_ADD | BPF_K, 24), stmt(BPF_ST, reg), stmt(BPF_LD | BPF_IND | BPF_B, 0));
   // Jumps are resolved to statement indexes at the end; -1 means "the first statement after".
   const jumps: { at: number; jt: number; jf: number }[] = [];
@@ -161,7 +173,7 @@ export function wlanPrologue(g: Gen): Stmt[] {
   const addQos = s.length;
   s.push(stmt(BPF_LD | BPF_MEM, reg), stmt(BPF_ALU | BPF_ADD | BPF_K, 2), stmt(BPF_ST, reg));
   jumps.push({ at: data1, jt: data2, jf: -1 }, { at: data2, jt: -1, jf: qos });
-  if (g.link.wlan === 'radiotap') {
+  if (g.curLink === 'IEEE802_11_RADIO') {
     const present = s.length;
     s.push(stmt(BPF_LD | BPF_ABS | BPF_W, 4));
     const flags = jset(0x02000000);
