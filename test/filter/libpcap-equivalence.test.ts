@@ -5,7 +5,10 @@
  *   tcpdump's on every packet of a generated set (real frames, frames mutated with the
  *   constants the two programs compare, random and truncated packets), optimized and not;
  * - an expression tcpdump rejects must be rejected with the same message;
- * - listing identity and program lengths are counted and printed (not required).
+ * - listing identity is counted and printed (not required); optimized lengths are reported per
+ *   expression (those longer and shorter than libpcap's always, all with TSBPF_FILTER_LENGTHS),
+ *   their total must not exceed libpcap's, and an expression longer than libpcap's must be in
+ *   optimizer-longer.ts with a packet on which libpcap's shorter program is not equivalent.
  * Seeded: TSBPF_SEED reproduces a run.
  */
 import { test } from 'node:test';
@@ -22,6 +25,7 @@ import { systemResolver } from '../../src/node/filter-resolver.js';
 import { interpret } from '../../src/cbpf/interpreter.js';
 import { checkClassic } from '../../src/cbpf/checker.js';
 import type { ClassicInsn } from '../../src/cbpf/insn.js';
+import { LONGER_THAN_LIBPCAP } from './optimizer-longer.js';
 
 // The repository root: the nearest directory with a package.json (works from test/ and dist/test/).
 let root = dirname(fileURLToPath(import.meta.url));
@@ -58,6 +62,7 @@ async function check(file: string, t: { diagnostic(msg: string): void }): Promis
   const failures: string[] = [];
   const stats = { accepted: 0, acceptedNoopt: 0, rejected: 0, identicalOpt: 0, identicalNoopt: 0, oursLen: 0, theirsLen: 0, oursLenNoopt: 0, theirsLenNoopt: 0, packets: 0, longer: 0, libpcapOptDiffers: 0 };
   const perExpr: string[] = [];
+  const lengths: Lengths[] = [];
   corpus.forEach((c, i) => {
     const label = `${c.linkType} '${c.expr}'`;
     for (const optimize of [true, false]) {
@@ -76,6 +81,8 @@ async function check(file: string, t: { diagnostic(msg: string): void }): Promis
         if (same(mine.insns, theirs.insns)) stats.identicalOpt++;
         if (mine.insns.length > theirs.insns.length) stats.longer++;
         perExpr.push(`${mine.insns.length}/${theirs.insns.length} ${label}`);
+        const plain = oracle[2 * i + 1] as OracleResult;
+        lengths.push({ linkType: c.linkType, expr: c.expr, ours: mine.insns, theirs: theirs.insns, plain: plain.ok ? plain.insns : undefined });
       } else {
         stats.acceptedNoopt++;
         stats.oursLenNoopt += mine.insns.length; stats.theirsLenNoopt += theirs.insns.length;
@@ -109,6 +116,8 @@ async function check(file: string, t: { diagnostic(msg: string): void }): Promis
     }
   });
   if (process.env.TSBPF_FILTER_LENGTHS) for (const l of perExpr) t.diagnostic(l);
+  else for (const l of perExpr) if (!/^(\d+)\/\1 /.test(l)) t.diagnostic(l);
+  if (file === 'corpus.txt') failures.push(...checkLengths(lengths));
   t.diagnostic(
     `${file}: ${corpus.length} expressions, ${stats.accepted} accepted / ${stats.rejected} rejected by libpcap; ` +
     `listing identical ${stats.identicalOpt}/${stats.accepted} optimized, ${stats.identicalNoopt}/${stats.acceptedNoopt} unoptimized; ` +
@@ -116,6 +125,42 @@ async function check(file: string, t: { diagnostic(msg: string): void }): Promis
     `${stats.longer} longer than libpcap; ${stats.packets} packets run ` +
     `(${stats.libpcapOptDiffers} where libpcap's optimized program disagrees with its unoptimized one); seed ${seed}`);
   assert.deepEqual(failures.slice(0, 40), [], `${failures.length} failures`);
+}
+
+interface Lengths { linkType: string; expr: string; ours: readonly ClassicInsn[]; theirs: readonly ClassicInsn[]; plain: readonly ClassicInsn[] | undefined }
+
+const unhex = (h: string): Uint8Array => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
+
+/**
+ * Optimized lengths against libpcap's: the total must not be larger, and each longer program
+ * must be allow-listed with a packet showing that libpcap's shorter program is not equivalent
+ * (its optimized and unoptimized programs disagree there, and ours agrees with the latter).
+ */
+function checkLengths(rows: readonly Lengths[]): string[] {
+  const failures: string[] = [];
+  const ours = rows.reduce((n, r) => n + r.ours.length, 0);
+  const theirs = rows.reduce((n, r) => n + r.theirs.length, 0);
+  if (ours > theirs) failures.push(`optimized total ${ours} instructions, libpcap ${theirs}`);
+  const allowed = new Map(LONGER_THAN_LIBPCAP.map((e) => [`${e.linkType}\t${e.expr}`, e]));
+  const used = new Set<string>();
+  for (const r of rows) {
+    const key = `${r.linkType}\t${r.expr}`;
+    const label = `${r.linkType} '${r.expr.length > 80 ? `${r.expr.slice(0, 80)}...` : r.expr}'`;
+    const e = allowed.get(key);
+    if (r.ours.length <= r.theirs.length) {
+      if (e) failures.push(`${label}: ${r.ours.length}/${r.theirs.length}, no longer longer than libpcap: remove it from optimizer-longer.ts`);
+      continue;
+    }
+    used.add(key);
+    if (!e) { failures.push(`${label}: ${r.ours.length} instructions, libpcap ${r.theirs.length}, and not in optimizer-longer.ts`); continue; }
+    if (r.ours.length > e.ours || r.theirs.length !== e.libpcap) failures.push(`${label}: ${r.ours.length}/${r.theirs.length}, optimizer-longer.ts says ${e.ours}/${e.libpcap}`);
+    if (!r.plain) { failures.push(`${label}: no unoptimized libpcap program`); continue; }
+    const p = unhex(e.packet);
+    const opt = interpret(r.theirs, p), plain = interpret(r.plain, p), mine = interpret(r.ours, p);
+    if (opt === plain || mine !== plain) failures.push(`${label}: on its packet libpcap optimized ${opt}, unoptimized ${plain}, ours ${mine}`);
+  }
+  for (const k of allowed.keys()) if (!used.has(k) && !rows.some((r) => `${r.linkType}\t${r.expr}` === k)) failures.push(`optimizer-longer.ts: '${k}' is not in the corpus`);
+  return failures;
 }
 
 test('pcap-filter corpus: same verdicts as libpcap on generated packets', { ...needsTool('tcpdump'), timeout: 600_000 }, async (t) => {
