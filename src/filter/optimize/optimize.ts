@@ -697,6 +697,89 @@ function hoistFaultLoads(root: OBlock): boolean {
   return changed;
 }
 
+// ---- sharing code between absolute and X-indexed loads ------------------------------------
+
+/**
+ * Two subgraphs that differ only in that one loads `[k + c]` where the other loads `[x + k]`
+ * (the transport header of IPv6 at a fixed offset, of IPv4 after `ldxb 4*([14]&0xf)`) are one
+ * program once X holds c: the absolute one is replaced by `ldx #c` and a jump into the indexed
+ * one. Same loads at the same addresses, so the same faults; X must be dead where the two
+ * meet again, and the indexed side must not otherwise read or set X.
+ */
+function shareIndexed(root: OBlock): boolean {
+  const order = reachable(root);
+  const live = liveIn(order);
+  const touchesX = (st: OStmt): boolean => def(st) === X || uses(st).includes(X);
+  const isAbs = (st: OStmt): boolean => (st.code & 0x07) === BPF_LD && (st.code & 0xe0) === BPF_ABS;
+  const isInd = (st: OStmt): boolean => (st.code & 0x07) === BPF_LD && (st.code & 0xe0) === BPF_IND;
+  /** Matches `a` (absolute side) with `b` (indexed side); c[0] is the offset, once fixed. */
+  let top: OBlock = root;
+  const match = (a: OBlock, b: OBlock, c: [number | undefined], seen: Map<OBlock, OBlock>, count: [number]): boolean => {
+    if (a === b) return live.get(a)?.has(X) === false;
+    if (b === top) return false; // the indexed side reaches the absolute one: no cycle
+    const prev = seen.get(a);
+    if (prev) return prev === b;
+    if (a.code !== b.code || a.k !== b.k || a.stmts.length !== b.stmts.length) return false;
+    if (isRet(a)) { if (a.stmts.length > 0 || (a.code & 0x18) !== BPF_K) return false; }
+    else if ((a.code & BPF_X) || (a.jt === a.jf) !== (b.jt === b.jf)) return false;
+    for (let i = 0; i < a.stmts.length; i++) {
+      const x = a.stmts[i]!, y = b.stmts[i]!;
+      if (isAbs(x) && isInd(y) && (x.code & 0x18) === (y.code & 0x18)) {
+        const d = x.k - y.k;
+        if (x.k >= 0x80000000 || d < 0 || (c[0] !== undefined && c[0] !== d)) return false;
+        c[0] = d;
+      } else if (x.code !== y.code || x.k !== y.k || touchesX(x)) return false;
+    }
+    seen.set(a, b);
+    count[0] += a.stmts.length + 1;
+    if (isRet(a)) return true;
+    return match(a.jt!, b.jt!, c, seen, count) && (a.jt === a.jf || match(a.jf!, b.jf!, c, seen, count));
+  };
+  // Candidates on the indexed side, by the shape of their first statement and jump.
+  const shape = (b: OBlock): string | undefined => {
+    const st = b.stmts[0];
+    if (!st || isRet(b) || !(isAbs(st) || isInd(st))) return undefined;
+    return `${st.code & 0x18}|${b.stmts.length}|${b.code}|${b.k}`;
+  };
+  const indexed = new Map<string, OBlock[]>();
+  for (const b of order) {
+    const k = shape(b);
+    if (k !== undefined && isInd(b.stmts[0]!) && !b.stmts.some((st) => def(st) === X)) (indexed.get(k) ?? indexed.set(k, []).get(k)!).push(b);
+  }
+  if (indexed.size === 0) return false;
+  const preds = new Map<OBlock, OBlock[]>();
+  for (const b of order) for (const t of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) if (t) { const l = preds.get(t) ?? []; l.push(b); preds.set(t, l); }
+  for (const a of order) {
+    const k = shape(a);
+    if (k === undefined || !isAbs(a.stmts[0]!) || a === root) continue;
+    for (const b of indexed.get(k) ?? []) {
+      const c: [number | undefined] = [undefined];
+      const count: [number] = [0];
+      top = a;
+      if (!match(a, b, c, new Map(), count) || c[0] === undefined) continue;
+      // The replacement costs `ldx #c` and a jump (or only the `ldx` at the end of a sole
+      // predecessor whose other edge does not need X): worth it for more than that.
+      const ps = preds.get(a) ?? [];
+      const p = ps.length === 1 ? ps[0]! : undefined;
+      const inPred = p !== undefined && !isRet(p) && !(p.code & BPF_X) && (p.jt === p.jf || live.get(p.jt === a ? p.jf! : p.jt!)?.has(X) === false);
+      if (count[0] <= (inPred ? 1 : 2)) continue;
+      const ldx: OStmt = { code: BPF_LDX | BPF_IMM, k: c[0] };
+      if (inPred) {
+        p.stmts = [...p.stmts, ldx];
+        if (p.jt === a) p.jt = b;
+        if (p.jf === a) p.jf = b;
+      } else {
+        // `a` itself becomes the trampoline (its other predecessors keep it).
+        a.stmts = [ldx];
+        a.code = BPF_JMP | BPF_JEQ | BPF_K; a.k = 0;
+        a.jt = b; a.jf = b;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
 // ---- CFG simplification --------------------------------------------------------------------
 
 function simplify(root: OBlock): [OBlock, boolean] {
@@ -756,7 +839,10 @@ export function optimizeProgram(insns: readonly ClassicInsn[], trace?: (stage: s
     let c2: boolean;
     [root, c2] = simplify(root);
     trace?.(`simplify ${round}`, lowerBlocks(root));
-    if (!changed && !c2) break;
+    if (!changed && !c2) {
+      if (!shareIndexed(root)) break;
+      trace?.(`share ${round}`, lowerBlocks(root));
+    }
   }
   return lowerBlocks(root);
 }
