@@ -29,6 +29,9 @@ export interface ScanFileHooks {
 const READ_BUFFER = 1 << 20;
 const FIRST_READ = 1 << 12;
 
+/** Reads up to `max` bytes into `buf` at `at`; 0 at the end of input. */
+export type ReadInto = (buf: Uint8Array, at: number, max: number) => number | Promise<number>;
+
 /**
  * Feeds the capture at `path` ('-' for standard input) to `scanner`, reading with `readSync`
  * into one buffer reused for the whole file: memory is one buffer whatever the file's size, and
@@ -36,58 +39,70 @@ const FIRST_READ = 1 << 12;
  * `scanner.end`, which throws for a truncated file) or when the sink stops the scanner.
  */
 export async function scanCaptureFile(path: string, scanner: CaptureScanner, hooks: ScanFileHooks = {}): Promise<void> {
-  let buf = new Uint8Array(READ_BUFFER);
+  if (path !== '-') {
+    const fd = openSync(path, 'r');
+    try {
+      await scanFrom((buf, at, max) => readSync(fd, buf, at, max, null), scanner, hooks);
+    } finally {
+      closeSync(fd);
+    }
+    return;
+  }
+  // Standard input may be a non-blocking pipe or a terminal: read it as a stream, copying each
+  // chunk into the scan buffer (the part that does not fit waits for the next read).
+  const chunks = (process.stdin as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  let spare: Uint8Array | undefined;
+  let done = false;
+  await scanFrom(async (buf, at, max) => {
+    if (spare === undefined && !done) {
+      const next = await chunks.next();
+      if (next.done) done = true;
+      else spare = next.value;
+    }
+    if (spare === undefined) return 0;
+    const n = Math.min(spare.length, max);
+    buf.set(n === spare.length ? spare : spare.subarray(0, n), at);
+    spare = n === spare.length ? undefined : spare.subarray(n);
+    return n;
+  }, scanner, hooks);
+}
+
+/**
+ * The scan loop over any source: one buffer, the unconsumed tail moved to its front before
+ * each read, grown only when a single record needs more room. `bufferSize` is for tests.
+ */
+export async function scanFrom(read: ReadInto, scanner: CaptureScanner, hooks: ScanFileHooks = {}, bufferSize = READ_BUFFER): Promise<void> {
+  let buf = new Uint8Array(bufferSize);
   // buf[start..end) holds unconsumed input; buf[0] is at file offset `base`.
   let start = 0, end = 0, base = 0;
-  const stdin = path === '-';
-  const fd = stdin ? 0 : openSync(path, 'r');
-  const chunks = stdin ? (process.stdin as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]() : undefined;
-  let spare: Uint8Array | undefined; // stdin: the part of a chunk that did not fit yet
+  // The first reads are small and grow: the parser then returns (and meets its chunk-end path)
+  // many times while V8 collects type feedback, so its optimized code is complete instead of
+  // being compiled mid-loop and thrown away at the first chunk end.
   let readSize = FIRST_READ;
-  try {
-    for (;;) {
-      // Keep only the unconsumed tail, at the front, and make room for the record it starts.
-      if (start > 0) {
-        buf.copyWithin(0, start, end);
-        base += start;
-        end -= start;
-        start = 0;
-      }
-      if (scanner.need > buf.length) {
-        const bigger = new Uint8Array(Math.max(scanner.need, buf.length * 2));
-        bigger.set(buf.subarray(0, end));
-        buf = bigger;
-      }
-      let n: number;
-      if (chunks === undefined) {
-        // The first reads are small and grow: the parser then returns (and meets its chunk-end
-        // path) many times while V8 collects type feedback, so its optimized code is complete
-        // instead of being compiled mid-loop and thrown away at the first chunk end.
-        n = readSync(fd, buf, end, Math.min(buf.length - end, Math.max(readSize, scanner.need)), null);
-        readSize = Math.min(readSize * 2, READ_BUFFER);
-      } else {
-        if (spare === undefined) {
-          const next = await chunks.next();
-          spare = next.done ? undefined : next.value;
-        }
-        if (spare === undefined) n = 0;
-        else {
-          n = Math.min(spare.length, buf.length - end);
-          buf.set(n === spare.length ? spare : spare.subarray(0, n), end);
-          spare = n === spare.length ? undefined : spare.subarray(n);
-        }
-      }
-      if (n === 0) break;
-      end += n;
-      hooks.onRead?.(n);
-      start = scanner.scan(buf, start, end, base);
-      hooks.beforeReuse?.();
-      if (scanner.stopped) return;
+  for (;;) {
+    // Keep only the unconsumed tail, at the front, and make room for the record it starts.
+    if (start > 0) {
+      buf.copyWithin(0, start, end);
+      base += start;
+      end -= start;
+      start = 0;
     }
-    scanner.end(end - start, base + start);
-  } finally {
-    if (!stdin) closeSync(fd);
+    if (scanner.need > buf.length) {
+      const bigger = new Uint8Array(Math.max(scanner.need, buf.length * 2));
+      bigger.set(buf.subarray(0, end));
+      buf = bigger;
+    }
+    const max = Math.min(buf.length - end, Math.max(readSize, scanner.need - end));
+    readSize = Math.min(readSize * 2, bufferSize);
+    const n = await read(buf, end, max);
+    if (n === 0) break;
+    end += n;
+    hooks.onRead?.(n);
+    start = scanner.scan(buf, start, end, base);
+    hooks.beforeReuse?.();
+    if (scanner.stopped) return;
   }
+  scanner.end(end - start, base + start);
 }
 
 export interface ByteSink {
