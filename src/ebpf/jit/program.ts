@@ -266,44 +266,74 @@ export class WasmProgram {
     const mem = this.env.memory;
     for (let d = 0; d < FRAMES; d++) mem.remap(this.stacks[d]!.id, this.u8.subarray(STACKS + d * FRAME, STACKS + (d + 1) * FRAME), 'stack');
     this.viewCache = [new Map(), new Map()];
-    this.staged = [this.u8.subarray(PACKET, PACKET + packetLen), this.u8.subarray(CTX, CTX + ctxLen)];
-    mem.remap(this.packetId, this.staged[0]!, 'packet');
-    mem.remap(this.ctxId, this.staged[1]!, 'ctx');
+    this.packetView = this.u8.subarray(PACKET, PACKET + packetLen);
+    this.ctxView = this.u8.subarray(CTX, CTX + ctxLen);
+    mem.remap(this.packetId, this.packetView, 'packet');
+    mem.remap(this.ctxId, this.ctxView, 'ctx');
     this.setEntry(this.ctxId, CTX, ctxLen, true);
     this.setEntry(this.packetId, PACKET, packetLen, true);
   }
 
-  /** The views the ctx and packet regions currently map (reused while the sizes repeat). */
-  private staged: Uint8Array[] = [EMPTY, EMPTY];
+  /** The views the packet and ctx regions currently map (reused while the sizes repeat). */
+  private packetView: Uint8Array = EMPTY;
+  private ctxView: Uint8Array = EMPTY;
   private envStale = false;
   /** Views of the packet and ctx areas by length (packets of a few recurring sizes). */
   private viewCache: Map<number, Uint8Array>[] = [new Map(), new Map()];
 
   syncEnv(): void {
     this.envStale = false;
-    this.env.memory.remap(this.packetId, this.staged[0]!, 'packet');
-    this.env.memory.remap(this.ctxId, this.staged[1]!, 'ctx');
+    this.env.memory.remap(this.packetId, this.packetView, 'packet');
+    this.env.memory.remap(this.ctxId, this.ctxView, 'ctx');
   }
 
-  private stage(slot: 0 | 1, id: number, src: Uint8Array, at: number, max: number, kind: 'ctx' | 'packet'): Uint8Array {
-    let view = this.staged[slot]!;
-    // The caller handed back the previous result's own view (in place, as the kernel's
-    // BPF_PROG_TEST_RUN repeats over one buffer): the bytes are already there.
+  // The run's packet and ctx are copied into linear memory, except when the caller hands back
+  // the previous result's own view (in place, as the kernel's BPF_PROG_TEST_RUN repeats over
+  // one buffer): the bytes are already there. One small method each, so that the common run
+  // (same sizes as the last one) is a compare and one copy, inlined into `run`.
+
+  private stagePacket(src: Uint8Array): Uint8Array {
+    let view = this.packetView;
     if (src === view) return view;
-    if (view.length !== src.length) {
-      if (src.length > max) throw new VmFault(`${kind} of ${src.length} bytes exceeds the JIT's ${max}-byte ${kind} area`);
-      const cache = this.viewCache[slot]!;
-      view = cache.get(src.length) ?? this.u8.subarray(at, at + src.length);
-      if (cache.size < 64) cache.set(src.length, view);
-      // The environment's region is remapped lazily (before a helper or a slow path needs it):
-      // packets of varying sizes would otherwise allocate a region per run.
-      this.envStale = true;
-      this.setEntry(id, at, src.length, true);
-      if (slot === 0) for (let k = 0; k < 4; k++) this.dv.setUint32(CELL_PLIM + 8 * k, Math.max(0, src.length - (1 << k) + 1), true);
-      this.staged[slot] = view;
-    }
+    if (src.length !== view.length) view = this.resize(0, src.length);
     if (src.length !== 0) view.set(src);
     return view;
+  }
+
+  private stageCtx(src: Uint8Array): Uint8Array {
+    let view = this.ctxView;
+    if (src === view) return view;
+    if (src.length !== view.length) view = this.resize(1, src.length);
+    if (src.length !== 0) view.set(src);
+    return view;
+  }
+
+  /** A new size of the packet (slot 0) or ctx (slot 1): its view, table entry and packet bounds. */
+  private resize(slot: 0 | 1, n: number): Uint8Array {
+    const kind = slot === 0 ? 'packet' : 'ctx', max = slot === 0 ? PACKET_MAX : CTX_MAX, at = slot === 0 ? PACKET : CTX;
+    if (n > max) throw new VmFault(`${kind} of ${n} bytes exceeds the JIT's ${max}-byte ${kind} area`);
+    const cache = this.viewCache[slot]!;
+    const view = cache.get(n) ?? this.u8.subarray(at, at + n);
+    if (cache.size < 64) cache.set(n, view);
+    // The environment's region is remapped lazily (before a helper or a slow path needs it):
+    // packets of varying sizes would otherwise allocate a region per run.
+    this.envStale = true;
+    this.setEntry(slot === 0 ? this.packetId : this.ctxId, at, n, true);
+    if (slot === 0) {
+      for (let k = 0; k < 4; k++) this.dv.setUint32(CELL_PLIM + 8 * k, Math.max(0, n - (1 << k) + 1), true);
+      this.packetView = view;
+    } else this.ctxView = view;
+    return view;
+  }
+
+  /** Explicit r1..r5 (rare: bigint stores into CELL_ARGS, read by `main` instead of its parameters). */
+  private stageArgs(args: readonly bigint[], r1hi: number, r2: number): number {
+    const dv = this.dv;
+    for (let i = 0; i < 40; i += 4) dv.setUint32(CELL_ARGS + i, 0, true);
+    dv.setUint32(CELL_ARGS + 4, r1hi, true);
+    dv.setUint32(CELL_ARGS + 8, r2, true);
+    for (let i = 0; i < 5 && i < args.length; i++) dv.setBigUint64(CELL_ARGS + 8 * i, BigInt.asUintN(64, args[i]!), true);
+    return 1;
   }
 
   /**
@@ -331,28 +361,21 @@ export class WasmProgram {
    */
   run(input: RunInput = {}): RunResult {
     // A map another program (another linear memory) used since our last run comes back.
-    for (let k = 0; k < this.arenas.length; k++) if (this.arenas[k]!.map.arena !== this.arenaViews[k]) this.claim(k);
-    const data = this.stage(0, this.packetId, input.data ?? EMPTY, PACKET, PACKET_MAX, 'packet');
-    const ctx = this.stage(1, this.ctxId, input.ctx ?? EMPTY, CTX, CTX_MAX, 'ctx');
-    // r1/r2 cross as i32 halves: r1 = ctx (or packet) pointer, r2 = packet length without ctx;
-    // explicit args go through CELL_ARGS (rare: bigint stores).
-    const ctxIn = input.ctx !== undefined, dataIn = input.data !== undefined;
-    let useArgs = 0;
-    if (input.args) {
-      const dv = this.dv;
-      dv.setUint32(CELL_ARGS, 0, true);
-      dv.setUint32(CELL_ARGS + 4, ctxIn ? this.ctxId : dataIn ? this.packetId : 0, true);
-      dv.setUint32(CELL_ARGS + 8, !ctxIn && dataIn ? data.length : 0, true);
-      for (let i = 12; i < 40; i += 4) dv.setUint32(CELL_ARGS + i, 0, true);
-      input.args.forEach((v, i) => { if (i < 5) dv.setBigUint64(CELL_ARGS + 8 * i, BigInt.asUintN(64, v), true); });
-      useArgs = 1;
-    }
-    void ctx;
+    const arenas = this.arenas;
+    for (let k = 0; k < arenas.length; k++) if (arenas[k]!.map.arena !== this.arenaViews[k]) this.claim(k);
+    // r1/r2 cross as i32 halves: r1 = ctx (or packet) pointer, r2 = packet length without ctx.
+    const data = input.data, ctx = input.ctx;
+    let r1hi = 0, r2 = 0, plen = 0;
+    if (data !== undefined) { plen = this.stagePacket(data).length; r1hi = this.packetId; r2 = plen; }
+    else if (this.packetView.length !== 0) this.stagePacket(EMPTY);
+    if (ctx !== undefined) { this.stageCtx(ctx); r1hi = this.ctxId; r2 = 0; }
+    else if (this.ctxView.length !== 0) this.stageCtx(EMPTY);
+    const args = input.args, useArgs = args === undefined ? 0 : this.stageArgs(args, r1hi, r2);
     let lo: number;
     try {
-      lo = this.main(ctxIn ? this.ctxId : dataIn ? this.packetId : 0, !ctxIn && dataIn ? data.length : 0, data.length, this.zeroStack, useArgs) >>> 0;
+      lo = this.main(r1hi, r2, plen, this.zeroStack, useArgs) >>> 0;
     } finally {
-      this.detachAll();
+      if (this.attached.length !== 0) this.detachAll();
       // Nothing is attached between runs: placements of many short-lived regions (hash map
       // values come and go) are forgotten once they take more than HEAP_RESET bytes.
       if (this.heapTop > this.heapBase + HEAP_RESET) { this.placed.clear(); this.heapTop = this.heapBase; }
@@ -361,9 +384,9 @@ export class WasmProgram {
     const hi = u32[(CELL_R0 >> 2) + 1]!;
     return {
       r0: hi !== 0 ? (BigInt(hi) << 32n) | BigInt(lo) : lo < SMALL.length ? SMALL[lo]! : BigInt(lo),
-      // The staged views, not `data`/`ctx`: linear memory may have grown during the run.
-      data: dataIn ? this.staged[0]! : undefined,
-      ctx: ctxIn ? this.staged[1]! : undefined,
+      // The current views, not what staging returned: linear memory may have grown during the run.
+      data: data !== undefined ? this.packetView : undefined,
+      ctx: ctx !== undefined ? this.ctxView : undefined,
       instructions: u32[CELL_COUNT >> 2]!,
     };
   }
@@ -466,7 +489,7 @@ export class WasmProgram {
       const at = (this.heapTop + 7) & ~7;
       this.heapTop = at + size;
       if (this.heapTop > this.memory.buffer.byteLength) {
-        const ctxLen = this.staged[1]!.length, packetLen = this.staged[0]!.length;
+        const ctxLen = this.ctxView.length, packetLen = this.packetView.length;
         this.memory.grow(Math.ceil((this.heapTop - this.memory.buffer.byteLength) / PAGE));
         this.views();
         this.remapRunRegions(ctxLen, packetLen);
