@@ -336,16 +336,33 @@ function haveOut(b: OBlock, h: Have): Have {
   return h;
 }
 
+/**
+ * What an edge adds to what its block proved: `ld #pktlen` compared by `jgt`/`jge`/`jeq #k`
+ * proves the packet at least that long on the true edge (`greater`, `less`, `len`), so a load
+ * ending within it cannot fail.
+ */
+function edgeHave(b: OBlock, h: Have, taken: boolean): Have {
+  if (!taken || b.jt === b.jf || isRet(b) || (b.code & BPF_X)) return h;
+  let lenInA = false;
+  for (let i = b.stmts.length - 1; i >= 0; i--) {
+    const st = b.stmts[i]!;
+    if (def(st) === A) { lenInA = st.code === (BPF_LD | BPF_LEN | 0x00); break; }
+  }
+  if (!lenInA) return h;
+  const op = b.code & 0xf0;
+  const len = op === BPF_JGT ? b.k + 1 : op === BPF_JGE || op === BPF_JEQ ? b.k : 0;
+  return len > h.abs ? { abs: len, ind: h.ind } : h;
+}
+
+const minHave = (a: Have | undefined, b: Have): Have => a === undefined ? b : { abs: Math.min(a.abs, b.abs), ind: Math.min(a.ind, b.ind) };
+
 function lengthsIn(blocks: OBlock[]): Map<OBlock, Have> {
   const have = new Map<OBlock, Have>();
   if (blocks.length > 0) have.set(blocks[0]!, NOTHING);
   for (const b of blocks) { // topological order
     const h = haveOut(b, have.get(b) ?? NOTHING);
-    for (const t of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) {
-      if (!t) continue;
-      const o = have.get(t);
-      have.set(t, o === undefined ? h : { abs: Math.min(o.abs, h.abs), ind: Math.min(o.ind, h.ind) });
-    }
+    if (b.jt) have.set(b.jt, minHave(have.get(b.jt), edgeHave(b, h, true)));
+    if (b.jf && b.jf !== b.jt) have.set(b.jf, minHave(have.get(b.jf), edgeHave(b, h, false)));
   }
   return have;
 }
@@ -457,7 +474,7 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
         }
         if (conflict) break;
         // Nor may it skip a load that could fail where no later load fails in its place.
-        const xc = skippable(target, next, needIn, hOut, xSkipped);
+        const xc = skippable(target, next, needIn, edgeHave(b, hOut, taken), xSkipped);
         if (xc === undefined) break;
         xSkipped = xc;
         // The skipped block does not run: registers keep their values on this edge; what was
@@ -468,8 +485,7 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
         changed = true;
       }
       if (b.jt === b.jf) { b.jt = target; b.jf = target; } else if (taken) b.jt = target; else b.jf = target;
-      const h = haveIn.get(target);
-      haveIn.set(target, h === undefined ? hOut : { abs: Math.min(h.abs, hOut.abs), ind: Math.min(h.ind, hOut.ind) });
+      haveIn.set(target, minHave(haveIn.get(target), edgeHave(b, hOut, taken)));
       const list = incoming.get(target) ?? [];
       list.push(es);
       incoming.set(target, list);
