@@ -8,6 +8,7 @@ import { Gen } from './codegen/context.js';
 import { findLinkType, LINK_TYPE_NAMES } from './codegen/link-types.js';
 import { genExpr, finish } from './codegen/compile.js';
 import { lowerBlocks } from './ir/lower.js';
+import { libpcapRejectsAll } from './codegen/libpcap-rejects-all.js';
 import { defaultResolver, type NameResolver } from './names/resolver.js';
 import { optimizeProgram } from './optimize/optimize.js';
 
@@ -48,7 +49,10 @@ export function compileFilter(expression: string, options: CompileFilterOptions 
   // libpcap does not optimize programs with the 802.11 prologue (jumps inside a block).
   if (options.optimize === false || g.noOptimize) return new ClassicProgram(insns);
   const optimized = optimizeProgram(insns);
-  if (optimized.length === 1 && optimized[0]!.code === 0x06 && optimized[0]!.k === 0 && ast) {
+  // libpcap raises this only when its own optimizer reduces the program to `ret #0`; ours proves
+  // more, so a program it reduces is checked again with libpcap's weaker rules (else it is
+  // returned: it rejects every packet, as libpcap's program for the expression does).
+  if (optimized.length === 1 && optimized[0]!.code === 0x06 && optimized[0]!.k === 0 && ast && libpcapRejectsAll(root)) {
     throw new FilterError('expression rejects all packets');
   }
   return new ClassicProgram(optimized);
