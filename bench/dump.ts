@@ -1,10 +1,17 @@
 /**
  * `tsbpf dump` against tcpdump on a generated capture of 1,000,000 packets (the seeded corpus of
  * test/helpers/capture-corpus.ts, repeated with advancing timestamps): wall time per packet of
- * `dump -r BIG -w OUT EXPR` and `dump -r BIG EXPR > /dev/null`, next to the same tcpdump
- * commands, plus each process's peak resident memory (from /usr/bin/time) in the notes.
- * Both tools are run as processes with the same arguments; TSBPF_BENCH_DUMP_PACKETS changes
- * the packet count.
+ * `dump -r BIG -w OUT EXPR`, `dump -r BIG --count EXPR` and `dump -r BIG EXPR > /dev/null`, next
+ * to the same tcpdump commands, plus `-w` on a 4x larger file (start-up amortized: the per-packet
+ * trend), and each process's peak resident memory (from /usr/bin/time) in the notes, with
+ * Node's own floor (`node -e 0`). Both tools run as processes with the same arguments.
+ *
+ * `dump-startup` times start-up alone: `tsbpf --help` and `dump -w` on a one-packet file, next
+ * to `node -e 0` (the floor of any Node CLI) and tcpdump.
+ *
+ * TSBPF_BENCH_DUMP_PACKETS changes the packet count (TSBPF_BENCH_DUMP_LARGE the large file's,
+ * 0 skips it); TSBPF_BENCH_DUMP_BEFORE=path/to/an/older/dist/src/cli/main.js adds a `before`
+ * column measured in the same run (A/B against an older build).
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -13,7 +20,6 @@ import { join, resolve } from 'node:path';
 import { CaptureWriter } from '../src/capture/index.js';
 import { corpus } from '../test/helpers/capture-corpus.js';
 import type { BenchCase, Benchmark, BenchSuite, Measure } from './bench-api.js';
-
 
 const EXPR = 'tcp or (udp and port 53) or icmp';
 
@@ -31,59 +37,125 @@ function generate(path: string, packets: number): void {
 
 interface Run { readonly seconds: number; readonly maxRssKb: number }
 
+/** One run of `argv` under /usr/bin/time: wall time measured here (ns clock), peak RSS from time's %M. */
 function timed(argv: readonly string[], stdoutToNull: boolean): Run {
   const devnull = openSync('/dev/null', 'w');
   try {
-    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...argv], { stdio: ['ignore', stdoutToNull ? devnull : 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
-    const last = r.stderr.trim().split('\n').pop() ?? '';
-    const [secs, kb] = last.split(' ').map(Number);
-    if (r.status !== 0 || !Number.isFinite(secs)) throw new Error(`${argv.join(' ')} failed: ${r.stderr.trim()}`);
-    return { seconds: secs!, maxRssKb: kb! };
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { stdio: ['ignore', stdoutToNull ? devnull : 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const kb = Number(r.stderr.trim().split('\n').pop());
+    if (r.status !== 0 || !Number.isFinite(kb)) throw new Error(`${argv.join(' ')} failed: ${r.stderr.trim()}`);
+    return { seconds, maxRssKb: kb };
   } finally {
     closeSync(devnull);
   }
 }
 
+function hasTool(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).status === 0;
+}
+
+/** The builds to compare: this one, optionally an older one, and tcpdump. */
+function tools(): { cli: string; before: string | undefined; tcpdump: boolean } {
+  const before = process.env['TSBPF_BENCH_DUMP_BEFORE'];
+  return { cli: resolve(process.cwd(), 'dist/src/cli/main.js'), before: before && existsSync(before) ? resolve(before) : undefined, tcpdump: hasTool('tcpdump') };
+}
+
+const kib = (kb: number): string => `${(kb / 1024).toFixed(1)} MiB`;
+
 export const dumpBench: Benchmark = {
   name: 'dump',
   setup(): BenchSuite {
     const notes: string[] = [];
-    const tcpdump = spawnSync('sh', ['-c', 'command -v tcpdump'], { encoding: 'utf8' }).status === 0;
     if (!existsSync('/usr/bin/time')) {
       return { title: 'tsbpf dump vs tcpdump', unit: 'packet', cases: [], notes: ['/usr/bin/time is missing: benchmark skipped'] };
     }
+    const { cli, before, tcpdump } = tools();
     const packets = Number(process.env['TSBPF_BENCH_DUMP_PACKETS'] ?? 1_000_000);
+    const large = Number(process.env['TSBPF_BENCH_DUMP_LARGE'] ?? 4 * packets);
     const dir = mkdtempSync(join(tmpdir(), 'tsbpf-bench-dump-'));
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     const big = join(dir, 'big.pcap');
     generate(big, packets);
-    const cli = resolve(process.cwd(), 'dist/src/cli/main.js');
+    const bigger = join(dir, 'bigger.pcap');
+    if (large > 0) generate(bigger, large);
     const peak = new Map<string, number>();
-    const variant = (name: string, argv: string[], toNull: boolean): Measure => ({
+    const variant = (name: string, argv: string[], toNull: boolean, count: number): Measure => ({
       measure: () => {
         const run = timed(argv, toNull);
         peak.set(name, Math.max(peak.get(name) ?? 0, run.maxRssKb));
-        return (run.seconds * 1e9) / packets;
+        return (run.seconds * 1e9) / count;
       },
     });
     const cases: BenchCase[] = [];
-    for (const [label, extra, toNull] of [['-w OUT', ['-w', join(dir, 'out.pcap')], false], ['print > /dev/null', ['-nn'], true]] as const) {
-      cases.push({
-        name: `${label} '${EXPR}'`,
-        opsPerRound: 1,
-        variants: {
-          tsbpf: variant(`tsbpf ${label}`, [process.execPath, cli, 'dump', '-r', big, ...extra, EXPR], toNull),
-          tcpdump: tcpdump ? variant(`tcpdump ${label}`, ['tcpdump', '-r', big, ...extra, EXPR], toNull) : { skip: 'tcpdump not installed' },
-        },
-      });
+    const out = join(dir, 'out.pcap');
+    const runs: [string, string, string[], boolean, number][] = [
+      ['-w OUT', big, ['-w', out], false, packets],
+      ['--count', big, ['--count'], true, packets],
+      ['print > /dev/null', big, ['-nn'], true, packets],
+    ];
+    if (large > 0) runs.push([`-w OUT, ${large / 1e6}M packets`, bigger, ['-w', out], false, large]);
+    for (const [label, file, extra, toNull, count] of runs) {
+      const variants: Record<string, Measure> = {
+        tsbpf: variant(`tsbpf ${label}`, [process.execPath, cli, 'dump', '-r', file, ...extra, EXPR], toNull, count),
+      };
+      if (before) variants['before'] = variant(`before ${label}`, [process.execPath, before, 'dump', '-r', file, ...extra, EXPR], toNull, count);
+      variants['tcpdump'] = tcpdump ? variant(`tcpdump ${label}`, ['tcpdump', '-r', file, ...extra, EXPR], toNull, count) : { skip: 'tcpdump not installed' };
+      cases.push({ name: `${label} '${EXPR}'`, opsPerRound: 1, variants });
     }
-    notes.push(`${packets} packets (${(statSync(big).size / 1e6).toFixed(0)} MB) generated from the seeded test corpus; wall time from /usr/bin/time (%e, 10 ms resolution), node startup included`);
+    const floor = timed([process.execPath, '-e', '0'], false).maxRssKb;
+    notes.push(`${packets} packets (${(statSync(big).size / 1e6).toFixed(0)} MB) generated from the seeded test corpus; wall time of the whole process (start-up included), best of the repetitions`);
+    if (before) notes.push(`before = ${before}`);
     // Peak memory is known only after the runs; the runner reads the notes after measuring.
     return {
       title: 'tsbpf dump vs tcpdump (wall time per packet)', unit: 'packet', peer: 'tcpdump', cases,
       get notes(): readonly string[] {
-        return [...notes, 'peak RSS, max over repetitions:', ...[...peak].map(([k, v]) => `  ${k}: ${(v / 1024).toFixed(1)} MiB`)];
+        return [
+          ...notes,
+          `peak RSS, max over repetitions (Node's floor, node -e 0: ${kib(floor)}; "over floor" is ours minus it):`,
+          ...[...peak].map(([k, v]) => `  ${k}: ${kib(v)}${k.startsWith('tcpdump') ? '' : ` (over floor ${kib(v - floor)})`}`),
+        ];
       },
     };
+  },
+};
+
+export const dumpStartupBench: Benchmark = {
+  name: 'dump-startup',
+  setup(): BenchSuite {
+    if (!existsSync('/usr/bin/time')) return { title: 'start-up', unit: 'run', cases: [], notes: ['/usr/bin/time is missing: benchmark skipped'] };
+    const { cli, before, tcpdump } = tools();
+    const dir = mkdtempSync(join(tmpdir(), 'tsbpf-bench-startup-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const one = join(dir, 'one.pcap');
+    generate(one, 1);
+    const out = join(dir, 'out.pcap');
+    /** Best of 10 runs (start-up times are short and the machine is shared). */
+    const best = (argv: string[]): Measure => ({
+      measure: () => Math.min(...Array.from({ length: 10 }, () => timed(argv, true).seconds * 1e9)),
+    });
+    const node = best([process.execPath, '-e', '0']);
+    const cases: BenchCase[] = [
+      {
+        name: 'tsbpf --help / tcpdump --version', opsPerRound: 1,
+        variants: {
+          tsbpf: best([process.execPath, cli, '--help']),
+          ...(before ? { before: best([process.execPath, before, '--help']) } : {}),
+          'node -e 0': node,
+          tcpdump: tcpdump ? best(['tcpdump', '--version']) : { skip: 'tcpdump not installed' },
+        },
+      },
+      {
+        name: `dump -r ONE_PACKET -w OUT '${EXPR}'`, opsPerRound: 1,
+        variants: {
+          tsbpf: best([process.execPath, cli, 'dump', '-r', one, '-w', out, EXPR]),
+          ...(before ? { before: best([process.execPath, before, 'dump', '-r', one, '-w', out, EXPR]) } : {}),
+          'node -e 0': node,
+          tcpdump: tcpdump ? best(['tcpdump', '-r', one, '-w', out, EXPR]) : { skip: 'tcpdump not installed' },
+        },
+      },
+    ];
+    return { title: 'start-up (wall time per process, best of 10 runs per repetition)', unit: 'run', peer: 'tcpdump', cases, notes: [] };
   },
 };

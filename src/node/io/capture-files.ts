@@ -26,7 +26,7 @@ export interface ScanFileHooks {
 }
 
 /** The read size; the buffer grows past it only for a record larger than this. */
-const READ_BUFFER = 1 << 20;
+const READ_BUFFER = 1 << 18;
 const FIRST_READ = 1 << 12;
 
 /** Reads up to `max` bytes into `buf` at `at`; 0 at the end of input. */
