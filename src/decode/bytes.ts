@@ -39,27 +39,73 @@ export class Bytes {
   }
 }
 
-export const hex2 = (v: number): string => v.toString(16).padStart(2, '0');
-export const hex4 = (v: number): string => v.toString(16).padStart(4, '0');
+/** Two lowercase hex digits of every byte value (printing hot paths index it instead of toString(16)). */
+export const HEX2: readonly string[] = Array.from({ length: 256 }, (_, v) => v.toString(16).padStart(2, '0'));
+/** Decimal text of every byte value. */
+export const DEC8: readonly string[] = Array.from({ length: 256 }, (_, v) => String(v));
+
+export const hex2 = (v: number): string => HEX2[v & 0xff]!;
+export const hex4 = (v: number): string => (v >= 0 && v <= 0xffff ? HEX2[v >> 8]! + HEX2[v & 0xff]! : v.toString(16).padStart(4, '0'));
 
 export function macString(b: Bytes, off: number): string {
   b.need(off, 6, 'ether');
   const d = b.data;
-  return `${hex2(d[off]!)}:${hex2(d[off + 1]!)}:${hex2(d[off + 2]!)}:${hex2(d[off + 3]!)}:${hex2(d[off + 4]!)}:${hex2(d[off + 5]!)}`;
+  return HEX2[d[off]!]! + ':' + HEX2[d[off + 1]!]! + ':' + HEX2[d[off + 2]!]! + ':' + HEX2[d[off + 3]!]! + ':' + HEX2[d[off + 4]!]! + ':' + HEX2[d[off + 5]!]!;
 }
 
 /** Link-layer address of any length, colon-separated hex (tcpdump's linkaddr_string). */
 export function linkAddrString(b: Bytes, off: number, len: number): string {
   b.need(off, len, '');
-  const parts: string[] = [];
-  for (let i = 0; i < len; i++) parts.push(hex2(b.data[off + i]!));
-  return parts.join(':');
+  let s = '';
+  for (let i = 0; i < len; i++) s += i === 0 ? HEX2[b.data[off]!]! : ':' + HEX2[b.data[off + i]!]!;
+  return s;
 }
 
 export function ip4String(b: Bytes, off: number, proto = 'ip'): string {
   b.need(off, 4, proto);
   const d = b.data;
-  return `${d[off]}.${d[off + 1]}.${d[off + 2]}.${d[off + 3]}`;
+  return DEC8[d[off]!]! + '.' + DEC8[d[off + 1]!]! + '.' + DEC8[d[off + 2]!]! + '.' + DEC8[d[off + 3]!]!;
+}
+
+/**
+ * The text of recently printed IPv4 and IPv6 addresses, in small direct-mapped tables (one per
+ * printer, as tcpdump keeps its host name cache): a capture repeats few hosts, and the same
+ * string object each time also makes the TCP conversation lookup cheap (its hash is kept).
+ */
+export class AddressText {
+  private readonly v4Keys = new Int32Array(1024);
+  private readonly v4Text: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
+  private readonly v6Keys = new Int32Array(4 * 512);
+  private readonly v6Text: (string | undefined)[] = new Array<string | undefined>(512).fill(undefined);
+
+  /** The dotted quad at `off`, which the caller has checked is captured. */
+  ip4(d: Uint8Array, off: number): string {
+    const key = (d[off]! << 24) | (d[off + 1]! << 16) | (d[off + 2]! << 8) | d[off + 3]!;
+    const slot = Math.imul(key, 0x9e3779b1) >>> 22;
+    const hit = this.v4Text[slot];
+    if (hit !== undefined && this.v4Keys[slot] === key) return hit;
+    const text = DEC8[d[off]!]! + '.' + DEC8[d[off + 1]!]! + '.' + DEC8[d[off + 2]!]! + '.' + DEC8[d[off + 3]!]!;
+    this.v4Keys[slot] = key;
+    this.v4Text[slot] = text;
+    return text;
+  }
+
+  /** The RFC 5952 text of the IPv6 address at `off`, which the caller has checked is captured. */
+  ip6(b: Bytes, off: number): string {
+    const d = b.data;
+    const w0 = (d[off]! << 24) | (d[off + 1]! << 16) | (d[off + 2]! << 8) | d[off + 3]!;
+    const w1 = (d[off + 4]! << 24) | (d[off + 5]! << 16) | (d[off + 6]! << 8) | d[off + 7]!;
+    const w2 = (d[off + 8]! << 24) | (d[off + 9]! << 16) | (d[off + 10]! << 8) | d[off + 11]!;
+    const w3 = (d[off + 12]! << 24) | (d[off + 13]! << 16) | (d[off + 14]! << 8) | d[off + 15]!;
+    const slot = Math.imul(w0 ^ Math.imul(w1, 31) ^ Math.imul(w2, 961) ^ Math.imul(w3, 0x9e3779b1), 0x85ebca6b) >>> 23;
+    const k = this.v6Keys, at = slot * 4;
+    const hit = this.v6Text[slot];
+    if (hit !== undefined && k[at] === w0 && k[at + 1] === w1 && k[at + 2] === w2 && k[at + 3] === w3) return hit;
+    const text = ip6String(b, off);
+    k[at] = w0; k[at + 1] = w1; k[at + 2] = w2; k[at + 3] = w3;
+    this.v6Text[slot] = text;
+    return text;
+  }
 }
 
 /** RFC 5952 text of an IPv6 address, as inet_ntop (and tcpdump) writes it. */

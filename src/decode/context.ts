@@ -3,14 +3,21 @@
  * sequence bases) and the output being built. Output is accumulated in `out` rather than
  * returned so that a truncated packet still prints everything decoded before the cut.
  */
-import type { Bytes } from './bytes.js';
+import type { AddressText, Bytes } from './bytes.js';
 import type { PrintOptions } from './options.js';
 
 export interface TcpSeqEntry { lowIsn: number; highIsn: number }
 
 export interface DecodeState {
-  /** Initial sequence numbers per normalized TCP conversation (tcpdump's relative numbering). */
-  readonly tcpSeq: Map<string, TcpSeqEntry>;
+  /**
+   * Initial sequence numbers per normalized TCP conversation (tcpdump's relative numbering):
+   * lower-side address text, then the other address text, then both ports (lower side's
+   * port * 65536 + other port). Nested maps: the address strings come from `addresses`, so
+   * each lookup reuses their hash instead of hashing a new composite key per packet.
+   */
+  readonly tcpSeq: Map<string, Map<string, Map<number, TcpSeqEntry>>>;
+  /** Text of recently printed addresses. */
+  readonly addresses: AddressText;
 }
 
 export interface Ctx {

@@ -10,6 +10,9 @@ export const IPPROTO_NAMES: Record<number, string> = {
   62: 'Mobile IP (old)', 88: 'EIGRP', 89: 'OSPF', 103: 'PIM', 108: 'Compressed IP', 112: 'VRRP', 113: 'PGM', 132: 'SCTP', 135: 'Mobility', 240: 'CARP',
 };
 
+/** The -v "flags [...]" text for the three flag bits (MF, DF, reserved). */
+const IP_FLAGS: readonly string[] = Array.from({ length: 8 }, (_, f) => [f & 1 ? '+' : '', f & 2 ? 'DF' : '', f & 4 ? 'rsvd' : ''].filter((x) => x).join(', ') || 'none');
+
 const IPOPT_NAMES: Record<number, string> = { 0: 'EOL', 1: 'NOP', 68: 'timestamp', 130: 'security', 7: 'RR', 137: 'SSRR', 131: 'LSRR', 148: 'RA', 82: 'traceroute' };
 
 /** One's-complement sum of `data` (for checksum verification in -v). */
@@ -135,8 +138,7 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
     ctx.out += `(tos 0x${tos.toString(16)}`;
     ctx.out += ['', ',ECT(1)', ',ECT(0)', ',CE'][tos & 3];
     if (ttl >= 1) ctx.out += `, ttl ${ttl}`;
-    const flags = [fragField & 0x2000 ? '+' : '', fragField & 0x4000 ? 'DF' : '', fragField & 0x8000 ? 'rsvd' : ''].filter((s) => s).join(', ');
-    ctx.out += `, id ${id}, offset ${(fragField & 0x1fff) * 8}, flags [${flags || 'none'}], proto ${IPPROTO_NAMES[proto] ?? 'unknown'} (${proto}), length ${b.u16(off + 2)}`;
+    ctx.out += ', id ' + id + ', offset ' + (fragField & 0x1fff) * 8 + ', flags [' + IP_FLAGS[fragField >> 13]! + '], proto ' + (IPPROTO_NAMES[proto] ?? 'unknown') + ' (' + proto + '), length ' + b.u16(off + 2);
     if (hlen > 20) {
       ctx.out += ', options (';
       try { ipOptions(ctx, off + 20, hlen - 20); } catch (e) { if (e instanceof Truncated) ctx.out += ' [truncated-option]'; else throw e; }
@@ -150,8 +152,8 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
     }
     ctx.out += ')\n    ';
   }
-  const src = ip4String(b, off + 12);
-  const dst = ip4String(b, off + 16);
+  const src = ctx.state.addresses.ip4(b.data, off + 12);
+  const dst = ctx.state.addresses.ip4(b.data, off + 16);
   const fragOff = fragField & 0x1fff;
   const payload = len - hlen;
   const info: IpInfo = { v: 4, src, dst, srcOff: off + 12, dstOff: finalDestination(ctx, off, hlen), fragmented: (fragField & 0x3fff) !== 0, length: payload, direct: true };
@@ -217,8 +219,8 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
   }
   let len = plen;
   if (length - 40 < plen) { ctx.out += `truncated-ip6 - ${plen - (length - 40)} bytes missing!`; len = length - 40; }
-  const src = ip6String(b, off + 8);
-  const dst = ip6String(b, off + 24);
+  const src = ctx.state.addresses.ip6(b, off + 8);
+  const dst = ctx.state.addresses.ip6(b, off + 24);
   let at = off + 40;
   const end = off + 40 + len;
   let fragmented = false;

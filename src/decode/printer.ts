@@ -4,7 +4,7 @@
  * keeps: previous and first timestamps for -ttt/-ttttt and TCP initial sequence numbers.
  */
 import type { CapturePacket } from '../capture/types.js';
-import { Bytes, Truncated } from './bytes.js';
+import { AddressText, Bytes, Truncated } from './bytes.js';
 import type { Ctx, DecodeState } from './context.js';
 import { asciiDump, hexAsciiDump, hexDump } from './hexdump.js';
 import { etherPrint, nullPrint, pppPrint, rawPrint, sll2Print, sllPrint } from './link.js';
@@ -18,7 +18,7 @@ export function canPrintLinkType(linkType: number): boolean {
 
 export class PacketPrinter {
   readonly options: PrintOptions;
-  private readonly state: DecodeState = { tcpSeq: new Map() };
+  private readonly state: DecodeState = { tcpSeq: new Map(), addresses: new AddressText() };
   private readonly ts: TsState = {};
 
   constructor(options: Partial<PrintOptions> = {}) {
@@ -42,6 +42,7 @@ export class PacketPrinter {
       const ll = this.linkHeaderLength(ctx, p.linkType);
       hdrlen = e.soft || (p.linkType === 1 && ll > 14) ? ll : 0;
     }
+    if (opts.hex === 'none') return head + ctx.out + '\n';
     let dump = '';
     const d = ctx.dumpEnd === undefined ? p.data : p.data.subarray(0, ctx.dumpEnd);
     switch (opts.hex) {
@@ -53,7 +54,7 @@ export class PacketPrinter {
       case 'A': if (d.length > hdrlen) dump = asciiDump(d.subarray(hdrlen)); break;
       default: break;
     }
-    return `${head}${ctx.out}${dump}\n`;
+    return head + ctx.out + dump + '\n';
   }
 
   /** The link header length for dumps after a soft truncation. */

@@ -13,8 +13,15 @@ export interface TsState {
 
 const pad = (v: number, n = 2): string => String(v).padStart(n, '0');
 
+/** Three decimal digits of 0..999, for the sub-second digits of every line. */
+const DEC3: readonly string[] = Array.from({ length: 1000 }, (_, v) => String(v).padStart(3, '0'));
+
 function frac(ns: number, nano: boolean): string {
-  return nano ? pad(ns, 9) : pad(Math.floor(ns / 1000), 6);
+  // Out-of-range fields of a malformed record keep the general form.
+  if (!(ns >= 0 && ns < 1e9) || ns !== Math.floor(ns)) return nano ? pad(ns, 9) : pad(Math.floor(ns / 1000), 6);
+  if (nano) return DEC3[Math.floor(ns / 1e6)]! + DEC3[Math.floor(ns / 1000) % 1000]! + DEC3[ns % 1000]!;
+  const us = Math.floor(ns / 1000);
+  return DEC3[Math.floor(us / 1000)]! + DEC3[us % 1000]!;
 }
 
 function clock(sec: number, ns: number, nano: boolean): string {
@@ -72,7 +79,7 @@ export function formatTimestamp(sec: number, ns: number, opts: PrintOptions, st:
         st.clockSec = local;
         st.clockText = `${pad(Math.floor(day / 3600))}:${pad(Math.floor(day / 60) % 60)}:${pad(day % 60)}.`;
       }
-      return `${st.clockText}${frac(ns, opts.nano)} `;
+      return st.clockText + frac(ns, opts.nano) + ' ';
     }
   }
 }

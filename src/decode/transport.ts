@@ -19,7 +19,8 @@ export interface IpInfo {
 }
 
 function endpoints(ctx: Ctx, ip: IpInfo, sport: number, dport: number, table: Readonly<Record<number, string>>): string {
-  return ip.direct ? `${ip.src}.${port(ctx, sport, table)} > ${ip.dst}.${port(ctx, dport, table)}: ` : `${port(ctx, sport, table)} > ${port(ctx, dport, table)}: `;
+  const sp = port(ctx, sport, table), dp = port(ctx, dport, table);
+  return ip.direct ? ip.src + '.' + sp + ' > ' + ip.dst + '.' + dp + ': ' : sp + ' > ' + dp + ': ';
 }
 
 function port(ctx: Ctx, p: number, table: Readonly<Record<number, string>>): string {
@@ -80,11 +81,17 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
     const sa = ip.src, da = ip.dst;
     rev = sport > dport || (sport === dport && sa > da);
     // The conversation key: both addresses (already formatted) and both ports, lower side first.
-    const key = rev ? `${da} ${sa} ${dport * 65536 + sport}` : `${sa} ${da} ${sport * 65536 + dport}`;
-    const th = ctx.state.tcpSeq.get(key);
+    const lo = rev ? da : sa, hi = rev ? sa : da;
+    const ports = rev ? dport * 65536 + sport : sport * 65536 + dport;
+    const th = ctx.state.tcpSeq.get(lo)?.get(hi)?.get(ports);
     if (!th || flags & 2) {
       const entry = rev ? { highIsn: seq, lowIsn: (ack - 1) >>> 0 } : { lowIsn: seq, highIsn: (ack - 1) >>> 0 };
-      ctx.state.tcpSeq.set(key, entry);
+      const byLow = ctx.state.tcpSeq;
+      let byHigh = byLow.get(lo);
+      if (byHigh === undefined) { byHigh = new Map(); byLow.set(lo, byHigh); }
+      let byPorts = byHigh.get(hi);
+      if (byPorts === undefined) { byPorts = new Map(); byHigh.set(hi, byPorts); }
+      byPorts.set(ports, entry);
       thseq = entry.lowIsn; thack = entry.highIsn;
     } else {
       if (rev) { seq = (seq - th.highIsn) >>> 0; ack = (ack - th.lowIsn) >>> 0; } else { seq = (seq - th.lowIsn) >>> 0; ack = (ack - th.highIsn) >>> 0; }
