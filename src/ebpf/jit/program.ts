@@ -151,6 +151,15 @@ export class WasmProgram {
   private u8!: Uint8Array;
   private dv!: DataView;
   private u32!: Uint32Array;
+  private u64!: BigUint64Array;
+  /**
+   * The last large r0 and its halves: a BigInt costs an allocation, and repeated runs (a filter's
+   * verdict, a benchmark) mostly return the value of the run before. BigInts are immutable
+   * values, so handing out the same one is unobservable.
+   */
+  private lastLo = 0;
+  private lastHi = 0;
+  private lastR0 = 0n;
   /** memory.buffer is a host getter: cached, refreshed when the memory grows. */
   private buffer!: ArrayBuffer;
   private readonly main: MainFn;
@@ -229,6 +238,7 @@ export class WasmProgram {
     this.u8 = new Uint8Array(this.buffer);
     this.dv = new DataView(this.buffer);
     this.u32 = new Uint32Array(this.buffer);
+    this.u64 = new BigUint64Array(this.buffer, 0, CELL_R0 / 8 + 1);
     this.keyViews.length = 0; // views of the old buffer are detached
     // Arenas still here are seen through the new buffer (same bytes, nothing copied).
     for (let k = 0; k < this.arenaViews.length; k++) {
@@ -382,8 +392,12 @@ export class WasmProgram {
     }
     const u32 = this.u32; // linear memory may have grown during the run
     const hi = u32[(CELL_R0 >> 2) + 1]!;
+    let r0: bigint;
+    if (hi === 0 && lo < SMALL.length) r0 = SMALL[lo]!;
+    else if (lo === this.lastLo && hi === this.lastHi) r0 = this.lastR0;
+    else { r0 = this.lastR0 = this.u64[CELL_R0 / 8]!; this.lastLo = lo; this.lastHi = hi; }
     return {
-      r0: hi !== 0 ? (BigInt(hi) << 32n) | BigInt(lo) : lo < SMALL.length ? SMALL[lo]! : BigInt(lo),
+      r0,
       // The current views, not what staging returned: linear memory may have grown during the run.
       data: data !== undefined ? this.packetView : undefined,
       ctx: ctx !== undefined ? this.ctxView : undefined,
