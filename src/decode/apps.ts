@@ -31,13 +31,14 @@ function nskip(ctx: Ctx, at: number): number {
 }
 
 /** Prints a name with its trailing dot, following compression pointers. */
-function printName(ctx: Ctx, at: number, msg: number): number {
+function printName(ctx: Ctx, at: number, msg: number, silentCut = false): number {
   const b = ctx.b;
   let end = -1;
   let s = '';
   let hops = 0;
   for (;;) {
-    const l = b.u8(at, 'domain');
+    if (at >= b.length) { ctx.out += s; throw new Truncated('domain'); }
+    const l = b.data[at]!;
     if ((l & 0xc0) === 0xc0) {
       if (end < 0) end = at + 2;
       const target = msg + (((l & 0x3f) << 8) | b.u8(at + 1, 'domain'));
@@ -47,8 +48,11 @@ function printName(ctx: Ctx, at: number, msg: number): number {
     }
     if (l === 0) { if (end < 0) end = at + 1; break; }
     if (l & 0xc0) { ctx.out += `${s}<ELT ${(l & 0xc0).toString(16)}>`; return at + 1; }
-    b.need(at + 1, l, 'domain');
+    // A label whose characters start past the capture ends the name quietly (fqdn_print's
+    // loop condition); one cut inside is printed up to the cut, then truncated.
+    if (silentCut && at + 1 >= b.length) { ctx.out += s; return -1; }
     for (let i = 0; i < l; i++) {
+      if (at + 1 + i >= b.length) { ctx.out += s; throw new Truncated('domain'); }
       const c = b.data[at + 1 + i]!;
       s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\${c.toString(8).padStart(3, '0')}`;
     }
@@ -85,7 +89,7 @@ function relTime(secs: number): string {
 /** One resource record (ns_rprint); returns the offset after it, or the captured end when cut short. */
 function record(ctx: Ctx, at: number, msg: number): number {
   const b = ctx.b;
-  if (ctx.opts.verbose) { ctx.out += ' '; at = printName(ctx, at, msg); } else at = nskip(ctx, at);
+  if (ctx.opts.verbose) { ctx.out += ' '; at = printName(ctx, at, msg, true); } else at = nskip(ctx, at);
   if (at < 0 || !b.has(at, 10)) return b.length;
   const type = b.u16(at), cls = b.u16(at + 2), rdlen = b.u16(at + 8);
   if (cls !== 1 && type !== 41) ctx.out += ` ${CLASSES[cls] ?? `(Class ${cls})`}`;
@@ -254,11 +258,15 @@ export function ntpPrint(ctx: Ctx, off: number, length: number): void {
   ctx.out += `, poll ${poll}${poll > -32 && poll < 32 ? (poll >= 0 ? ` (${2 ** poll}s)` : ` (1/${2 ** -poll}s)`) : ''}`;
   ctx.out += `, precision ${(b.u8(off + 3, 'ntp') << 24) >> 24}`;
   const sfix = (at: number): string => `${b.u16(at, 'ntp')}.${String(Math.floor((b.u16(at + 2, 'ntp') / 65536) * 1e6)).padStart(6, '0')}`;
+  // Each field is checked before its label is printed (a soft stop).
+  const check = (at: number, n: number): void => { if (!b.has(at, n)) { ctx.out += ' [|ntp]'; throw new Truncated('', true); } };
+  check(off + 4, 4);
   ctx.out += '\n\tRoot Delay: ';
   ctx.out += sfix(off + 4);
+  check(off + 8, 4);
   ctx.out += ', Root dispersion: ';
   ctx.out += sfix(off + 8);
-  b.need(off + 12, 4, 'ntp');
+  check(off + 12, 4);
   ctx.out += ', Reference-ID: ';
   if (stratum <= 1) {
     let id = '';
@@ -266,7 +274,7 @@ export function ntpPrint(ctx: Ctx, off: number, length: number): void {
     ctx.out += id;
   } else ctx.out += `0x${b.u32(off + 12, 'ntp').toString(16).padStart(8, '0')}`;
   // Each timestamp is checked whole before its label is printed.
-  const ts = (label: string, at: number): void => { b.need(at, 8, 'ntp'); ctx.out += `${label}${ntpTime(b.u32(at), b.u32(at + 4))}`; };
+  const ts = (label: string, at: number): void => { check(at, 8); ctx.out += `${label}${ntpTime(b.u32(at), b.u32(at + 4))}`; };
   ts('\n\t  Reference Timestamp:  ', off + 16);
   ts('\n\t  Originator Timestamp: ', off + 24);
   ts('\n\t  Receive Timestamp:    ', off + 32);
@@ -311,24 +319,41 @@ export function bootpPrint(ctx: Ctx, off: number, length: number): void {
   if (op === 1 && htype === 1 && hlen === 6) { b.need(off + 28, 6, 'bootp'); ctx.out += ` from ${etherName(b, off + 28, ctx.opts.numeric)}`; }
   ctx.out += `, length ${length}`;
   if (!ctx.opts.verbose) return;
-  const hops = b.u8(off + 3, 'bootp'), xid = b.u32(off + 4, 'bootp'), secs = b.u16(off + 8, 'bootp'), flags = b.u16(off + 10, 'bootp');
+  bootpDetails(ctx, off);
+}
+
+function bootpDetails(ctx: Ctx, off: number): void {
+  const b = ctx.b;
+  const soft = (): never => { ctx.out += ' [|bootp]'; throw new Truncated('', true); };
+  if (!b.has(off + 3, 1)) soft();
+  const hops = b.u8(off + 3, 'bootp');
   if (hops) ctx.out += `, hops ${hops}`;
+  // The seconds field is checked before the transaction id is printed (a soft stop); the
+  // fields after it are fetched with bounds-checked reads.
+  if (!b.has(off + 8, 2)) soft();
+  const xid = b.u32(off + 4, 'bootp');
   if (xid) ctx.out += `, xid 0x${xid.toString(16)}`;
+  const secs = b.u16(off + 8, 'bootp');
   if (secs) ctx.out += `, secs ${secs}`;
+  const flags = b.u16(off + 10, 'bootp');
   ctx.out += `, Flags [${flags & 0x8000 ? 'Broadcast' : 'none'}]`;
   if (ctx.opts.verbose > 1) ctx.out += ` (0x${flags.toString(16).padStart(4, '0')})`;
   for (const [at, label] of [[12, 'Client-IP'], [16, 'Your-IP'], [20, 'Server-IP'], [24, 'Gateway-IP']] as const) {
     if (b.u32(off + at, 'bootp')) ctx.out += `\n\t  ${label} ${ip4String(b, off + at, 'bootp')}`;
   }
-  if (b.u8(off + 1) === 1 && b.u8(off + 2) === 6) ctx.out += `\n\t  Client-Ethernet-Address ${etherName(b, off + 28, ctx.opts.numeric)}`;
+  if (b.u8(off + 1) === 1 && b.u8(off + 2) === 6 && b.has(off + 28, 6)) ctx.out += `\n\t  Client-Ethernet-Address ${etherName(b, off + 28, ctx.opts.numeric)}`;
+  // The whole hardware address field is fetched (an abort when cut); the names are checked.
+  b.need(off + 28, 16, 'bootp');
   for (const [at, size, label] of [[44, 64, 'sname'], [108, 128, 'file']] as const) {
     if (b.u8(off + at, 'bootp')) {
+      if (!b.has(off + at, size) && b.data.subarray(off + at).indexOf(0) < 0) soft();
       let t = '';
       for (let i = 0; i < size && b.u8(off + at + i, 'bootp') !== 0; i++) { const c = b.u8(off + at + i); t += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.'; }
       ctx.out += `\n\t  ${label} "${t}"`;
     }
   }
   const vend = off + 236;
+  if (!b.has(vend, 4)) soft();
   if (b.u32(vend, 'bootp') !== 0x63825363) return;
   ctx.out += `\n\t  Vendor-rfc1048 Extensions\n\t    Magic Cookie 0x63825363`;
   let at = vend + 4;
@@ -338,7 +363,7 @@ export function bootpPrint(ctx: Ctx, off: number, length: number): void {
     if (tag === 255 && ctx.opts.verbose < 3) return;
     const len = tag === 0 || tag === 255 ? 0 : b.u8(at++, 'bootp');
     ctx.out += `\n\t    ${DHCP_OPTIONS[tag]?.[0] ?? `?Unknown ${tag}`} (${tag}), length ${len}${len > 0 ? ': ' : ''}`;
-    b.need(at, len, 'bootp');
+    if (!b.has(at, len)) soft();
     const kind = DHCP_OPTIONS[tag]?.[1];
     if (tag === 53 && len === 1) ctx.out += DHCP_MESSAGES[b.u8(at)] ?? `Unknown (${b.u8(at)})`;
     else if (kind === 'i') { const ips: string[] = []; for (let i = 0; i + 4 <= len; i += 4) ips.push(ip4String(b, at + i, 'bootp')); ctx.out += ips.join(','); }

@@ -1,5 +1,5 @@
 /** ICMP, ICMPv6 (neighbor discovery, MLD) and IGMP one-line forms. */
-import { ip4String, ip6String, Truncated } from './bytes.js';
+import { Bytes, ip4String, ip6String, Truncated } from './bytes.js';
 import type { Ctx } from './context.js';
 import { ipPrint, onesSum } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
@@ -23,10 +23,10 @@ function portName(ctx: Ctx, p: number, table: Readonly<Record<number, string>>):
 export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): void {
   const b = ctx.b;
   const type = b.u8(off, 'icmp');
-  // Error types carry a quoted header: tcpdump wants the whole 8-byte ICMP header for them.
-  if ((type === 3 || type === 5 || type === 11) && !b.has(off, Math.min(length, 28))) throw new Truncated('icmp', true);
-  if (type === 12 && !b.has(off, 8)) throw new Truncated('icmp', true);
   const code = b.u8(off + 1, 'icmp');
+  // Time exceeded checks the quoted destination itself (a soft stop); the other types read
+  // their fields with bounds-checked fetches (an abort).
+  if (type === 11 && !b.has(off, 28)) throw new Truncated('icmp', true);
   let str: string;
   const inner = off + 8;
   switch (type) {
@@ -89,6 +89,7 @@ export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): vo
   // Error messages quote the offending datagram; -v prints it.
   if (ctx.opts.verbose && (type === 3 || type === 4 || type === 5 || type === 11 || type === 12)) {
     ctx.out += '\n\t';
+    if (!b.has(off + 8, 4)) throw new Truncated('icmp');
     const nested = ctx.nested;
     ctx.nested = true;
     try { ipPrint(ctx, off + 8, length - 8); } finally { ctx.nested = nested; }
@@ -139,31 +140,87 @@ function relTime(secs: number): string {
 const flagList = (bits: readonly [number, string][], v: number): string => bits.filter(([m]) => v & m).map(([, n]) => n).join(', ') || 'none';
 const lifetime = (v: number): string => (v === 0xffffffff ? 'infinity' : `${v}s`);
 
-/** Neighbor discovery options (-v), each on its own line; -vv adds their bytes in hex. */
+/**
+ * Neighbor discovery options (-v), each on its own line; -vv adds their bytes in hex. As in
+ * tcpdump's icmp6_opt_print, `ep` is the end of the captured bytes (within the IPv6 payload)
+ * and `resid` the bytes the message claims: a zero-length option or one running past the
+ * capture ends the list with the truncation marker.
+ */
 function ndOptions(ctx: Ctx, at: number, end: number): void {
   const b = ctx.b;
-  while (at < end) {
-    // A cut or malformed option ends the list silently, as in tcpdump.
-    if (!b.has(at, 2)) return;
+  const ep = Math.min(b.length, end);
+  const bp = at;
+  let resid = end - at;
+  while (at < ep) {
+    if (at + 1 >= ep) { ctx.out += ' [|icmp6]'; return; }
+    if (resid <= 0) return;
     const type = b.u8(at);
     const len = b.u8(at + 1);
-    if (len === 0 || at + len * 8 > end || !b.has(at, len * 8)) return;
+    if (len === 0 || at + len * 8 > ep) { ctx.out += ' [|icmp6]'; return; }
     ctx.out += `\n\t  ${ND_OPT_NAMES[type] ?? 'unknown'} option (${type}), length ${len * 8} (${len}): `;
     const data = b.data.subarray(at + 2, at + len * 8);
     switch (type) {
       case 1: case 2: ctx.out += [...data].map((x) => x.toString(16).padStart(2, '0')).join(':'); break;
       case 3: {
-        ctx.out += `${ip6String(b, at + 16, 'icmp6')}/${b.u8(at + 2)}${len !== 4 ? 'badlen' : ''}, `;
+        const prefix = ip6String(b, at + 16, 'icmp6');
+        ctx.out += `${prefix}/${b.u8(at + 2)}${len !== 4 ? 'badlen' : ''}, `;
         ctx.out += `Flags [${flagList([[0x80, 'onlink'], [0x40, 'auto'], [0x20, 'router']], b.u8(at + 3))}], `;
-        ctx.out += `valid time ${lifetime(b.u32(at + 4))}, pref. time ${lifetime(b.u32(at + 8))}`;
+        ctx.out += `valid time ${lifetime(b.u32(at + 4, 'icmp6'))}, pref. time ${lifetime(b.u32(at + 8, 'icmp6'))}`;
         break;
       }
-      case 5: ctx.out += ` ${b.u32(at + 4)}`; break;
+      case 4: ctx.out += indentedHex(b.data.subarray(bp, Math.min(b.length, bp + len * 8)), '\n\t    '); break;
+      case 5: ctx.out += ` ${b.u32(at + 4, 'icmp6')}${len !== 1 ? 'bad option length' : ''}`; break;
+      case 7: ctx.out += ` ${b.u32(at + 4, 'icmp6')}ms`; break;
+      case 8: ctx.out += ` preference ${b.u16(at + 4, 'icmp6')}, lifetime ${b.u16(at + 6, 'icmp6')}`; break;
+      case 24: {
+        b.need(at + 4, 4, 'icmp6');
+        const pfx = new Uint8Array(16);
+        if (len === 2) { b.need(at + 8, 8, 'icmp6'); pfx.set(b.data.subarray(at + 8, at + 16)); }
+        else if (len === 3) { b.need(at + 8, 16, 'icmp6'); pfx.set(b.data.subarray(at + 8, at + 24)); }
+        else if (len !== 1) { ctx.out += ' [|icmp6]'; return; }
+        ctx.out += ` ${ip6String(new Bytes(pfx), 0)}/${b.u8(at + 2)}, pref=${['medium', 'high', 'rsv', 'low'][(b.u8(at + 3) >> 3) & 3]}, lifetime=${lifetime(b.u32(at + 4))}`;
+        break;
+      }
+      case 25: {
+        ctx.out += ` lifetime ${b.u32(at + 4, 'icmp6')}s,`;
+        for (let i = 0; i < (len - 1) >> 1; i++) ctx.out += ` addr: ${ip6String(b, at + 8 + 16 * i, 'icmp6')}`;
+        break;
+      }
+      case 31: {
+        ctx.out += ` lifetime ${b.u32(at + 4, 'icmp6')}s, domain(s):`;
+        let d = at + 8;
+        while (d < at + len * 8 && b.u8(d, 'icmp6') !== 0) {
+          ctx.out += ' ';
+          d = fqdn(ctx, d);
+          if (d < 0) { ctx.out += ' [|icmp6]'; return; }
+        }
+        break;
+      }
       default:
         if (ctx.opts.verbose <= 1) { ctx.out += indentedHex(data, '\n\t  '); return; }
     }
     if (ctx.opts.verbose > 1) ctx.out += indentedHex(data, '\n\t    ');
     at += len * 8;
+    resid -= len * 8;
+  }
+}
+
+/** An uncompressed domain name with its trailing dot (fqdn_print without pointers); -1 when cut. */
+function fqdn(ctx: Ctx, at: number): number {
+  const b = ctx.b;
+  let s = '';
+  for (;;) {
+    if (at >= b.length) { ctx.out += s; return -1; }
+    const l = b.data[at]!;
+    if (l === 0) { ctx.out += s === '' ? '.' : s; return at + 1; }
+    if (l & 0xc0) { ctx.out += s; return -1; }
+    if (at + 1 + l > b.length) { ctx.out += s; return -1; }
+    for (let i = 0; i < l; i++) {
+      const c = b.data[at + 1 + i]!;
+      s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\${c.toString(8).padStart(3, '0')}`;
+    }
+    s += '.';
+    at += l + 1;
   }
 }
 
@@ -210,15 +267,16 @@ export function icmp6Print(ctx: Ctx, off: number, length: number, ip: IpInfo): v
       else ctx.out += `, unknown code (${code})`;
       break;
     case 4: {
-      ctx.out += `, ${ip6String(b, oip + 24, 'icmp6')}`;
+      // The quoted header's destination must be captured, though it is not printed.
+      if (!b.has(oip + 24, 16)) throw new Truncated('icmp6', true);
       const ptr = b.u32(off + 4, 'icmp6');
-      ctx.out += [`, errorneous - octet ${ptr}`, `, next header - octet ${ptr}`, `, option - octet ${ptr}`][code] ?? `, code-#${code}`;
+      ctx.out += [`, erroneous - octet ${ptr}`, `, next header - octet ${ptr}`, `, option - octet ${ptr}`, `, incomplete header chain - octet ${ptr}`][code] ?? `, code-#${code}`;
       break;
     }
     case 128: case 129: ctx.out += `, id ${b.u16(off + 4, 'icmp6')}, seq ${b.u16(off + 6, 'icmp6')}`; break;
     case 130:
-      if (length === 24) ctx.out += `max resp delay: ${b.u16(off + 4, 'icmp6')} addr: ${ip6String(b, off + 8, 'icmp6')}`;
-      else if (length >= 28) ctx.out += ' v2';
+      if (length === 24) { if (b.has(off, 24)) ctx.out += `max resp delay: ${b.u16(off + 4, 'icmp6')} addr: ${ip6String(b, off + 8, 'icmp6')}`; }
+      else if (length >= 28) { ctx.out += ' v2'; mldv2Query(ctx, off, length); }
       else ctx.out += ` unknown-version (len ${length}) `;
       break;
     case 131: case 132:
@@ -229,7 +287,7 @@ export function icmp6Print(ctx: Ctx, off: number, length: number, ip: IpInfo): v
     case 134:
       if (verbose) {
         const flags = b.u8(off + 5, 'icmp6');
-        ctx.out += `\n\thop limit ${b.u8(off + 4, 'icmp6')}, Flags [${flagList([[0x80, 'managed'], [0x40, 'other stateful'], [0x20, 'home agent'], [0x04, 'proxy']], flags)}], pref ${['medium', 'high', 'rsv', 'low'][(flags >> 3) & 3]}, router lifetime ${b.u16(off + 6, 'icmp6')}s, reachable time ${b.u32(off + 8, 'icmp6')}ms, retrans timer ${b.u32(off + 12, 'icmp6')}ms`;
+        ctx.out += `\n\thop limit ${b.u8(off + 4, 'icmp6')}, Flags [${flagList([[0x80, 'managed'], [0x40, 'other stateful'], [0x20, 'home agent']], flags)}], pref ${['medium', 'high', 'rsv', 'low'][(flags >> 3) & 3]}, router lifetime ${b.u16(off + 6, 'icmp6')}s, reachable time ${b.u32(off + 8, 'icmp6')}ms, retrans timer ${b.u32(off + 12, 'icmp6')}ms`;
         ndOptions(ctx, off + 16, off + length);
       }
       break;
@@ -244,7 +302,11 @@ export function icmp6Print(ctx: Ctx, off: number, length: number, ip: IpInfo): v
         ndOptions(ctx, off + 24, off + length);
       }
       break;
-    case 137: ctx.out += `, ${ip6String(b, off + 8, 'icmp6')} to ${ip6String(b, off + 24, 'icmp6')}`; break;
+    case 137:
+      // The destination first, then the better first hop (the target).
+      ctx.out += `, ${ip6String(b, off + 24, 'icmp6')} to ${ip6String(b, off + 8, 'icmp6')}`;
+      if (verbose) ndOptions(ctx, off + 40, off + length);
+      break;
     case 143: {
       const groups = b.u16(off + 6, 'icmp6');
       ctx.out += `, ${groups} group record(s)`;
@@ -271,6 +333,32 @@ export function icmp6Print(ctx: Ctx, off: number, length: number, ip: IpInfo): v
   if (!verbose) ctx.out += `, length ${length}`;
 }
 
+/** MLDv2 query (RFC 3810): group, flags with -v, sources with -vv. */
+function mldv2Query(ctx: Ctx, off: number, length: number): void {
+  const b = ctx.b;
+  const mrc = b.u16(off + 4, 'icmp6');
+  const mrt = mrc < 32768 ? mrc : ((mrc & 0x0fff) | 0x1000) << (((mrc & 0x7000) >> 12) + 3);
+  if (ctx.opts.verbose) ctx.out += ` [max resp delay=${mrt}]`;
+  ctx.out += ` [gaddr ${ip6String(b, off + 8, 'icmp6')}`;
+  if (ctx.opts.verbose) {
+    const s = b.u8(off + 24, 'icmp6');
+    if (s & 8) ctx.out += ' sflag';
+    if (s & 7) ctx.out += ` robustness=${s & 7}`;
+    const q = b.u8(off + 25, 'icmp6');
+    ctx.out += ` qqi=${q < 128 ? q : ((q & 0x0f) | 0x10) << (((q & 0x70) >> 4) + 3)}`;
+  }
+  const nsrcs = b.u16(off + 26, 'icmp6');
+  if (nsrcs > 0) {
+    if (length < 28 + nsrcs * 16) ctx.out += ' [invalid number of sources]';
+    else if (ctx.opts.verbose > 1) {
+      ctx.out += ' {';
+      for (let i = 0; i < nsrcs; i++) ctx.out += ` ${ip6String(b, off + 28 + 16 * i, 'icmp6')}`;
+      ctx.out += ' }';
+    } else ctx.out += `, ${nsrcs} source(s)`;
+  }
+  ctx.out += ']';
+}
+
 function pseudo6(ctx: Ctx, ip: IpInfo, len: number): number {
   const d = ctx.b.data;
   const hdr = new Uint8Array(40);
@@ -284,9 +372,9 @@ function pseudo6(ctx: Ctx, ip: IpInfo, len: number): number {
 
 export function igmpPrint(ctx: Ctx, off: number, len: number): void {
   const b = ctx.b;
+  if (ctx.opts.quiet) { ctx.out += 'igmp'; return; }
   const type = b.u8(off, 'igmp');
   const lenNote = (): string => (len !== 8 ? ` [len ${len}]` : '');
-  if (ctx.opts.quiet) { ctx.out += 'igmp'; return; }
   switch (type) {
     case 0x11: {
       ctx.out += 'igmp query';

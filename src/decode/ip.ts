@@ -84,17 +84,17 @@ function ipTimestamps(ctx: Ctx, off: number, length: number): void {
 
 function ipOptions(ctx: Ctx, off: number, len: number): void {
   const b = ctx.b;
-  let sep = '';
   while (len > 0) {
     const code = b.u8(off, 'ip');
-    ctx.out += sep + (IPOPT_NAMES[code] ?? `unknown ${code}`);
-    sep = ',';
+    ctx.out += IPOPT_NAMES[code] ?? `unknown ${code}`;
     let olen = 1;
     if (code !== 0 && code !== 1) {
       olen = b.u8(off + 1, 'ip');
       if (olen < 2 || olen > len) { ctx.out += ` [bad length ${olen}]`; return; }
     }
     if (code === 0) return;
+    // The whole option is checked before its value is read: a soft stop, [truncated-option].
+    if (!b.has(off, olen)) throw new Truncated('option', true);
     if (code === 7 || code === 131 || code === 137) ipRoute(ctx, off, olen);
     else if (code === 68) ipTimestamps(ctx, off, olen);
     if (code === 148) {
@@ -103,6 +103,8 @@ function ipOptions(ctx: Ctx, off: number, len: number): void {
     }
     off += olen;
     len -= olen;
+    // The separator comes before the next option's code is fetched.
+    if (len > 0) ctx.out += ',';
   }
 }
 
@@ -115,7 +117,7 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
   if (vhl >> 4 !== 4) { ctx.out += `IP${vhl >> 4}${vhl >> 4 === 6 ? ', wrong link-layer encapsulation' : ''} (invalid)`; return; }
   if (prefix) ctx.out += 'IP ';
   if (!b.has(off, 20)) { ctx.out += ' [|ip]'; return; }
-  if (!b.has(off, (vhl & 0xf) * 4) && (b.u16(off + 6) & 0x1fff) === 0) {
+  if (!ctx.opts.verbose && !b.has(off, (vhl & 0xf) * 4) && (b.u16(off + 6) & 0x1fff) === 0) {
     // Cut inside the options: the addresses are printed first for all but TCP and UDP.
     const p = b.u8(off + 9);
     if (p !== 6 && p !== 17) ctx.out += `${ip4String(b, off + 12)} > ${ip4String(b, off + 16)}: `;
@@ -141,8 +143,14 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
     ctx.out += ', id ' + id + ', offset ' + (fragField & 0x1fff) * 8 + ', flags [' + IP_FLAGS[fragField >> 13]! + '], proto ' + (IPPROTO_NAMES[proto] ?? 'unknown') + ' (' + proto + '), length ' + b.u16(off + 2);
     if (hlen > 20) {
       ctx.out += ', options (';
-      try { ipOptions(ctx, off + 20, hlen - 20); } catch (e) { if (e instanceof Truncated) ctx.out += ' [truncated-option]'; else throw e; }
+      let cut = false;
+      try { ipOptions(ctx, off + 20, hlen - 20); } catch (e) { if (e instanceof Truncated && e.proto === 'option') cut = true; else throw e; }
+      if (cut) ctx.out += ' [truncated-option]';
       ctx.out += ')';
+      if (cut) {
+        ctx.out += `)\n    ${ip4String(b, off + 12)} > ${ip4String(b, off + 16)}: `;
+        throw new Truncated('ip', true);
+      }
     }
     if (b.has(off, hlen) && onesSum(b.data.subarray(off, off + hlen)) !== 0xffff) {
       const stored = b.u16(off + 10);
@@ -151,6 +159,12 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
       ctx.out += `, bad cksum ${stored.toString(16)} (->${(~onesSum(tmp) & 0xffff).toString(16)})!`;
     }
     ctx.out += ')\n    ';
+    if (!b.has(off, hlen) && (fragField & 0x1fff) === 0) {
+      const p = b.u8(off + 9);
+      if (p !== 6 && p !== 17) ctx.out += `${ip4String(b, off + 12)} > ${ip4String(b, off + 16)}: `;
+      ctx.out += ` [remaining caplen(${b.length - off}) < header length(${hlen})]`;
+      throw new Truncated('ip');
+    }
   }
   const src = ctx.state.addresses.ip4(b.data, off + 12);
   const dst = ctx.state.addresses.ip4(b.data, off + 16);
@@ -228,10 +242,15 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
   for (let first = true; ; first = false) {
     if (first && nh !== 6 && nh !== 17 && nh !== 33 && nh !== 132) ctx.out += `${src} > ${dst}: `;
     // An extension header with nothing of it captured: tcpdump stops with the IPv6 marker.
-    if (at >= b.length && (nh === 0 || nh === 60 || nh === 43 || nh === 44)) throw new Truncated('ip6');
+    // Nothing of the next header captured: a routing header stops softly with the IPv6
+    // marker, a fragment header aborts with its own (observed from tcpdump 4.99.3).
+    if (at >= b.length && nh === 43) throw new Truncated('ip6', true);
+    if (at >= b.length && nh === 44) throw new Truncated('frag6');
     if (nh === 0 || nh === 60) {
-      const hl = (b.u8(at + 1, nh === 0 ? 'hbhopt' : 'dstopt') + 1) * 8;
-      b.need(at, hl, nh === 0 ? 'hbhopt' : 'dstopt');
+      const name = nh === 0 ? 'hbhopt' : 'dstopt';
+      const hl = (b.u8(at + 1, name) + 1) * 8;
+      // The options printers check the header's length themselves (a soft stop).
+      if (!b.has(at, hl)) throw new Truncated(name, true);
       ctx.out += nh === 0 ? 'HBH ' : 'DSTOPT ';
       if (ctx.opts.verbose) { ip6Options(ctx, at + 2, at + hl); ctx.out += ' '; }
       nh = b.u8(at);

@@ -63,14 +63,16 @@ export function etherPrint(ctx: Ctx): number {
     type = b.u16(off + 2);
     if (ctx.opts.linkHeader) {
       ctx.out += `vlan ${tci & 0xfff}, p ${tci >> 13}${tci & 0x1000 ? ', DEI' : ''}, `;
-      if (type > 1500) ctx.out += `${etherTypeText(ctx, type)}, `;
+      // Another tag's type is named only once that tag is known to be captured.
+      if (type > 1500 && !(isVlan(type) && caplen - off < 8)) ctx.out += `${etherTypeText(ctx, type)}, `;
     }
     off += 4;
     length -= 4;
   }
   if (type <= 1500) {
     // An 802.3 length field: LLC follows, and the frame ends where the length says.
-    if (ctx.opts.linkHeader) ctx.out += `802.3, length ${type}: `;
+    // (After 802.1Q tags tcpdump 4.99.3 writes "802.3" alone, glued to the LLC text.)
+    if (ctx.opts.linkHeader) ctx.out += off > 14 ? '802.3' : `802.3, length ${type}: `;
     return llcPrint(ctx, off, type, macs);
   }
   if (!etherTypePrint(ctx, type, off, length)) {
@@ -164,7 +166,7 @@ function llcPrint(ctx: Ctx, off: number, length: number, macs: () => string): nu
   const b = ctx.b;
   const view = new Bytes(b.data.subarray(0, Math.min(b.length, off + length)));
   const c: Ctx = { ...ctx, b: view, out: ctx.out };
-  if (length < 3) {
+  if (length < 3 || !view.has(off, 3)) {
     // Too short for an LLC header: tcpdump says so and shows what there is.
     c.out += ' [|llc]';
     // (Observed: this dump is suppressed by neither -q nor -x; -x/-X/-A then dump what follows.)
@@ -176,9 +178,12 @@ function llcPrint(ctx: Ctx, off: number, length: number, macs: () => string): nu
     const dsap = view.u8(off, 'llc'), ssapField = view.u8(off + 1, 'llc'), control = view.u8(off + 2, 'llc');
     const ssap = ssapField & 0xfe;
     if (dsap === 0xaa && ssap === 0xaa && control === 0x03) {
+      if (ctx.opts.linkHeader) c.out += 'LLC, dsap SNAP (0xaa) Individual, ssap SNAP (0xaa) Command, ctrl 0x03: ';
+      // snap_print checks its 5 bytes itself: a soft stop, nothing left for -x to dump.
+      if (!view.has(off + 3, 5)) { c.out += ' [|snap]'; return off + 8; }
       const oui = (view.u8(off + 3, 'snap') << 16) | (view.u8(off + 4, 'snap') << 8) | view.u8(off + 5, 'snap');
       const et = view.u16(off + 6, 'snap');
-      if (ctx.opts.linkHeader) c.out += `LLC, dsap SNAP (0xaa) Individual, ssap SNAP (0xaa) Command, ctrl 0x03: oui ${oui === 0 ? 'Ethernet' : 'Unknown'} (0x${oui.toString(16).padStart(6, '0')}), ethertype ${ETHERTYPE_NAMES.get(et) ?? 'Unknown'} (0x${hex4(et)}), length ${length - 8}: `;
+      if (ctx.opts.linkHeader) c.out += `oui ${oui === 0 ? 'Ethernet' : 'Unknown'} (0x${oui.toString(16).padStart(6, '0')}), ethertype ${ETHERTYPE_NAMES.get(et) ?? 'Unknown'} (0x${hex4(et)}), length ${length - 8}: `;
       if (oui === 0 && etherTypePrint(c, et, off + 8, length - 8)) return off + 8;
       if (defaultPrint(ctx)) c.out += hexAsciiDump(view.data.subarray(off + 8));
       return off + 8;

@@ -40,7 +40,7 @@ export class PacketPrinter {
       // A soft stop keeps the link header length; an abort dumps the whole frame, except
       // (observed from tcpdump 4.99.3) after 802.1Q tags, which it had already accounted.
       const ll = this.linkHeaderLength(ctx, p.linkType);
-      hdrlen = e.soft || (p.linkType === 1 && ll > 14) ? ll : 0;
+      hdrlen = e.soft ? ll : 0;
     }
     if (opts.hex === 'none') return head + ctx.out + '\n';
     let dump = '';

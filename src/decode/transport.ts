@@ -122,13 +122,14 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
       // Cut inside an option's data, tcpdump closes the marker with '>'.
       // Cut inside option data tcpdump's own check stops (soft, closing with '>'); cut at an
       // option's kind or length byte its bounded read aborts the packet (hard).
-      if (e instanceof OptionDataTruncated) { ctx.out += ' [|tcp]>'; throw new Truncated('', true); }
+      if (e instanceof OptionDataTruncated) { ctx.out += e.proto === 'tcp' ? ' [|tcp]>' : ' [|tcp]'; throw new Truncated('', true); }
       if (e instanceof Truncated) throw new Truncated('tcp');
       throw e;
     }
     ctx.out += ']';
   }
   ctx.out += `, length ${dlen}`;
+  if (dlen > 0 && !b.has(off, hlen)) { ctx.out += ` [remaining caplen(${b.length - off}) < header length(${hlen})] [|tcp]`; throw new Truncated(''); }
   if (flags & 4 && ctx.opts.verbose && dlen > 0) {
     // -v shows the start of data carried by a reset, in tcpdump's caret notation.
     const avail = Math.max(0, b.length - off - hlen);
@@ -139,7 +140,7 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
     return;
   }
   if (dlen <= 0) return;
-  if (!b.has(off, hlen)) { ctx.out += ` [remaining caplen(${b.length - off}) < header length(${hlen})] [|tcp]`; return; }
+  if (!b.has(off, hlen)) { ctx.out += ` [remaining caplen(${b.length - off}) < header length(${hlen})] [|tcp]`; throw new Truncated(''); }
   const at = off + hlen;
   if (sport === 80 || dport === 80 || sport === 8080 || dport === 8080 || sport === 3128 || dport === 3128) {
     ctx.out += ': ';
@@ -175,7 +176,9 @@ function tcpOptions(ctx: Ctx, off: number, hlen: number, sackBase: number, sigEn
       optionData(ctx, opt, len, off, hlen, sackBase, sigEnd);
     } catch (e) {
       // tcpdump closes the marker with '>' when cut inside timestamp or SACK data.
+      // Other options' data checks (LENCHECK) stop softly too, without the '>'.
       if (e instanceof Truncated && (opt === 3 || opt === 5 || opt === 8)) throw new OptionDataTruncated('tcp');
+      if (e instanceof Truncated) throw new OptionDataTruncated('data');
       throw e;
     }
     let datalen = opt === 0 || opt === 1 || opt === 4 ? 0 : opt === 2 || opt === 28 ? 2 : opt === 3 ? 1 : opt === 8 ? 8
@@ -343,7 +346,8 @@ function txtLine(ctx: Ctx, prefix: string, start: number, end: number, proto: st
 
 export function udpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): void {
   const b = ctx.b;
-  if (!b.has(off, 8)) {
+  // A length below 8 is reported before the rest of the header is checked.
+  if (!b.has(off, 8) && !(b.has(off, 6) && b.u16(off + 4) < 8)) {
     if (b.has(off, 4)) ctx.out += endpoints(ctx, ip, b.u16(off), b.u16(off + 2), UDP_SERVICES);
     else if (ip.direct) ctx.out += `${ip.src} > ${ip.dst}: `;
     ctx.out += ' [|udp]';
