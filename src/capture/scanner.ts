@@ -9,7 +9,7 @@
 import type { RecordParser } from './chunk-parser.js';
 import { CaptureError } from './errors.js';
 import type { PacketSink } from './packet-ref.js';
-import { parserFor, type CaptureReaderHooks } from './reader.js';
+import { parserFor, type CaptureReaderHooks } from './formats.js';
 import type { CaptureHeader } from './types.js';
 
 export class CaptureScanner {
