@@ -1,5 +1,6 @@
 /** DNS summaries (print-domain.c), NTP and BOOTP/DHCP one-line forms. */
 import { etherName, ip4String, ip6String, Truncated } from './bytes.js';
+import { host4 } from './names.js';
 import type { Ctx } from './context.js';
 import { civilFromDays } from './timestamp.js';
 
@@ -181,7 +182,7 @@ function section(ctx: Ctx, at: number, msg: number, count: number, label: string
 
 export function dnsPrint(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
-  if (length < 12) { ctx.out += `domain [length ${length} < 12]`; return; }
+  if (length < 12) { ctx.out += `domain [length ${length} < 12] (invalid)`; return; }
   try {
     const id = b.u16(off, 'domain'), flags = b.u16(off + 2, 'domain');
     const qd = b.u16(off + 4, 'domain'), an = b.u16(off + 6, 'domain'), ns = b.u16(off + 8, 'domain'), ar = b.u16(off + 10, 'domain');
@@ -244,16 +245,16 @@ export function ntpPrint(ctx: Ctx, off: number, length: number): void {
   const first = b.u8(off, 'ntp');
   const version = (first >> 3) & 7;
   const mode = first & 7;
-  ctx.out += `NTPv${version}`;
-  if (mode === 6 || mode === 7) { ctx.out += `, ${NTP_MODES[mode]}, length ${length}`; return; }
-  if (length < 48) { ctx.out += ` [length ${length} < 48]`; return; }
-  ctx.out += `, ${NTP_MODES[mode]}, length ${length}`;
+  ctx.out += `NTPv${version}, ${NTP_MODES[mode]}, length ${length}`;
   if (!ctx.opts.verbose) return;
   // Printed field by field, so a cut packet shows everything before the cut.
   const li = first >> 6;
-  ctx.out += `\n\tLeap indicator: ${['', '+1s', '-1s', 'clock unsynchronized'][li]} (${li})`;
+  ctx.out += `\n\tLeap indicator: ${['', '+1s', '-1s', 'clock unsynchronized'][li]} (${first & 0xc0})`;
+  if (mode === 7) return;
+  if (mode === 6) { ntpControl(ctx, off, length); return; }
+  if (length < 48) { ntpInvalid(ctx, off, length); return; }
   const stratum = b.u8(off + 1, 'ntp');
-  ctx.out += `, Stratum ${stratum} (${stratum === 0 ? 'unspecified or invalid' : stratum === 1 ? 'primary reference' : stratum <= 15 ? 'secondary reference' : 'reserved'})`;
+  ctx.out += `, Stratum ${stratum} (${stratum === 0 ? 'unspecified' : stratum === 1 ? 'primary reference' : stratum <= 15 ? 'secondary reference' : 'reserved'})`;
   const poll = (b.u8(off + 2, 'ntp') << 24) >> 24;
   ctx.out += `, poll ${poll}${poll > -32 && poll < 32 ? (poll >= 0 ? ` (${2 ** poll}s)` : ` (1/${2 ** -poll}s)`) : ''}`;
   ctx.out += `, precision ${(b.u8(off + 3, 'ntp') << 24) >> 24}`;
@@ -268,7 +269,8 @@ export function ntpPrint(ctx: Ctx, off: number, length: number): void {
   ctx.out += sfix(off + 8);
   check(off + 12, 4);
   ctx.out += ', Reference-ID: ';
-  if (stratum <= 1) {
+  if (stratum === 0) ctx.out += '(unspec)';
+  else if (stratum === 1) {
     let id = '';
     for (let i = 0; i < 4 && b.u8(off + 12 + i, 'ntp') !== 0; i++) { const c = b.u8(off + 12 + i); id += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\${c.toString(8).padStart(3, '0')}`; }
     ctx.out += id;
@@ -282,6 +284,25 @@ export function ntpPrint(ctx: Ctx, off: number, length: number): void {
   ctx.out += `\n\t    Originator - Receive Timestamp:  ${ntpDelta(b.u32(off + 24), b.u32(off + 28), b.u32(off + 32), b.u32(off + 36))}`;
   ctx.out += `\n\t    Originator - Transmit Timestamp: ${ntpDelta(b.u32(off + 24), b.u32(off + 28), b.u32(off + 40), b.u32(off + 44))}`;
   if (length > 48) ctx.out += `\n\t(${length - 48} more bytes after the header)`;
+}
+
+/** A message too short for its mode; the claimed length is still checked (soft stop when cut). */
+function ntpInvalid(ctx: Ctx, off: number, length: number): void {
+  ctx.out += ' (invalid)';
+  if (!ctx.b.has(off, length)) { ctx.out += ' [|ntp]'; throw new Truncated('', true); }
+}
+
+/** Control messages (mode 6): the header fields; the data is not decoded (tcpdump's TO-BE-DONE). */
+function ntpControl(ctx: Ctx, off: number, length: number): void {
+  const b = ctx.b;
+  if (length < 12) { ntpInvalid(ctx, off, length); return; }
+  const control = b.u8(off + 1, 'ntp');
+  ctx.out += `, ${control & 0x80 ? 'Response' : 'Request'}, ${control & 0x40 ? 'Error' : 'OK'}, ${control & 0x20 ? 'More' : 'Last'}, OpCode=${control & 0x1f}`;
+  const hex = (v: number): string => (v === 0 ? '0' : `0x${v.toString(16)}`);
+  ctx.out += `\n\tSequence=${b.u16(off + 2, 'ntp')}, Status=${hex(b.u16(off + 4, 'ntp'))}, Assoc.=${b.u16(off + 6, 'ntp')}, Offset=${b.u16(off + 8, 'ntp')}, Count=${b.u16(off + 10, 'ntp')}`;
+  const count = b.u16(off + 10);
+  if (12 + count > length) { ntpInvalid(ctx, off, length); return; }
+  if (count !== 0) { b.need(off + 12, count, 'ntp'); ctx.out += '\n\tTO-BE-DONE'; }
 }
 
 const NTP_UNIX_OFFSET = 2208988800;
@@ -339,7 +360,7 @@ function bootpDetails(ctx: Ctx, off: number): void {
   ctx.out += `, Flags [${flags & 0x8000 ? 'Broadcast' : 'none'}]`;
   if (ctx.opts.verbose > 1) ctx.out += ` (0x${flags.toString(16).padStart(4, '0')})`;
   for (const [at, label] of [[12, 'Client-IP'], [16, 'Your-IP'], [20, 'Server-IP'], [24, 'Gateway-IP']] as const) {
-    if (b.u32(off + at, 'bootp')) ctx.out += `\n\t  ${label} ${ip4String(b, off + at, 'bootp')}`;
+    if (b.u32(off + at, 'bootp')) ctx.out += `\n\t  ${label} ${host4(ctx, b, off + at, 'bootp')}`;
   }
   if (b.u8(off + 1) === 1 && b.u8(off + 2) === 6 && b.has(off + 28, 6)) ctx.out += `\n\t  Client-Ethernet-Address ${etherName(b, off + 28, ctx.opts.numeric)}`;
   // The whole hardware address field is fetched (an abort when cut); the names are checked.
@@ -366,7 +387,7 @@ function bootpDetails(ctx: Ctx, off: number): void {
     if (!b.has(at, len)) soft();
     const kind = DHCP_OPTIONS[tag]?.[1];
     if (tag === 53 && len === 1) ctx.out += DHCP_MESSAGES[b.u8(at)] ?? `Unknown (${b.u8(at)})`;
-    else if (kind === 'i') { const ips: string[] = []; for (let i = 0; i + 4 <= len; i += 4) ips.push(ip4String(b, at + i, 'bootp')); ctx.out += ips.join(','); }
+    else if (kind === 'i') { const ips: string[] = []; for (let i = 0; i + 4 <= len; i += 4) ips.push(host4(ctx, b, at + i, 'bootp')); ctx.out += ips.join(','); }
     else if (kind === 'l' && len === 4) ctx.out += `${b.u32(at)}`;
     else if (kind === 'a') { ctx.out += '"'; for (let i = 0; i < len; i++) { const c = b.u8(at + i); ctx.out += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.'; } ctx.out += '"'; }
     at += len;

@@ -1,5 +1,6 @@
 /** ARP and RARP (print-arp.c's one-line forms). */
-import { etherName, ip4String, linkAddrString, Truncated } from './bytes.js';
+import { etherName, linkAddrString, Truncated } from './bytes.js';
+import { host4 } from './names.js';
 import type { Ctx } from './context.js';
 import { ETHERTYPE_NAMES } from './link.js';
 import { hexAsciiDump } from './hexdump.js';
@@ -25,14 +26,14 @@ export function arpPrint(ctx: Ctx, off: number, length: number): void {
   const hw = (at: number): string => (hln === 6 ? etherName(b, at, ctx.opts.numeric) : linkAddrString(b, at, hln));
   switch (op) {
     case 1:
-      ctx.out += `who-has ${ip4String(b, tpa)}`;
+      ctx.out += `who-has ${host4(ctx, b, tpa)}`;
       if (nonzero(tha, hln)) ctx.out += ` (${hw(tha)})`;
-      ctx.out += ` tell ${ip4String(b, spa)}`;
+      ctx.out += ` tell ${host4(ctx, b, spa)}`;
       break;
-    case 2: ctx.out += `${ip4String(b, spa)} is-at ${hw(sha)}`; break;
+    case 2: ctx.out += `${host4(ctx, b, spa)} is-at ${hw(sha)}`; break;
     case 3: case 8: ctx.out += `who-is ${hw(tha)} tell ${hw(sha)}`; break;
-    case 4: ctx.out += `${hw(tha)} at ${ip4String(b, tpa)}`; break;
-    case 9: ctx.out += `${hw(sha)} at ${ip4String(b, spa)}`; break;
+    case 4: ctx.out += `${hw(tha)} at ${host4(ctx, b, tpa)}`; break;
+    case 9: ctx.out += `${hw(sha)} at ${host4(ctx, b, spa)}`; break;
     default: ctx.out += hexAsciiDump(b.data.subarray(off)); return;
   }
   ctx.out += `, length ${length}`;

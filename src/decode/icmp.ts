@@ -1,5 +1,6 @@
 /** ICMP, ICMPv6 (neighbor discovery, MLD) and IGMP one-line forms. */
-import { Bytes, ip4String, ip6String, Truncated } from './bytes.js';
+import { Bytes, ip6String, Truncated } from './bytes.js';
+import { host4, host6, hostText } from './names.js';
 import type { Ctx } from './context.js';
 import { ipPrint, onesSum } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
@@ -32,7 +33,7 @@ export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): vo
   switch (type) {
     case 0: case 8: str = `echo ${type === 8 ? 'request' : 'reply'}, id ${b.u16(off + 4, 'icmp')}, seq ${b.u16(off + 6, 'icmp')}`; break;
     case 3: {
-      const idst = ip4String(b, inner + 16, 'icmp');
+      const idst = host4(ctx, b, inner + 16, 'icmp');
       switch (code) {
         case 0: str = `net ${idst} unreachable`; break;
         case 1: str = `host ${idst} unreachable`; break;
@@ -56,8 +57,8 @@ export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): vo
       break;
     }
     case 5: {
-      const idst = ip4String(b, inner + 16, 'icmp');
-      const gw = ip4String(b, off + 4, 'icmp');
+      const idst = host4(ctx, b, inner + 16, 'icmp');
+      const gw = host4(ctx, b, off + 4, 'icmp');
       const fmt = ['redirect %s to net %s', 'redirect %s to host %s', 'redirect-tos %s to net %s', 'redirect-tos %s to host %s'][code];
       str = fmt ? fmt.replace('%s', idst).replace('%s', gw) : `redirect-#${code} ${idst} to ${gw}`;
       break;
@@ -90,9 +91,10 @@ export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): vo
   if (ctx.opts.verbose && (type === 3 || type === 4 || type === 5 || type === 11 || type === 12)) {
     ctx.out += '\n\t';
     if (!b.has(off + 8, 4)) throw new Truncated('icmp');
-    const nested = ctx.nested;
-    ctx.nested = true;
-    try { ipPrint(ctx, off + 8, length - 8); } finally { ctx.nested = nested; }
+    // The quoted datagram is printed with its own total length, the capture ending there too.
+    const ipLen = b.u16(off + 10);
+    const inner: Ctx = { ...ctx, b: new Bytes(b.data.subarray(0, Math.min(b.length, off + 8 + ipLen))), nested: true };
+    try { ipPrint(inner, off + 8, ipLen); } finally { ctx.out = inner.out; }
   }
 }
 
@@ -162,7 +164,7 @@ function ndOptions(ctx: Ctx, at: number, end: number): void {
     switch (type) {
       case 1: case 2: ctx.out += [...data].map((x) => x.toString(16).padStart(2, '0')).join(':'); break;
       case 3: {
-        const prefix = ip6String(b, at + 16, 'icmp6');
+        const prefix = host6(ctx, b, at + 16, 'icmp6');
         ctx.out += `${prefix}/${b.u8(at + 2)}${len !== 4 ? 'badlen' : ''}, `;
         ctx.out += `Flags [${flagList([[0x80, 'onlink'], [0x40, 'auto'], [0x20, 'router']], b.u8(at + 3))}], `;
         ctx.out += `valid time ${lifetime(b.u32(at + 4, 'icmp6'))}, pref. time ${lifetime(b.u32(at + 8, 'icmp6'))}`;
@@ -178,12 +180,12 @@ function ndOptions(ctx: Ctx, at: number, end: number): void {
         if (len === 2) { b.need(at + 8, 8, 'icmp6'); pfx.set(b.data.subarray(at + 8, at + 16)); }
         else if (len === 3) { b.need(at + 8, 16, 'icmp6'); pfx.set(b.data.subarray(at + 8, at + 24)); }
         else if (len !== 1) { ctx.out += ' [|icmp6]'; return; }
-        ctx.out += ` ${ip6String(new Bytes(pfx), 0)}/${b.u8(at + 2)}, pref=${['medium', 'high', 'rsv', 'low'][(b.u8(at + 3) >> 3) & 3]}, lifetime=${lifetime(b.u32(at + 4))}`;
+        ctx.out += ` ${hostText(ctx, ip6String(new Bytes(pfx), 0))}/${b.u8(at + 2)}, pref=${['medium', 'high', 'rsv', 'low'][(b.u8(at + 3) >> 3) & 3]}, lifetime=${lifetime(b.u32(at + 4))}`;
         break;
       }
       case 25: {
         ctx.out += ` lifetime ${b.u32(at + 4, 'icmp6')}s,`;
-        for (let i = 0; i < (len - 1) >> 1; i++) ctx.out += ` addr: ${ip6String(b, at + 8 + 16 * i, 'icmp6')}`;
+        for (let i = 0; i < (len - 1) >> 1; i++) ctx.out += ` addr: ${host6(ctx, b, at + 8 + 16 * i, 'icmp6')}`;
         break;
       }
       case 31: {
@@ -251,18 +253,18 @@ export function icmp6Print(ctx: Ctx, off: number, length: number, ip: IpInfo): v
   switch (type) {
     case 1:
       ctx.out += `, ${UNREACH6[code] ?? `unknown unreach code (${code})`}`;
-      if (code === 0 || code === 1 || code === 3) ctx.out += ` ${ip6String(b, oip + 24, 'icmp6')}`;
-      else if (code === 2) ctx.out += ` ${ip6String(b, oip + 24, 'icmp6')}, source address ${ip6String(b, oip + 8, 'icmp6')}`;
+      if (code === 0 || code === 1 || code === 3) ctx.out += ` ${host6(ctx, b, oip + 24, 'icmp6')}`;
+      else if (code === 2) ctx.out += ` ${host6(ctx, b, oip + 24, 'icmp6')}, source address ${host6(ctx, b, oip + 8, 'icmp6')}`;
       else if (code === 4) {
         const [prot, at] = upperLayer(ctx, oip);
         const dport = b.u16(at + 2, 'icmp6');
-        const dst = ip6String(b, oip + 24, 'icmp6');
+        const dst = host6(ctx, b, oip + 24, 'icmp6');
         ctx.out += prot === 6 ? `, ${dst} tcp port ${portName(ctx, dport, TCP_SERVICES)}` : prot === 17 ? `, ${dst} udp port ${portName(ctx, dport, UDP_SERVICES)}` : `, ${dst} protocol ${prot} port ${dport} unreachable`;
       }
       break;
     case 2: ctx.out += `, mtu ${b.u32(off + 4, 'icmp6')}`; break;
     case 3:
-      if (code === 0) ctx.out += ` for ${ip6String(b, oip + 24, 'icmp6')}`;
+      if (code === 0) ctx.out += ` for ${host6(ctx, b, oip + 24, 'icmp6')}`;
       else if (code === 1) ctx.out += ' (reassembly)';
       else ctx.out += `, unknown code (${code})`;
       break;
@@ -275,13 +277,13 @@ export function icmp6Print(ctx: Ctx, off: number, length: number, ip: IpInfo): v
     }
     case 128: case 129: ctx.out += `, id ${b.u16(off + 4, 'icmp6')}, seq ${b.u16(off + 6, 'icmp6')}`; break;
     case 130:
-      if (length === 24) { if (b.has(off, 24)) ctx.out += `max resp delay: ${b.u16(off + 4, 'icmp6')} addr: ${ip6String(b, off + 8, 'icmp6')}`; }
+      if (length === 24) { if (b.has(off, 24)) ctx.out += `max resp delay: ${b.u16(off + 4, 'icmp6')} addr: ${host6(ctx, b, off + 8, 'icmp6')}`; }
       else if (length >= 28) { ctx.out += ' v2'; mldv2Query(ctx, off, length); }
       else ctx.out += ` unknown-version (len ${length}) `;
       break;
     case 131: case 132:
       // tcpdump's mld6_print prints nothing when the message is cut short.
-      if (b.has(off, 24)) ctx.out += `max resp delay: ${b.u16(off + 4, 'icmp6')} addr: ${ip6String(b, off + 8, 'icmp6')}`;
+      if (b.has(off, 24)) ctx.out += `max resp delay: ${b.u16(off + 4, 'icmp6')} addr: ${host6(ctx, b, off + 8, 'icmp6')}`;
       break;
     case 133: if (verbose) ndOptions(ctx, off + 8, off + length); break;
     case 134:
@@ -292,11 +294,11 @@ export function icmp6Print(ctx: Ctx, off: number, length: number, ip: IpInfo): v
       }
       break;
     case 135:
-      ctx.out += `, who has ${ip6String(b, off + 8, 'icmp6')}`;
+      ctx.out += `, who has ${host6(ctx, b, off + 8, 'icmp6')}`;
       if (verbose) ndOptions(ctx, off + 24, off + length);
       break;
     case 136:
-      ctx.out += `, tgt is ${ip6String(b, off + 8, 'icmp6')}`;
+      ctx.out += `, tgt is ${host6(ctx, b, off + 8, 'icmp6')}`;
       if (verbose) {
         ctx.out += `, Flags [${flagList([[0x80000000, 'router'], [0x40000000, 'solicited'], [0x20000000, 'override']], b.u32(off + 4, 'icmp6'))}]`;
         ndOptions(ctx, off + 24, off + length);
@@ -304,7 +306,7 @@ export function icmp6Print(ctx: Ctx, off: number, length: number, ip: IpInfo): v
       break;
     case 137:
       // The destination first, then the better first hop (the target).
-      ctx.out += `, ${ip6String(b, off + 24, 'icmp6')} to ${ip6String(b, off + 8, 'icmp6')}`;
+      ctx.out += `, ${host6(ctx, b, off + 24, 'icmp6')} to ${host6(ctx, b, off + 8, 'icmp6')}`;
       if (verbose) ndOptions(ctx, off + 40, off + length);
       break;
     case 143: {
@@ -313,13 +315,13 @@ export function icmp6Print(ctx: Ctx, off: number, length: number, ip: IpInfo): v
       if (verbose) {
         let g = off + 8;
         for (let i = 0; i < groups; i++) {
-          ctx.out += ` [gaddr ${ip6String(b, g + 4, 'icmp6')} ${MLDV2_RECORD[b.u8(g, 'icmp6')] ?? ` [v2-report-#${b.u8(g)}]`}`;
+          ctx.out += ` [gaddr ${host6(ctx, b, g + 4, 'icmp6')} ${MLDV2_RECORD[b.u8(g, 'icmp6')] ?? ` [v2-report-#${b.u8(g)}]`}`;
           const nsrcs = b.u16(g + 2, 'icmp6');
           if (length < g - off + 20 + nsrcs * 16) { ctx.out += ` [invalid number of sources ${nsrcs}]`; throw new Truncated('icmp6'); }
           if (ctx.opts.verbose === 1) ctx.out += `, ${nsrcs} source(s)`;
           else {
             ctx.out += ' {';
-            for (let j = 0; j < nsrcs; j++) ctx.out += ` ${ip6String(b, g + 20 + j * 16, 'icmp6')}`;
+            for (let j = 0; j < nsrcs; j++) ctx.out += ` ${host6(ctx, b, g + 20 + j * 16, 'icmp6')}`;
             ctx.out += ' }';
           }
           g += 20 + nsrcs * 16;
@@ -339,7 +341,7 @@ function mldv2Query(ctx: Ctx, off: number, length: number): void {
   const mrc = b.u16(off + 4, 'icmp6');
   const mrt = mrc < 32768 ? mrc : ((mrc & 0x0fff) | 0x1000) << (((mrc & 0x7000) >> 12) + 3);
   if (ctx.opts.verbose) ctx.out += ` [max resp delay=${mrt}]`;
-  ctx.out += ` [gaddr ${ip6String(b, off + 8, 'icmp6')}`;
+  ctx.out += ` [gaddr ${host6(ctx, b, off + 8, 'icmp6')}`;
   if (ctx.opts.verbose) {
     const s = b.u8(off + 24, 'icmp6');
     if (s & 8) ctx.out += ' sflag';
@@ -352,7 +354,7 @@ function mldv2Query(ctx: Ctx, off: number, length: number): void {
     if (length < 28 + nsrcs * 16) ctx.out += ' [invalid number of sources]';
     else if (ctx.opts.verbose > 1) {
       ctx.out += ' {';
-      for (let i = 0; i < nsrcs; i++) ctx.out += ` ${ip6String(b, off + 28 + 16 * i, 'icmp6')}`;
+      for (let i = 0; i < nsrcs; i++) ctx.out += ` ${host6(ctx, b, off + 28 + 16 * i, 'icmp6')}`;
       ctx.out += ' }';
     } else ctx.out += `, ${nsrcs} source(s)`;
   }
@@ -384,13 +386,13 @@ export function igmpPrint(ctx: Ctx, off: number, len: number): void {
         const mrt = mrc < 128 ? mrc : ((mrc & 0x0f) | 0x10) << (((mrc >> 4) & 7) + 3);
         if (mrc !== 100) ctx.out += ` [max resp time ${mrt < 600 ? `${(mrt / 10).toFixed(1)}s` : relTime(Math.floor(mrt / 10))}]`;
         if (b.u32(off + 4, 'igmp') === 0) break;
-        ctx.out += ` [gaddr ${ip4String(b, off + 4, 'igmp')}`;
+        ctx.out += ` [gaddr ${host4(ctx, b, off + 4, 'igmp')}`;
         const nsrcs = b.u16(off + 10, 'igmp');
         if (nsrcs > 0) {
           if (len < 12 + nsrcs * 4) ctx.out += ` [invalid number of sources ${nsrcs}]`;
           else if (ctx.opts.verbose > 1) {
             ctx.out += ' {';
-            for (let i = 0; i < nsrcs; i++) ctx.out += ` ${ip4String(b, off + 12 + 4 * i, 'igmp')}`;
+            for (let i = 0; i < nsrcs; i++) ctx.out += ` ${host4(ctx, b, off + 12 + 4 * i, 'igmp')}`;
             ctx.out += ' }';
           } else ctx.out += `, ${nsrcs} source(s)`;
         }
@@ -402,13 +404,13 @@ export function igmpPrint(ctx: Ctx, off: number, len: number): void {
         ctx.out += ' v2';
         if (mrc !== 100) ctx.out += ` [max resp time ${mrc}]`;
       } else ctx.out += ' v1';
-      if (b.u32(off + 4, 'igmp')) ctx.out += ` [gaddr ${ip4String(b, off + 4, 'igmp')}]`;
+      if (b.u32(off + 4, 'igmp')) ctx.out += ` [gaddr ${host4(ctx, b, off + 4, 'igmp')}]`;
       ctx.out += lenNote();
       break;
     }
-    case 0x12: ctx.out += `igmp v1 report ${ip4String(b, off + 4, 'igmp')}${lenNote()}`; break;
-    case 0x16: ctx.out += `igmp v2 report ${ip4String(b, off + 4, 'igmp')}${lenNote()}`; break;
-    case 0x17: ctx.out += `igmp leave ${ip4String(b, off + 4, 'igmp')}${lenNote()}`; break;
+    case 0x12: ctx.out += `igmp v1 report ${host4(ctx, b, off + 4, 'igmp')}${lenNote()}`; break;
+    case 0x16: ctx.out += `igmp v2 report ${host4(ctx, b, off + 4, 'igmp')}${lenNote()}`; break;
+    case 0x17: ctx.out += `igmp leave ${host4(ctx, b, off + 4, 'igmp')}${lenNote()}`; break;
     case 0x22: {
       ctx.out += 'igmp v3 report';
       if (len < 16 || len % 4) { ctx.out += ` [invalid len ${len}]`; break; }
@@ -417,13 +419,13 @@ export function igmpPrint(ctx: Ctx, off: number, len: number): void {
       if (!ctx.opts.verbose) break;
       let g = off + 8;
       for (let i = 0; i < groups; i++) {
-        ctx.out += ` [gaddr ${ip4String(b, g + 4, 'igmp')} ${MLDV2_RECORD[b.u8(g, 'igmp')] ?? ` [v3-report-#${b.u8(g)}]`}`;
+        ctx.out += ` [gaddr ${host4(ctx, b, g + 4, 'igmp')} ${MLDV2_RECORD[b.u8(g, 'igmp')] ?? ` [v3-report-#${b.u8(g)}]`}`;
         const nsrcs = b.u16(g + 2, 'igmp');
         if (len < g - off + 8 + nsrcs * 4) { ctx.out += ` [invalid number of sources ${nsrcs}]`; throw new Truncated('igmp'); }
         if (ctx.opts.verbose === 1) ctx.out += `, ${nsrcs} source(s)`;
         else {
           ctx.out += ' {';
-          for (let j = 0; j < nsrcs; j++) ctx.out += ` ${ip4String(b, g + 8 + 4 * j, 'igmp')}`;
+          for (let j = 0; j < nsrcs; j++) ctx.out += ` ${host4(ctx, b, g + 8 + 4 * j, 'igmp')}`;
           ctx.out += ' }';
         }
         g += 8 + nsrcs * 4 + b.u8(g + 1, 'igmp') * 4;

@@ -1,5 +1,6 @@
 /** IPv4 and IPv6 (with extension headers) and the protocol demultiplexer above them. */
-import { ip4String, ip6String, Truncated } from './bytes.js';
+import { Truncated } from './bytes.js';
+import { host4, host6, hostText } from './names.js';
 import type { Ctx } from './context.js';
 import { icmpPrint, icmp6Print, igmpPrint } from './icmp.js';
 import { tcpPrint, udpPrint, type IpInfo } from './transport.js';
@@ -54,7 +55,7 @@ function ipRoute(ctx: Ctx, off: number, length: number): void {
   const ptr = b.u8(off + 2, 'ip') - 1;
   if (ptr < 3 || ((ptr + 1) & 3) || ptr > length + 1) ctx.out += ` [bad ptr ${b.u8(off + 2)}]`;
   for (let at = 3; at < length; at += 4) {
-    ctx.out += ` ${ip4String(b, off + at)}`;
+    ctx.out += ` ${host4(ctx, b, off + at)}`;
     if (ptr > at) ctx.out += ',';
   }
 }
@@ -75,7 +76,7 @@ function ipTimestamps(ctx: Ctx, off: number, length: number): void {
   else {
     ctx.out += kind;
     for (len = 4; len < length; len += hoplen) {
-      ctx.out += `${ptr === len ? ' ^ ' : ' '}${b.u32(off + len + hoplen - 4, 'ip')}@${hoplen !== 8 ? '' : ip4String(b, off + len)}`;
+      ctx.out += `${ptr === len ? ' ^ ' : ' '}${b.u32(off + len + hoplen - 4, 'ip')}@${hoplen !== 8 ? '' : host4(ctx, b, off + len)}`;
     }
   }
   ctx.out += ptr === len ? ' ^ ' : '';
@@ -120,7 +121,7 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
   if (!ctx.opts.verbose && !b.has(off, (vhl & 0xf) * 4) && (b.u16(off + 6) & 0x1fff) === 0) {
     // Cut inside the options: the addresses are printed first for all but TCP and UDP.
     const p = b.u8(off + 9);
-    if (p !== 6 && p !== 17) ctx.out += `${ip4String(b, off + 12)} > ${ip4String(b, off + 16)}: `;
+    if (p !== 6 && p !== 17) ctx.out += `${host4(ctx, b, off + 12)} > ${host4(ctx, b, off + 16)}: `;
     ctx.out += ` [remaining caplen(${b.length - off}) < header length(${(vhl & 0xf) * 4})]`;
     throw new Truncated('ip');
   }
@@ -148,7 +149,7 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
       if (cut) ctx.out += ' [truncated-option]';
       ctx.out += ')';
       if (cut) {
-        ctx.out += `)\n    ${ip4String(b, off + 12)} > ${ip4String(b, off + 16)}: `;
+        ctx.out += `)\n    ${host4(ctx, b, off + 12)} > ${host4(ctx, b, off + 16)}: `;
         throw new Truncated('ip', true);
       }
     }
@@ -161,13 +162,13 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
     ctx.out += ')\n    ';
     if (!b.has(off, hlen) && (fragField & 0x1fff) === 0) {
       const p = b.u8(off + 9);
-      if (p !== 6 && p !== 17) ctx.out += `${ip4String(b, off + 12)} > ${ip4String(b, off + 16)}: `;
+      if (p !== 6 && p !== 17) ctx.out += `${host4(ctx, b, off + 12)} > ${host4(ctx, b, off + 16)}: `;
       ctx.out += ` [remaining caplen(${b.length - off}) < header length(${hlen})]`;
       throw new Truncated('ip');
     }
   }
-  const src = ctx.state.addresses.ip4(b.data, off + 12);
-  const dst = ctx.state.addresses.ip4(b.data, off + 16);
+  const src = hostText(ctx, ctx.state.addresses.ip4(b.data, off + 12));
+  const dst = hostText(ctx, ctx.state.addresses.ip4(b.data, off + 16));
   const fragOff = fragField & 0x1fff;
   const payload = len - hlen;
   const info: IpInfo = { v: 4, src, dst, srcOff: off + 12, dstOff: finalDestination(ctx, off, hlen), fragmented: (fragField & 0x3fff) !== 0, length: payload, direct: true };
@@ -233,8 +234,8 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
   }
   let len = plen;
   if (length - 40 < plen) { ctx.out += `truncated-ip6 - ${plen - (length - 40)} bytes missing!`; len = length - 40; }
-  const src = ctx.state.addresses.ip6(b, off + 8);
-  const dst = ctx.state.addresses.ip6(b, off + 24);
+  const src = hostText(ctx, ctx.state.addresses.ip6(b, off + 8));
+  const dst = hostText(ctx, ctx.state.addresses.ip6(b, off + 24));
   let at = off + 40;
   const end = off + 40 + len;
   let fragmented = false;
@@ -267,14 +268,14 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
       ctx.out += `, segleft=${b.u8(at + 3, 'rt6')}`;
       if (type === 0 || type === 2) {
         if (ctx.opts.verbose) ctx.out += `, rsv=0x${b.u32(at + 4, 'rt6').toString(16)}`;
-        for (let i = 0; i < hdrLen >> 1; i++) ctx.out += `, [${i}]${ip6String(b, at + 8 + 16 * i, 'rt6')}`;
+        for (let i = 0; i < hdrLen >> 1; i++) ctx.out += `, [${i}]${host6(ctx, b, at + 8 + 16 * i, 'rt6')}`;
         if (hdrLen >> 1 > 0) finalDst = at + 8 + 16 * ((hdrLen >> 1) - 1);
       } else if (type === 4) {
         const last = b.u8(at + 4, 'rt6');
         ctx.out += `, last-entry=${last}`;
         if (ctx.opts.verbose) ctx.out += `, flags=0x${b.u8(at + 5, 'rt6').toString(16)}`;
         ctx.out += `, tag=${b.u16(at + 6, 'rt6').toString(16)}`;
-        for (let i = 0; i <= last; i++) ctx.out += `, [${i}]${ip6String(b, at + 8 + 16 * i, 'rt6')}`;
+        for (let i = 0; i <= last; i++) ctx.out += `, [${i}]${host6(ctx, b, at + 8 + 16 * i, 'rt6')}`;
         finalDst = at + 8;
       } else { ctx.out += ' (invalid)'; return; }
       ctx.out += ') ';

@@ -22,6 +22,12 @@ export interface PrintOptions {
    * CLI so the core never reads the clock or the zone database).
    */
   readonly utcOffsetSeconds: number | ((unixSeconds: number) => number);
+  /**
+   * Without -n, the host name for an address given as tcpdump prints it numerically
+   * ("127.0.0.1", "::1"); undefined keeps the number. Injected by the Node layer (which reads
+   * /etc/hosts) so the core does no I/O.
+   */
+  readonly hostName?: (address: string) => string | undefined;
 }
 
 export const DEFAULT_PRINT_OPTIONS: PrintOptions = {

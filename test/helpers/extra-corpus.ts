@@ -91,3 +91,32 @@ export function cutsOf(frame: Uint8Array, min = 14): CorpusFrame[] {
   for (let n = min; n < frame.length; n++) out.push({ data: frame.subarray(0, n), origLength: frame.length });
   return out;
 }
+
+/** Addresses for the name-printing comparison: 127.0.0.1 is in /etc/hosts, the others in no zone. */
+const NAMED_V4 = ['127.0.0.1', '192.0.2.1', '198.51.100.7', '127.0.0.1'];
+
+/** Frames whose printed addresses tcpdump names without -n (IP, ARP, ICMP, IGMP, DHCP, IP options). */
+export function namedFrame(rng: Prng): Uint8Array {
+  const src = rng.pick(NAMED_V4), dst = rng.pick(NAMED_V4);
+  const l3 = { v: 4 as const, src, dst };
+  const ip = (proto: number, payload: Uint8Array, options: readonly number[] = []): Uint8Array => F.ethernet(M2, M1, 0x0800, F.ipv4({ src, dst, proto, options }, payload));
+  switch (rng.int(9)) {
+    case 0: return ip(6, F.tcp(l3, { sport: rng.pick([80, 22, 40000]), dport: rng.pick([443, 40001, 5000]), seq: rng.u32(), ack: rng.u32(), flags: rng.pick([F.TH.SYN, F.TH.ACK | F.TH.PSH]) }, rng.bytes(rng.int(10))));
+    case 1: return ip(17, F.udp(l3, rng.pick([53, 40000, 123]), rng.pick([40001, 9, 7777]), rng.bytes(4 + rng.int(8))));
+    case 2: return ip(1, F.icmp(rng.pick([0, 8]), 0, [0, 1, 0, rng.int(9)], rng.bytes(8)));
+    case 3: {
+      const inner = F.ipv4({ src: dst, dst: rng.pick(NAMED_V4), proto: 17, id: 7 }, F.udp({ v: 4, src: dst, dst: '127.0.0.1' }, 40000, 53, new Uint8Array(4)));
+      const type = rng.pick([3, 5, 11]);
+      return ip(1, F.icmp(type, type === 3 ? rng.pick([0, 1, 3]) : rng.int(2), type === 5 ? F.ip4(rng.pick(NAMED_V4)) : [0, 0, 0, 0], inner.subarray(0, 28)));
+    }
+    case 4: return F.ethernet(M2, M1, 0x0806, F.arp(rng.pick([1, 2]), M1, rng.pick(NAMED_V4), '00:00:00:00:00:00', rng.pick(NAMED_V4)));
+    case 5: return ip(2, F.igmp(rng.pick([0x16, 0x17, 0x12]), 0, rng.pick(NAMED_V4)));
+    case 6: {
+      const bootp = F.concat([2, 1, 6, 0], F.u32(rng.u32()), [0, 0, 0, 0], F.ip4(rng.pick(NAMED_V4)), F.ip4(rng.pick(NAMED_V4)), F.ip4('0.0.0.0'), F.ip4(rng.pick(NAMED_V4)),
+        F.mac(M1), new Uint8Array(10 + 64 + 128), [99, 130, 83, 99, 53, 1, 5, 54, 4, ...F.ip4(rng.pick(NAMED_V4)), 3, 8, ...F.ip4('127.0.0.1'), ...F.ip4('192.0.2.1'), 255]);
+      return ip(17, F.udp(l3, 67, 68, bootp));
+    }
+    case 7: return ip(17, F.udp(l3, 40000, 40001, new Uint8Array(4)), [7, 11, 8, 127, 0, 0, 1, 192, 0, 2, 1, 0]);
+    default: return F.ethernet(M2, M1, 0x86dd, F.ipv6({ src: rng.pick(['::1', '2001:db8::1']), dst: '::1', nh: 17 }, F.udp({ v: 6, src: '::1', dst: '::1' }, 40000, 53, F.dns({ id: 1, flags: 0x0100, qd: [{ name: 'localhost', type: 1 }] }))));
+  }
+}

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readAllPackets } from '../../src/capture/index.js';
 import { PacketPrinter, type PrintOptions, type TimestampMode, type HexMode } from '../../src/decode/index.js';
+import { hostsLookup } from '../../src/node/host-names.js';
 
 export function tcpdumpText(file: string, args: readonly string[]): { stdout: string; stderr: string; status: number } {
   const r = spawnSync('tcpdump', ['-r', file, ...args], { encoding: 'latin1', env: { ...process.env, TZ: 'UTC' }, maxBuffer: 1 << 28 });
@@ -23,6 +24,8 @@ export function optionsFromFlags(args: readonly string[]): Partial<PrintOptions>
     numeric: count('n'), linkHeader: count('e') > 0, quiet: count('q') > 0, verbose: count('v'),
     timestamp: (['default', 'none', 'epoch', 'delta', 'date', 'since-first'] as TimestampMode[])[Math.min(t, 5)]!,
     nano: args.includes('--nano'), hex, utcOffsetSeconds: 0,
+    // Without -n both sides name hosts from /etc/hosts (tcpdump's DNS fallback fails offline).
+    hostName: count('n') === 0 ? hostsLookup() : undefined,
   };
 }
 

@@ -14,6 +14,7 @@ import type { CaptureHeader } from '../../capture/types.js';
 import type { HexMode, PrintOptions, TimestampMode } from '../../decode/index.js';
 import { compileFilter } from '../../filter/index.js';
 import { openSink, scanCaptureFile } from '../../node/io/capture-files.js';
+import { hostsLookup } from '../../node/host-names.js';
 import type { CliIO, Command } from '../command.js';
 import { UsageError } from '../run-cli.js';
 
@@ -124,6 +125,8 @@ function printOptions(o: DumpOptions): Partial<PrintOptions> {
   return {
     numeric: o.n, linkHeader: o.e, quiet: o.q, verbose: o.v, timestamp: tsModes[Math.min(o.t, 5)]!, nano: o.nano, hex,
     utcOffsetSeconds: localOffset(),
+    // Without -n tcpdump names hosts; /etc/hosts is what answers on a machine without DNS.
+    hostName: o.n === 0 ? hostsLookup() : undefined,
   };
 }
 
