@@ -31,6 +31,13 @@ export interface CaptureWriterOptions {
    * views of the writer's buffer (and of the input for long verbatim runs) instead of copies.
    */
   readonly syncSink?: boolean;
+  /**
+   * With `syncSink`: the reader that made the refs given to `writeRef` is done with a record's
+   * bytes once it has handed over the next one (a scan over a buffer it refills only after
+   * `settle()`). Runs of verbatim records are then moved together inside that buffer and given
+   * to the sink from there: no copy into the writer's buffer and no allocation per run.
+   */
+  readonly compactInput?: boolean;
 }
 
 export class CaptureWriter {
@@ -49,6 +56,10 @@ export class CaptureWriter {
   private runBuf: Uint8Array | undefined;
   private runStart = 0;
   private runEnd = 0;
+  /** compactInput: earlier runs already moved together, `runBuf[blockStart..blockEnd)`. */
+  private readonly compact: boolean;
+  private blockStart = 0;
+  private blockEnd = 0;
 
   constructor(private readonly options: CaptureWriterOptions, private readonly sink: (bytes: Uint8Array) => void) {
     this.le = options.littleEndian ?? true;
@@ -57,6 +68,7 @@ export class CaptureWriter {
     this.buf = new Uint8Array(options.bufferSize ?? 1 << 18);
     this.view = new DataView(this.buf.buffer);
     this.verbatim = options.format === 'pcap' && this.le ? (this.nano ? VERBATIM_PCAP_NS : VERBATIM_PCAP_US) : VERBATIM_NONE;
+    this.compact = options.compactInput === true && options.syncSink === true;
   }
 
   /**
@@ -67,10 +79,19 @@ export class CaptureWriter {
    */
   writeRef(ref: PacketRef): void {
     if (ref.verbatim === this.verbatim && this.verbatim !== VERBATIM_NONE && ref.linkType === this.options.linkType && this.started) {
-      if (ref.buf === this.runBuf && ref.recordAt === this.runEnd) { this.runEnd += ref.recordLength; return; }
+      if (ref.buf === this.runBuf) {
+        if (ref.recordAt === this.runEnd) { this.runEnd += ref.recordLength; return; }
+        if (this.compact) {
+          // The pending run joins the block (moved down over records the reader is done with).
+          this.blockEnd = this.moveRun(ref.buf);
+          this.runStart = ref.recordAt;
+          this.runEnd = ref.recordAt + ref.recordLength;
+          return;
+        }
+      }
       this.settle();
       this.runBuf = ref.buf;
-      this.runStart = ref.recordAt;
+      this.blockStart = this.blockEnd = this.runStart = ref.recordAt;
       this.runEnd = ref.recordAt + ref.recordLength;
       return;
     }
@@ -83,6 +104,12 @@ export class CaptureWriter {
     const run = this.runBuf;
     if (run === undefined) return;
     this.runBuf = undefined;
+    if (this.compact) {
+      const end = this.moveRun(run);
+      this.flushBuffer();
+      this.sink(run.subarray(this.blockStart, end));
+      return;
+    }
     const n = this.runEnd - this.runStart;
     if (n > this.buf.length >> 1) {
       // A long run goes to the sink directly rather than through the buffer.
@@ -93,6 +120,13 @@ export class CaptureWriter {
     this.reserve(n);
     this.buf.set(run.subarray(this.runStart, this.runEnd), this.at);
     this.at += n;
+  }
+
+  /** Moves the pending run to the end of the block (within `buf`); returns the block's new end. */
+  private moveRun(buf: Uint8Array): number {
+    const n = this.runEnd - this.runStart;
+    if (this.runStart !== this.blockEnd) buf.copyWithin(this.blockEnd, this.runStart, this.runEnd);
+    return this.blockEnd + n;
   }
 
   /** Writes the file header now (a capture with no packets still has one). */

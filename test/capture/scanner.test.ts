@@ -2,8 +2,8 @@
  * The fast reading path (CaptureScanner over one reused buffer, driven by scanFrom, packets as a
  * reused PacketRef; CaptureWriter.writeRef copying verbatim runs) against the packet-object
  * path (CaptureReader, CaptureWriter.write): same packets with every field, same errors at the
- * same offsets after the same packets on damaged files, same bytes written, whatever the read
- * sizes and buffer size. Also the allocation-free pcapng timestamp split against BigInt.
+ * same offsets after the same packets on damaged files, same bytes written (also when runs are
+ * compacted inside the read buffer), whatever the read sizes and buffer size. Also the allocation-free pcapng timestamp split against BigInt.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -142,9 +142,9 @@ describe(`capture scanner (seed ${SEED})`, () => {
       const { header, packets } = readAllPackets(bytes);
       for (const out of [{ format: 'pcap' as const }, { format: 'pcap' as const, nanosecond: true }, { format: 'pcap' as const, littleEndian: false }, { format: 'pcapng' as const }]) {
         if (out.format === 'pcap' && packets.some((p) => p.linkType !== header!.linkType)) continue;
-        for (const syncSink of [false, true]) {
+        for (const [syncSink, compactInput] of [[false, false], [true, false], [true, true]]) {
           const keep = packets.map(() => rng.bool(rng.bool() ? 0.5 : 0.95));
-          const options = { ...out, linkType: header!.linkType, snaplen: header!.snaplen, bufferSize: 256 << rng.int(6), syncSink };
+          const options = { ...out, linkType: header!.linkType, snaplen: header!.snaplen, bufferSize: 256 << rng.int(6), syncSink, compactInput };
           const slow: Uint8Array[] = [];
           const ws = new CaptureWriter(options, (b) => slow.push(b.slice()));
           ws.start();

@@ -226,7 +226,7 @@ export const dumpCommand: Command = {
       if (o.write !== undefined) {
         sink = openSink(o.write);
         const s = sink;
-        writer = new CaptureWriter({ format: /\.pcapng$/i.test(o.write) ? 'pcapng' : 'pcap', linkType: lt, snaplen: h.snaplen, nanosecond: o.nano, syncSink: true }, (b) => s.write(b));
+        writer = new CaptureWriter({ format: /\.pcapng$/i.test(o.write) ? 'pcapng' : 'pcap', linkType: lt, snaplen: h.snaplen, nanosecond: o.nano, syncSink: true, compactInput: true }, (b) => s.write(b));
         writer.start();
       }
     };
