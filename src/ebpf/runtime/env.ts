@@ -60,4 +60,9 @@ export class Env {
     if ((pointer & 0xffffffffn) !== 0n) return undefined;
     return this.mapByRegion.get(Number(pointer >> 32n));
   }
+
+  /** `mapAt` for a pointer given as 32-bit halves (engines that keep registers that way). */
+  mapAtHalves(hi: number, lo: number): BpfMap | undefined {
+    return lo === 0 ? this.mapByRegion.get(hi) : undefined;
+  }
 }

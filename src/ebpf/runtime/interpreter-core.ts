@@ -16,6 +16,7 @@ import type { Insn } from '../isa/insn.js';
 import { encodeInsn } from '../isa/codec.js';
 import type { Env } from './env.js';
 import { MemoryFault, VmFault, type Region } from './memory.js';
+import { halvesOf } from './helpers/index.js';
 
 const TWO32 = 4294967296;
 
@@ -237,8 +238,11 @@ export function runCore(code: Code, c: CoreContext, lo: Uint32Array, hi: Uint32A
           } else {
             const helper = env.helpers.get(imm[pc]!);
             if (!helper) throw faultAt(code, pc, `unknown helper ${imm[pc]}`);
-            const r0 = BigInt.asUintN(64, helper(env, big(hi[1]!, lo[1]!), big(hi[2]!, lo[2]!), big(hi[3]!, lo[3]!), big(hi[4]!, lo[4]!), big(hi[5]!, lo[5]!)));
-            lo[0] = Number(r0 & 0xffffffffn); hi[0] = Number(r0 >> 32n);
+            const halves = halvesOf(helper);
+            if (halves === undefined || !halves(env, lo, hi)) {
+              const r0 = BigInt.asUintN(64, helper(env, big(hi[1]!, lo[1]!), big(hi[2]!, lo[2]!), big(hi[3]!, lo[3]!), big(hi[4]!, lo[4]!), big(hi[5]!, lo[5]!)));
+              lo[0] = Number(r0 & 0xffffffffn); hi[0] = Number(r0 >> 32n);
+            }
           }
         } else if (jop === 0x90) {
           if (frameRet.length === 0) {

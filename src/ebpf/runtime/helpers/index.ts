@@ -4,7 +4,7 @@
  * extend it, e.g. program-type helpers. Semantics follow kernel/bpf/helpers.c.
  */
 import type { Env, Helper } from '../env.js';
-import { EINVAL } from '../maps/map.js';
+import { EINVAL, isArenaMap } from '../maps/map.js';
 import { HELPER } from './numbers.js';
 import { formatTrace, FormatError } from './trace-printk.js';
 import { MemoryFault } from '../memory.js';
@@ -19,10 +19,31 @@ const mapOf = (env: Env, pointer: bigint) => {
 };
 const neg = (errno: number): bigint => BigInt.asUintN(64, BigInt(errno));
 
+/**
+ * A helper's optional fast path for engines that keep registers as 32-bit halves (index =
+ * register number): handles the call without BigInts and returns true with r0 in lo[0]/hi[0],
+ * or returns false (nothing done) so the engine makes the ordinary call, which also reports
+ * any fault with its message.
+ */
+export type HalvesHelper = (env: Env, lo: Uint32Array, hi: Uint32Array) => boolean;
+export const halvesOf = (helper: Helper): HalvesHelper | undefined => (helper as Helper & { halves?: HalvesHelper }).halves;
+
 export const mapLookupElem: Helper = (env, r1, r2) => {
   const map = mapOf(env, r1);
   const ref = map.lookup(env.memory.bytes(r2, map.spec.keySize));
   return ref ? env.memory.addressOf(ref.buffer, ref.offset) : 0n;
+};
+/** map_lookup_elem on an arena map, the key read in place: the same result as above, no allocation. */
+(mapLookupElem as Helper & { halves: HalvesHelper }).halves = (env, lo, hi) => {
+  const map = env.mapAtHalves(hi[1]!, lo[1]!);
+  if (map === undefined || !isArenaMap(map)) return false;
+  const region = env.memory.region(hi[2]!), at = lo[2]!;
+  if (region === undefined || at + map.spec.keySize > region.bytes.length) return false;
+  const off = map.valueAt(region.bytes, at);
+  if (off < 0) { lo[0] = 0; hi[0] = 0; return true; }
+  lo[0] = off;
+  hi[0] = env.memory.regionOf(map.valueBytes, 'map-value').id;
+  return true;
 };
 export const mapUpdateElem: Helper = (env, r1, r2, r3, r4) => {
   const map = mapOf(env, r1);

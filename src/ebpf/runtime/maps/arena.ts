@@ -104,6 +104,11 @@ export interface ArenaMap {
    * previous `valueBytes`, so an address space can re-point the region that maps them.
    */
   relocate(bytes: Uint8Array, copy?: boolean): Uint8Array;
+  /**
+   * `lookup` without allocations: the offset in `valueBytes` of the value of the key at
+   * `key[at .. at + key_size)`, or -1 (the caller checked that the key is in bounds).
+   */
+  valueAt(key: Uint8Array, at: number): number;
 }
 
 export const isArenaMap = (m: object): m is ArenaMap => typeof (m as Partial<ArenaMap>).relocate === 'function';

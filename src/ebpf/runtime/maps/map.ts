@@ -96,8 +96,12 @@ export class ArrayMap implements BpfMap, ArenaMap {
     this.bytes = bytes;
     return old;
   }
-  private index(key: Uint8Array): number {
-    return (key[0]! | (key[1]! << 8) | (key[2]! << 16) | (key[3]! << 24)) >>> 0;
+  private index(key: Uint8Array, at = 0): number {
+    return (key[at]! | (key[at + 1]! << 8) | (key[at + 2]! << 16) | (key[at + 3]! << 24)) >>> 0;
+  }
+  valueAt(key: Uint8Array, at: number): number {
+    const i = this.index(key, at);
+    return i < this.spec.maxEntries ? i * this.elemSize : -1;
   }
   lookup(key: Uint8Array): ValueRef | undefined {
     const i = this.index(key);
@@ -156,24 +160,28 @@ export class HashMap implements BpfMap, ArenaMap {
   /** Number of keys present. */
   get size(): number { return this.u32[(this.layout.meta + H_COUNT) >>> 2]!; }
 
-  private bucketOf(key: Uint8Array): number {
+  private bucketOf(key: Uint8Array, at = 0): number {
     const L = this.layout;
-    return L.bucketsAt + 4 * (hashKey(key, 0, L.keySize) & (L.buckets - 1));
+    return L.bucketsAt + 4 * (hashKey(key, at, L.keySize) & (L.buckets - 1));
   }
-  private sameKey(slot: number, key: Uint8Array): boolean {
+  private sameKey(slot: number, key: Uint8Array, k = 0): boolean {
     const L = this.layout, b = this.bytes, at = L.elemsAt + slot * L.elemStride + E_KEY;
-    for (let i = 0; i < L.keySize; i++) if (b[at + i] !== key[i]) return false;
+    for (let i = 0; i < L.keySize; i++) if (b[at + i] !== key[k + i]) return false;
     return true;
   }
-  /** Slot of `key`, or -1. */
-  private find(key: Uint8Array): number {
+  /** Slot of the key at `key[at]`, or -1. */
+  private find(key: Uint8Array, at = 0): number {
     const L = this.layout, u32 = this.u32;
-    let s = u32[this.bucketOf(key) >>> 2]!;
+    let s = u32[this.bucketOf(key, at) >>> 2]!;
     while (s !== 0) {
-      if (this.sameKey(s - 1, key)) return s - 1;
+      if (this.sameKey(s - 1, key, at)) return s - 1;
       s = u32[(L.elemsAt + (s - 1) * L.elemStride + E_NEXT) >>> 2]!;
     }
     return -1;
+  }
+  valueAt(key: Uint8Array, at: number): number {
+    const s = this.find(key, at);
+    return s < 0 ? -1 : s * this.layout.valueStride;
   }
   lookup(key: Uint8Array): ValueRef | undefined {
     const s = this.find(key);
