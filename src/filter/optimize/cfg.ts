@@ -5,7 +5,6 @@
  */
 import { BPF_JA, BPF_JMP, BPF_RET } from '../../cbpf/opcodes.js';
 import type { ClassicInsn } from '../../cbpf/insn.js';
-import { postOrder } from '../ir/walk.js';
 
 export interface OStmt { readonly code: number; readonly k: number }
 
@@ -19,6 +18,8 @@ export interface OBlock {
   k: number;
   jt: OBlock | null;
   jf: OBlock | null;
+  /** The token of the last walk that reached this block (see `reachable`). */
+  visit?: object;
 }
 
 export const isRet = (b: OBlock): boolean => (b.code & 0x07) === BPF_RET;
@@ -83,7 +84,31 @@ export function buildCfg(insns: readonly ClassicInsn[]): OBlock {
   return resolve(0);
 }
 
-/** Every block reachable from `root`, in topological order (a block before its successors). */
+/**
+ * Every block reachable from `root`, in topological order (a block before its successors):
+ * ir/walk.ts's post-order reversed (false subtree first), iterative. Blocks are marked with a
+ * token fresh to each walk instead of collected in a Set (the optimizer walks its CFG a few
+ * dozen times per filter). A block is pushed only when it is visited next, so marking it on
+ * push gives the same order as marking it on visit.
+ */
 export function reachable(root: OBlock): OBlock[] {
-  return postOrder(root).reverse();
+  const token = {};
+  const out: OBlock[] = [];
+  const stack: OBlock[] = [root];
+  const state: number[] = [0];
+  root.visit = token;
+  while (stack.length > 0) {
+    const i = stack.length - 1;
+    const b = stack[i]!;
+    const s = state[i]!;
+    if (s < 2) {
+      state[i] = s + 1;
+      const next = s === 0 ? b.jf : b.jt;
+      if (next && next.visit !== token) { next.visit = token; stack.push(next); state.push(0); }
+    } else {
+      stack.pop(); state.pop();
+      out.push(b);
+    }
+  }
+  return out.reverse();
 }

@@ -34,28 +34,76 @@ class Values {
   constOf(v: number | undefined): number | undefined { return v === undefined ? undefined : this.consts[v]; }
 }
 
+/**
+ * What a jump's outcome taught on a path: value `vn` compared by `op` with `k` gave `val`.
+ * Facts form persistent lists (a path's list extends its predecessor's), so states share them
+ * instead of copying; the first fact for a comparison is the one that holds.
+ */
+interface Fact { readonly vn: number; readonly op: number; readonly k: number; readonly val: boolean; readonly next: Fact | null; readonly len: number }
+
 /** Abstract machine state: value numbers of A, X, M[0..15] (-1 unknown), and path facts. */
 interface State {
   regs: number[]; // [A, X, M0..M15]
-  /** `${vn}:${jumpcode}:${k}` → outcome known on this path. */
-  facts: Map<string, boolean>;
-  /** vn → k for the `jeq #k` known true on this path (an index into `facts`). */
-  eq: Map<number, number>;
+  facts: Fact | null;
 }
 const A = 0, X = 1, M = 2;
 const UNKNOWN = -1;
 
-function cloneState(s: State): State { return { regs: [...s.regs], facts: new Map(s.facts), eq: new Map(s.eq) }; }
+function lookup(f: Fact | null, vn: number, op: number, k: number): boolean | undefined {
+  for (; f; f = f.next) if (f.vn === vn && f.k === k && f.op === op) return f.val;
+  return undefined;
+}
+
+/** The k of the `jeq #k` known true for `vn` on this path. */
+function knownEq(f: Fact | null, vn: number): number | undefined {
+  for (; f; f = f.next) if (f.vn === vn && f.op === BPF_JEQ && f.val) return f.k;
+  return undefined;
+}
+
+function addFact(f: Fact | null, vn: number, op: number, k: number, val: boolean): Fact {
+  return { vn, op, k, val, next: f, len: f ? f.len + 1 : 1 };
+}
+
+/** The longest list both end with. */
+function commonTail(a: Fact | null, b: Fact | null): Fact | null {
+  let la = a ? a.len : 0, lb = b ? b.len : 0;
+  for (; la > lb; la--) a = a!.next;
+  for (; lb > la; lb--) b = b!.next;
+  while (a !== b) { a = a!.next; b = b!.next; }
+  return a;
+}
+
+/** The facts that hold on every one of the lists (each list's first fact per comparison). */
+function meetFacts(lists: readonly (Fact | null)[]): Fact | null {
+  const first: Fact | null = lists[0] ?? null;
+  let tail = first;
+  for (const l of lists) if (l !== tail) tail = commonTail(tail, l);
+  if (tail === first && lists.every((l) => l === first)) return first;
+  // A fact of the shared tail holds everywhere unless a newer one overrides it somewhere
+  // (it does not in practice: a decided jump adds no fact); then rebuild from scratch.
+  const overridden = lists.some((l) => {
+    for (let f = l; f !== tail; f = f!.next) { const t = lookup(tail, f!.vn, f!.op, f!.k); if (t !== undefined && t !== f!.val) return true; }
+    return false;
+  });
+  const keep: Fact[] = [];
+  const stop = overridden ? null : tail;
+  for (let f = first; f !== stop; f = f!.next) {
+    if (lookup(first, f!.vn, f!.op, f!.k) !== f!.val) continue; // an older, overridden fact
+    if (keep.some((g) => g.vn === f!.vn && g.op === f!.op && g.k === f!.k)) continue;
+    if (lists.every((l) => l === first || lookup(l, f!.vn, f!.op, f!.k) === f!.val)) keep.push(f!);
+  }
+  let out: Fact | null = stop;
+  for (let i = keep.length - 1; i >= 0; i--) out = addFact(out, keep[i]!.vn, keep[i]!.op, keep[i]!.k, keep[i]!.val);
+  return out;
+}
 
 function meet(states: State[]): State {
-  const first = states[0]!;
-  const out = cloneState(first);
-  for (const s of states.slice(1)) {
-    for (let i = 0; i < out.regs.length; i++) if (out.regs[i] !== s.regs[i]) out.regs[i] = UNKNOWN;
-    for (const [k, v] of out.facts) if (s.facts.get(k) !== v) out.facts.delete(k);
-    for (const [k, v] of out.eq) if (s.eq.get(k) !== v) out.eq.delete(k);
+  const regs = states[0]!.regs.slice();
+  for (let j = 1; j < states.length; j++) {
+    const r = states[j]!.regs;
+    for (let i = 0; i < regs.length; i++) if (regs[i] !== r[i]) regs[i] = UNKNOWN;
   }
-  return out;
+  return { regs, facts: states.length === 1 ? states[0]!.facts : meetFacts(states.map((s) => s.facts)) };
 }
 
 function aluFold(op: number, a: number, b: number): number | undefined {
@@ -181,34 +229,58 @@ function decide(V: Values, s: State, b: OBlock): boolean | undefined {
   if (b.code & BPF_X) { k = V.constOf(s.regs[X]!); if (k === undefined) return undefined; }
   const ac = V.constOf(a);
   if (ac !== undefined) return jumpOutcome(op, ac, k);
-  const f = s.facts.get(`${a}:${op}:${k}`);
+  const f = lookup(s.facts, a, op, k);
   if (f !== undefined) return f;
   // As libpcap's fold_edge: only an equality known on the path decides another equality (as
   // false). Deciding more (`jgt` from a known `jeq`) would prune loads libpcap keeps, and its
   // optimized programs fault on short packets where such loads remain.
   if (op !== BPF_JEQ || (b.code & BPF_X)) return undefined;
-  const known = s.eq.get(a);
+  const known = knownEq(s.facts, a);
   return known !== undefined && known !== k ? false : undefined;
 }
 
 function edgeState(V: Values, s: State, b: OBlock, taken: boolean): State {
-  const e = cloneState(s);
+  const e: State = { regs: s.regs.slice(), facts: s.facts };
   const a = s.regs[A]!;
   if (a !== UNKNOWN && !isRet(b) && b.jt !== b.jf) {
     let k: number | undefined = b.k;
     if (b.code & BPF_X) k = V.constOf(s.regs[X]!);
-    if (k !== undefined) {
-      e.facts.set(`${a}:${b.code & 0xf0}:${k}`, taken);
-      if (taken && (b.code & 0xf0) === BPF_JEQ) e.eq.set(a, k);
-      if (taken && (b.code & 0xf0) === BPF_JEQ) e.regs[A] = a; // value stays the same number
-    }
+    if (k !== undefined) e.facts = addFact(e.facts, a, b.code & 0xf0, k, taken);
   }
   return e;
 }
 
 // ---- liveness ------------------------------------------------------------------------------
 
-type Live = Set<number>;
+/** Registers as bits: A = 1, X = 2, M[k] = 4 << k. */
+type Live = number;
+const bit = (r: number): number => r < 0 ? 0 : 1 << r;
+/** Whether register `r` is live at the entry of `b` (unknown blocks: yes). */
+const isLive = (live: Map<OBlock, Live>, b: OBlock | null, r: number): boolean => {
+  const m = b ? live.get(b) : undefined;
+  return m === undefined || (m & bit(r)) !== 0;
+};
+
+function usesMask(st: OStmt): Live {
+  switch (st.code & 0x07) {
+    case BPF_LD: return (st.code & 0xe0) === BPF_IND ? 1 << X : (st.code & 0xe0) === BPF_MEM ? 1 << (M + st.k) : 0;
+    case BPF_LDX: return (st.code & 0xe0) === BPF_MEM ? 1 << (M + st.k) : 0;
+    case BPF_ST: return 1 << A;
+    case BPF_STX: return 1 << X;
+    case BPF_ALU: return (st.code & 0xf0) === BPF_NEG ? 1 << A : (st.code & BPF_X) ? (1 << A) | (1 << X) : 1 << A;
+    case BPF_MISC: return (st.code & 0xf8) === BPF_TAX ? 1 << A : 1 << X;
+  }
+  return 0;
+}
+function termMask(b: OBlock): Live {
+  if (isRet(b)) return (b.code & 0x18) === BPF_A ? 1 << A : 0;
+  if (b.jt === b.jf) return 0;
+  return (b.code & BPF_X) ? (1 << A) | (1 << X) : 1 << A;
+}
+/** Live at the exit of `b`'s statements. */
+function liveOut(b: OBlock, live: Map<OBlock, Live>): Live {
+  return (b.jt ? live.get(b.jt) ?? 0 : 0) | (b.jf ? live.get(b.jf) ?? 0 : 0) | termMask(b);
+}
 
 function uses(st: OStmt): number[] {
   const cls = st.code & 0x07;
@@ -240,15 +312,12 @@ function termUses(b: OBlock): number[] {
 
 function liveIn(blocks: OBlock[]): Map<OBlock, Live> {
   const live = new Map<OBlock, Live>();
-  for (const b of [...blocks].reverse()) {
-    const l = new Set<number>();
-    if (b.jt) for (const r of live.get(b.jt) ?? []) l.add(r);
-    if (b.jf) for (const r of live.get(b.jf) ?? []) l.add(r);
-    for (const r of termUses(b)) l.add(r);
+  for (let j = blocks.length - 1; j >= 0; j--) {
+    const b = blocks[j]!;
+    let l = liveOut(b, live);
     for (let i = b.stmts.length - 1; i >= 0; i--) {
       const st = b.stmts[i]!;
-      l.delete(def(st));
-      for (const r of uses(st)) l.add(r);
+      l = (l & ~bit(def(st))) | usesMask(st);
     }
     live.set(b, l);
   }
@@ -391,19 +460,15 @@ function deadStores(blocks: OBlock[]): boolean {
   let changed = false;
   for (const b of blocks) {
     const hs = lengthsAt(b, have.get(b) ?? NOTHING);
-    const l = new Set<number>();
-    if (b.jt) for (const r of live.get(b.jt) ?? []) l.add(r);
-    if (b.jf) for (const r of live.get(b.jf) ?? []) l.add(r);
-    for (const r of termUses(b)) l.add(r);
+    let l = liveOut(b, live);
     let n = needOut(b, needIn);
     const kept: OStmt[] = [];
     for (let i = b.stmts.length - 1; i >= 0; i--) {
       const st = b.stmts[i]!;
       const d = def(st);
       // A dead load that may fail where nothing later fails in its place stays, for its fault.
-      if (!l.has(d) && covered(st, n, hs[i]!)) { changed = true; continue; }
-      l.delete(d);
-      for (const r of uses(st)) l.add(r);
+      if (!(l & bit(d)) && covered(st, n, hs[i]!)) { changed = true; continue; }
+      l = (l & ~bit(d)) | usesMask(st);
       n = needBefore(st, n);
       kept.push(st);
     }
@@ -424,7 +489,7 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
   // edges included: the blocks they skip prove nothing), filled in as edges are settled.
   const haveIn = new Map<OBlock, Have>([[root, NOTHING]]);
   const incoming = new Map<OBlock, State[]>();
-  const entry = (): State => ({ regs: new Array(M + 16).fill(UNKNOWN), facts: new Map(), eq: new Map() });
+  const entry = (): State => ({ regs: new Array(M + 16).fill(UNKNOWN), facts: null });
   incoming.set(root, [entry()]);
   for (const b of blocks) {
     const ins = incoming.get(b);
@@ -461,16 +526,16 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
       // Thread through blocks whose jump is decided on this edge and whose effects are not needed.
       let xSkipped = false;
       for (let guard = 0; guard < 64 && !isRet(target); guard++) {
-        const sim = cloneState(es);
+        const sim: State = { regs: es.regs.slice(), facts: es.facts };
         for (const st of target.stmts) step(V, sim, st, false);
         const td = decide(V, sim, target);
         if (td === undefined) break;
         const next = (td ? target.jt : target.jf)!;
-        const needed = live.get(next) ?? new Set<number>();
+        const needed = live.get(next) ?? 0;
         let conflict = false;
         for (const st of target.stmts) {
           const r = def(st);
-          if (needed.has(r) && sim.regs[r] !== es.regs[r]) { conflict = true; break; }
+          if ((needed & bit(r)) && sim.regs[r] !== es.regs[r]) { conflict = true; break; }
         }
         if (conflict) break;
         // Nor may it skip a load that could fail where no later load fails in its place.
@@ -479,8 +544,7 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
         xSkipped = xc;
         // The skipped block does not run: registers keep their values on this edge; what was
         // learnt about packet values (facts) stays true.
-        const facts = edgeState(V, sim, target, td).facts;
-        es = { regs: es.regs, facts, eq: edgeState(V, sim, target, td).eq };
+        es = { regs: es.regs, facts: edgeState(V, sim, target, td).facts };
         target = next;
         changed = true;
       }
@@ -519,7 +583,7 @@ function peephole(V: Values, s: State, b: OBlock, live: Map<OBlock, Live>): bool
   if (!b.jt || !b.jf) return false;
   // `ld #k; ldxb 4*([n]&0xf); add x; tax; ld [x + j]` → `ldxb 4*([n]&0xf); ld [x + j + k]`
   // (a constant index into a transport header), when X is not needed afterwards.
-  const xOut = (live.get(b.jt)?.has(X) ?? true) || (live.get(b.jf)?.has(X) ?? true);
+  const xOut = isLive(live, b.jt, X) || isLive(live, b.jf, X);
   const st = b.stmts;
   // (`ld #k; add x; tax; ld [x + j]` → `ld [x + j + k]` likewise.)
   for (let i = 0; i + 3 < st.length; i++) {
@@ -548,7 +612,7 @@ function peephole(V: Values, s: State, b: OBlock, live: Map<OBlock, Live>): bool
     }
   }
   if (b.jt === b.jf) return false;
-  const aLive = (live.get(b.jt)?.has(A) ?? true) || (live.get(b.jf)?.has(A) ?? true);
+  const aLive = isLive(live, b.jt, A) || isLive(live, b.jf, A);
   const last = b.stmts[b.stmts.length - 1];
   if (b.code === (BPF_JMP | BPF_JEQ | BPF_K) && !aLive && last && [BPF_ALU | BPF_SUB | BPF_X, BPF_ALU | BPF_SUB | BPF_K, BPF_ALU | BPF_AND | BPF_K].includes(last.code)) {
     // A leaves the block with a different value after these folds: forget it.
@@ -589,18 +653,32 @@ function pullups(root: OBlock, exitA: Map<OBlock, number>): boolean {
   const order = reachable(root);
   const preds = new Map<OBlock, OBlock[]>();
   for (const b of order) for (const s of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) if (s) { const l = preds.get(s) ?? []; l.push(b); preds.set(s, l); }
-  const dom = new Map<OBlock, Set<OBlock>>();
+  // Immediate dominators over the topological order (the CFG is acyclic: a block's
+  // predecessors come before it), as Cooper, Harvey and Kennedy intersect them.
+  const idx = new Map<OBlock, number>();
+  order.forEach((b, i) => idx.set(b, i));
+  const idom = new Map<OBlock, OBlock>([[root, root]]);
   for (const b of order) {
-    const ps = preds.get(b) ?? [];
-    let d: Set<OBlock> | undefined;
-    for (const p of ps) {
-      const pd = dom.get(p)!;
-      d = d === undefined ? new Set(pd) : new Set([...d].filter((x) => pd.has(x)));
+    if (b === root) continue;
+    let d: OBlock | undefined;
+    for (const p of preds.get(b) ?? []) {
+      if (d === undefined) { d = p; continue; }
+      let x: OBlock = p;
+      while (x !== d) {
+        while (idx.get(x)! > idx.get(d)!) x = idom.get(x)!;
+        while (idx.get(d)! > idx.get(x)!) d = idom.get(d)!;
+      }
     }
-    d ??= new Set();
-    d.add(b);
-    dom.set(b, d);
+    idom.set(b, d ?? b);
   }
+  /** Whether `a` dominates `b` (both reachable). */
+  const dominates = (a: OBlock, b: OBlock): boolean => {
+    const ia = idx.get(a);
+    if (ia === undefined || !idx.has(b)) return false;
+    let x = b;
+    while (idx.get(x)! > ia) { const up = idom.get(x)!; if (up === x) return false; x = up; }
+    return x === a;
+  };
   const level = new Map<OBlock, number>();
   for (const b of [...order].reverse()) level.set(b, isRet(b) ? 0 : 1 + Math.max(level.get(b.jt!) ?? 0, level.get(b.jf!) ?? 0));
   const byLevel = [...order].filter((b) => !isRet(b)).sort((a, b) => level.get(a)! - level.get(b)!);
@@ -620,7 +698,7 @@ function pullups(root: OBlock, exitA: Map<OBlock, number>): boolean {
       const d = diff[0][diff[1]];
       if (!d || isRet(d)) return false;
       if (d[same] !== b[same]) return false;
-      if (!dom.get(d)?.has(b)) return false;
+      if (!dominates(b, d)) return false;
       if (exitA.get(d) !== val) break;
       diff = [d, down];
       atTop = false;
@@ -631,7 +709,7 @@ function pullups(root: OBlock, exitA: Map<OBlock, number>): boolean {
       const s = samep[0][samep[1]];
       if (!s || isRet(s)) return false;
       if (s[same] !== b[same]) return false;
-      if (!dom.get(s)?.has(b)) return false;
+      if (!dominates(b, s)) return false;
       if (exitA.get(s) === val) break;
       samep = [s, down];
     }
@@ -641,6 +719,7 @@ function pullups(root: OBlock, exitA: Map<OBlock, number>): boolean {
     // packets; libpcap's own pull-up does not check this), and its own loads, now made
     // earlier, must be ones that cannot fail there.
     // (At the top, every predecessor of b is redirected: what is proved at b's entry holds.)
+    const { needIn, have, live } = info();
     let proved = have.get(atTop ? b : diff[0]) ?? NOTHING;
     if (!atTop) proved = haveOut(diff[0], proved);
     const after = needIn.get(b[same]!) ?? ACCEPTING;
@@ -648,7 +727,7 @@ function pullups(root: OBlock, exitA: Map<OBlock, number>): boolean {
     // the `down` side, the blocks after it now see the A of the last skipped block, on the
     // `same` side the successor sees the pulled block's A), so A must be dead at both
     // successors, and nothing else may be set by the blocks involved.
-    if (live.get(pull[down]!)?.has(A) !== false || live.get(b[same]!)?.has(A) !== false) return false;
+    if (isLive(live, pull[down], A) || isLive(live, b[same], A)) return false;
     for (const st of pull.stmts) {
       if (def(st) !== A || packetLoad(st) && !covered(st, REJECTING_NOTHING, proved)) return false;
     }
@@ -665,10 +744,14 @@ function pullups(root: OBlock, exitA: Map<OBlock, number>): boolean {
     } else diff[0][diff[1]] = pull;
     return true;
   };
-  let needIn = needsIn(order);
-  let have = lengthsIn(order);
-  let live = liveIn(order);
-  const refresh = (): void => { const o = reachable(root); needIn = needsIn(o); have = lengthsIn(o); live = liveIn(o); };
+  // Needs, proved lengths and liveness, computed when a candidate gets that far (most do not),
+  // and again after each change.
+  let cached: { needIn: Map<OBlock, Need>; have: Map<OBlock, Have>; live: Map<OBlock, Live> } | undefined;
+  const info = (): NonNullable<typeof cached> => {
+    if (!cached) { const o = cached === undefined && !changed ? order : reachable(root); cached = { needIn: needsIn(o), have: lengthsIn(o), live: liveIn(o) }; }
+    return cached;
+  };
+  const refresh = (): void => { cached = undefined; };
   for (const b of byLevel) {
     if (tryPull(b, 'jt', 'jf')) { changed = true; refresh(); }
     if (tryPull(b, 'jf', 'jt')) { changed = true; refresh(); }
@@ -694,7 +777,7 @@ function hoistFaultLoads(root: OBlock): boolean {
   const needIn = needsIn(order);
   let changed = false;
   for (const t of order) {
-    if (isRet(t) || t.jt !== t.jf || t.stmts.length === 0 || live.get(t.jt!)?.has(A) !== false) continue;
+    if (isRet(t) || t.jt !== t.jf || t.stmts.length === 0 || isLive(live, t.jt, A)) continue;
     if (!t.stmts.every((st) => (st.code & 0x07) === BPF_LD && (st.code & 0xe0) === BPF_ABS)) continue;
     const ps = preds.get(t);
     if (ps?.length !== 1) continue;
@@ -731,7 +814,7 @@ function shareIndexed(root: OBlock): boolean {
   /** Matches `a` (absolute side) with `b` (indexed side); c[0] is the offset, once fixed. */
   let top: OBlock = root;
   const match = (a: OBlock, b: OBlock, c: [number | undefined], seen: Map<OBlock, OBlock>, count: [number]): boolean => {
-    if (a === b) return live.get(a)?.has(X) === false;
+    if (a === b) return !isLive(live, a, X);
     if (b === top) return false; // the indexed side reaches the absolute one: no cycle
     const prev = seen.get(a);
     if (prev) return prev === b;
@@ -777,7 +860,7 @@ function shareIndexed(root: OBlock): boolean {
       // predecessor whose other edge does not need X): worth it for more than that.
       const ps = preds.get(a) ?? [];
       const p = ps.length === 1 ? ps[0]! : undefined;
-      const inPred = p !== undefined && !isRet(p) && !(p.code & BPF_X) && (p.jt === p.jf || live.get(p.jt === a ? p.jf! : p.jt!)?.has(X) === false);
+      const inPred = p !== undefined && !isRet(p) && !(p.code & BPF_X) && (p.jt === p.jf || !isLive(live, p.jt === a ? p.jf : p.jt, X));
       if (count[0] <= (inPred ? 1 : 2)) continue;
       const ldx: OStmt = { code: BPF_LDX | BPF_IMM, k: c[0] };
       if (inPred) {
@@ -814,8 +897,9 @@ function simplify(root: OBlock): [OBlock, boolean] {
   // A block that only keeps loads for their faults (both edges agree) absorbs its successor
   // when it is that successor's only predecessor: the jump disappears.
   const preds = new Map<OBlock, number>();
-  for (const b of reachable(root)) for (const t of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) if (t) preds.set(t, (preds.get(t) ?? 0) + 1);
-  for (const b of reachable(root)) {
+  const now = reachable(root);
+  for (const b of now) for (const t of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) if (t) preds.set(t, (preds.get(t) ?? 0) + 1);
+  for (const b of now) {
     while (!isRet(b) && b.jt === b.jf && b.jt && preds.get(b.jt) === 1) {
       const t = b.jt;
       b.stmts = [...b.stmts, ...t.stmts];
@@ -826,14 +910,15 @@ function simplify(root: OBlock): [OBlock, boolean] {
   // Merge equal blocks (same statements, jump and successors), bottom-up.
   const canon = new Map<string, OBlock>();
   const repl = new Map<OBlock, OBlock>();
-  for (const b of reachable(root).reverse()) {
+  const merged = reachable(root);
+  for (const b of merged.slice().reverse()) {
     if (b.jt) b.jt = repl.get(b.jt) ?? b.jt;
     if (b.jf) b.jf = repl.get(b.jf) ?? b.jf;
     const key = `${b.stmts.map((s) => `${s.code},${s.k}`).join(';')}|${b.code},${b.k}|${b.jt?.id ?? -1},${b.jf?.id ?? -1}`;
     const c = canon.get(key);
     if (c && c !== b) { repl.set(b, c); changed = true; } else canon.set(key, b);
   }
-  for (const b of reachable(root)) {
+  for (const b of merged) {
     if (b.jt) b.jt = repl.get(b.jt) ?? b.jt;
     if (b.jf) b.jf = repl.get(b.jf) ?? b.jf;
   }
