@@ -56,9 +56,36 @@ export const mapDeleteElem: Helper = (env, r1, r2) => {
   const map = mapOf(env, r1);
   return neg(map.delete(env.memory.bytes(r2, map.spec.keySize).slice()));
 };
+/** r0 = a negative errno (or 0) as 64-bit halves. */
+const setErrno = (lo: Uint32Array, hi: Uint32Array, errno: number): void => { lo[0] = errno >>> 0; hi[0] = errno < 0 ? 0xffffffff : 0; };
+/** The bytes of [lo, lo + size) in region `id` when readable (else the ordinary call reports the fault). */
+const readable = (env: Env, id: number, at: number, size: number): Uint8Array | undefined => {
+  const region = env.memory.region(id);
+  return region !== undefined && at + size <= region.bytes.length ? region.bytes : undefined;
+};
+(mapUpdateElem as Helper & { halves: HalvesHelper }).halves = (env, lo, hi) => {
+  const map = env.mapAtHalves(hi[1]!, lo[1]!);
+  if (map === undefined) return false;
+  const { keySize, valueSize } = map.spec;
+  const kb = readable(env, hi[2]!, lo[2]!, keySize), vb = readable(env, hi[3]!, lo[3]!, valueSize);
+  if (kb === undefined || vb === undefined) return false;
+  // Copies, as above: the value may overlap the element it replaces.
+  setErrno(lo, hi, map.update(kb.slice(lo[2]!, lo[2]! + keySize), vb.slice(lo[3]!, lo[3]! + valueSize), hi[4] !== 0 ? 8 : lo[4]!));
+  return true;
+};
+(mapDeleteElem as Helper & { halves: HalvesHelper }).halves = (env, lo, hi) => {
+  const map = env.mapAtHalves(hi[1]!, lo[1]!);
+  if (map === undefined) return false;
+  const kb = readable(env, hi[2]!, lo[2]!, map.spec.keySize);
+  if (kb === undefined) return false;
+  setErrno(lo, hi, map.delete(kb.subarray(lo[2]!, lo[2]! + map.spec.keySize)));
+  return true;
+};
 export const ktimeGetNs: Helper = (env) => BigInt.asUintN(64, env.clock());
 export const getPrandomU32: Helper = (env) => BigInt(env.random() >>> 0);
+(getPrandomU32 as Helper & { halves: HalvesHelper }).halves = (env, lo, hi) => { lo[0] = env.random() >>> 0; hi[0] = 0; return true; };
 export const getSmpProcessorId: Helper = (env) => BigInt(env.cpu >>> 0);
+(getSmpProcessorId as Helper & { halves: HalvesHelper }).halves = (env, lo, hi) => { lo[0] = env.cpu >>> 0; hi[0] = 0; return true; };
 /** long bpf_trace_printk(const char *fmt, u32 fmt_size, ...): the formatted length, or -EINVAL. */
 export const tracePrintk: Helper = (env, r1, r2, r3, r4, r5) => {
   const size = Number(BigInt.asUintN(32, r2));
