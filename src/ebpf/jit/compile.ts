@@ -87,6 +87,42 @@ const I64_RESULTS6: readonly ValType[] = [I64, I64, I64, I64, I64, I64];
  * back, with no stores from JavaScript and no bigint.
  */
 const MAIN_PARAMS: readonly ValType[] = [I32, I32, I32, I32, I32];
+/** The general copy of main: (resume case, r0..r9, instruction count) → as main. */
+const GENERAL_PARAMS: readonly ValType[] = [I32, I64, I64, I64, I64, I64, I64, I64, I64, I64, I64, I32];
+
+/**
+ * Slow paths out of the hot code. A call inside a loop makes the register allocator keep
+ * every value live across it in memory (V8 spills at the definition), so the loop pays a store
+ * and a reload per register per iteration even though the call never happens. Main (when the
+ * program has no local calls) is therefore compiled twice: the fast copy, whose memory slow
+ * paths (an access the packet test and the region table do not resolve: a region to attach, or
+ * a fault) hand the run over to the general copy — `return general(case, r0..r9, count)`, after
+ * which nothing is live — and the general copy, a dispatcher over the blocks plus one case per
+ * instruction that can take a slow path, which re-runs that instruction from its start (nothing
+ * before the address of an access has an effect) with the ordinary inline slow path.
+ */
+interface Resume {
+  /** Dispatcher case of each resumable instruction (after the cases of the blocks). */
+  readonly caseOf: ReadonlyMap<number, number>;
+  /** Index of the general copy's wasm function. */
+  readonly index: number;
+  /** This compiler emits the general copy. */
+  readonly general: boolean;
+}
+
+/** Instructions of `g` that may take a memory slow path, numbered after its blocks. */
+function resumePoints(p: Program, g: FunctionGraph): { caseOf: Map<number, number> } {
+  const caseOf = new Map<number, number>();
+  let next = g.order.length;
+  for (const b of g.order) {
+    if (b.id === END) continue;
+    for (let i = b.start; i < b.end; i++) {
+      const k = p.insns[i]!.kind;
+      if (k === 'ldx' || k === 'st' || k === 'stx' || k === 'atomic' || k === 'call') caseOf.set(i, next++);
+    }
+  }
+  return { caseOf };
+}
 
 export function compile(insns: readonly Insn[], options: CompileOptions): Compiled {
   const p = buildProgram(insns);
@@ -114,6 +150,11 @@ export function compile(insns: readonly Insn[], options: CompileOptions): Compil
   };
   m.importMemory('env', 'memory', 1);
   const mainIndex = m.declare(MAIN_PARAMS, [I32]);
+  // Without local calls, main's slow paths leave for a second copy of main (see Resume).
+  const main0 = graphs.get(0)!;
+  const points = called.size === 0 && main0.reducible ? resumePoints(p, main0) : undefined;
+  const resume = points && points.caseOf.size > 0 ? points : undefined;
+  const generalIndex = resume ? m.declare(GENERAL_PARAMS, [I32]) : undefined;
   const fnIndex = new Map<number, number>();
   for (const e of called) fnIndex.set(e, m.declare([I64, I64, I64, I64, I64, I64, I64, I64, I64, I64, I32], I64_RESULTS6));
   const bswap32 = m.declare([I32], [I32]);
@@ -130,11 +171,13 @@ export function compile(insns: readonly Insn[], options: CompileOptions): Compil
     m.define(bswap64, d);
   }
   let structured = 0, dispatched = 0;
-  const define = (index: number, g: FunctionGraph, main: boolean) => {
-    m.define(index, new FunctionCompiler(p, g, main, options, imp, fnIndex, { bswap32, bswap64, results6, arena }).compile());
+  const define = (index: number, g: FunctionGraph, main: boolean, r?: Resume) => {
+    m.define(index, new FunctionCompiler(p, g, main, options, imp, fnIndex, { bswap32, bswap64, results6, arena }, r).compile());
+    if (r?.general) return; // a second copy of main, not another function
     if (g.reducible) structured++; else dispatched++;
   };
-  define(mainIndex, graphs.get(0)!, true);
+  define(mainIndex, main0, true, resume && { ...resume, general: false, index: generalIndex! });
+  if (resume) define(generalIndex!, main0, true, { ...resume, general: true, index: generalIndex! });
   for (const e of called) define(fnIndex.get(e)!, graphs.get(e)!, false);
   m.export('main', mainIndex);
   return { bytes: m.encode(), program: p, structured, dispatched };
@@ -179,8 +222,14 @@ class FunctionCompiler {
     private readonly imp: { helper: number; slow: number; fault: number; budget: number; lookup: number; lookupAt: number },
     private readonly fns: ReadonlyMap<number, number>,
     private readonly aux: { bswap32: number; bswap64: number; results6: number; arena: ReadonlyMap<number, ArenaFns> },
+    private readonly resume?: Resume,
   ) {
-    if (main) {
+    if (resume?.general) {
+      this.c = new Code(GENERAL_PARAMS);
+      for (let r = 0; r <= 9; r++) this.R[r] = 1 + r;
+      this.R[10] = this.c.local(I64);
+      this.depth = this.c.local(I32); // 0: main's frame
+    } else if (main) {
       this.c = new Code(MAIN_PARAMS);
       for (let r = 0; r <= 10; r++) this.R[r] = this.c.local(I64);
       this.depth = this.c.local(I32);
@@ -202,7 +251,8 @@ class FunctionCompiler {
     this.x = this.c.local(I32);
     this.y = this.c.local(I32);
     for (const b of g.order) this.byId.set(b.id, b);
-    if (o.budget !== false) {
+    // The general copy checks every block (it may be entered in the middle of one).
+    if (o.budget !== false && !resume?.general) {
       const locked = new Set<number>();
       // Later blocks first: loop bodies come after the code that enters them, which runs once.
       for (const b of [...g.order].reverse()) {
@@ -234,7 +284,8 @@ class FunctionCompiler {
     c.get(this.depth).op(OP.i64_extend_i32_u).i64(BigInt(this.o.stack0)).op(OP.i64_add).i64(32n).op(OP.i64_shl).i64(BigInt(FRAME)).op(OP.i64_or).set(this.R[10]!);
     c.get(this.depth).i32(9).op(OP.i32_shl).i32(STACKS).op(OP.i32_add).set(this.sb);
     this.dropCache();
-    if (this.main) {
+    if (this.resume?.general) c.get(11).set(this.cnt);
+    else if (this.main) {
       // The run's entry state (see MAIN_PARAMS): the count starts at 0, the stacks are zeroed here.
       c.i32(0).set(this.cnt);
       c.i32(0).get(2).mem(OP.i32_store, 2, CELL_PLEN);
@@ -248,7 +299,8 @@ class FunctionCompiler {
       c.end();
     } else c.i32(CELL_COUNT).mem(OP.i32_load, 2).set(this.cnt);
     for (const [size, l] of this.plim) c.i32(0).mem(OP.i64_load, 3, CELL_PLIM + 8 * Math.log2(size)).set(l);
-    if (this.g.reducible) this.structured();
+    if (this.resume?.general) this.dispatcher(this.resume.caseOf);
+    else if (this.g.reducible) this.structured();
     else this.dispatcher();
     c.op(OP.unreachable);
     return c;
@@ -321,18 +373,24 @@ class FunctionCompiler {
 
   // --- dispatcher fallback for irreducible graphs ---
 
-  private dispatcher(): void {
-    const c = this.c, order = this.g.order, n = order.length;
+  private dispatcher(resumeAt?: ReadonlyMap<number, number>): void {
+    const c = this.c, order = this.g.order;
+    // Cases: the blocks, then (general copy) each resumable instruction to the end of its block.
+    const cases = order.map((blk) => ({ blk, from: blk.start }));
+    if (resumeAt) {
+      for (const blk of order) for (let i = blk.start; i < blk.end; i++) { const k = resumeAt.get(i); if (k !== undefined) cases[k] = { blk, from: i }; }
+    }
+    const n = cases.length;
     const next = c.local(I32);
     const index = new Map(order.map((b, k) => [b.id, k]));
-    c.i32(0).set(next);
+    if (resumeAt) c.get(0).set(next); else c.i32(0).set(next);
     c.loop();
     for (let k = 0; k < n; k++) c.block();
-    c.get(next).brTable(order.map((_, k) => k), 0);
-    order.forEach((blk, k) => {
+    c.get(next).brTable(cases.map((_, k) => k), 0);
+    cases.forEach(({ blk, from }, k) => {
       c.end(); // block k closes: its code follows, inside n-1-k blocks and the loop
       const loopDepth = n - 1 - k;
-      this.blockBody(blk);
+      this.blockBody(blk, from);
       if (blk.id === END) return;
       const last = this.p.insns[blk.end - 1]!;
       const goTo = (target: number, inner: number) => { c.i32(index.get(target)!).set(next); c.br(loopDepth + inner); };
@@ -368,14 +426,19 @@ class FunctionCompiler {
     c.op(OP.return);
   }
 
-  private blockBody(blk: Block): void {
+  /** The instruction being compiled and the end of its block (for the count a slow path hands over). */
+  private at = 0;
+  private atEnd = 0;
+
+  private blockBody(blk: Block, from = blk.start): void {
     const c = this.c;
     if (blk.id === END) {
       c.i32(FAULT_FELL_OFF).i32(this.p.pcOf[this.p.insns.length]!).call(this.imp.fault).op(OP.unreachable);
       return;
     }
-    const len = blk.end - blk.start;
-    if (this.o.budget !== false && this.deferred.has(blk.id)) c.get(this.cnt).i32(len).op(OP.i32_add).set(this.cnt);
+    this.atEnd = blk.end;
+    const len = blk.end - from;
+    if (this.o.budget !== false && this.deferred.has(blk.id) && from === blk.start) c.get(this.cnt).i32(len).op(OP.i32_add).set(this.cnt);
     else if (this.o.budget !== false) {
       c.get(this.cnt).i32(len).op(OP.i32_add).tee(this.cnt).i32(this.o.maxInstructions).op(OP.i32_gt_u).if();
       // The budget runs out in this block: run it instruction by instruction up to the one that
@@ -388,13 +451,14 @@ class FunctionCompiler {
         const n = before.end - before.start;
         for (let k = 0; k < n; k++) c.get(allowed).i32(k - n).op(OP.i32_eq).if().i32(this.p.pcOf[before.start + k]!).call(this.imp.budget).op(OP.unreachable).end();
       }
-      for (let i = blk.start; i < blk.end - 1; i++) {
-        c.get(allowed).i32(i - blk.start).op(OP.i32_le_s).if().i32(this.p.pcOf[i]!).call(this.imp.budget).op(OP.unreachable).end();
+      for (let i = from; i < blk.end - 1; i++) {
+        c.get(allowed).i32(i - from).op(OP.i32_le_s).if().i32(this.p.pcOf[i]!).call(this.imp.budget).op(OP.unreachable).end();
+        this.at = i;
         this.insn(i);
       }
       c.i32(this.p.pcOf[blk.end - 1]!).call(this.imp.budget).op(OP.unreachable).end();
     }
-    for (let i = blk.start; i < blk.end; i++) this.insn(i);
+    for (let i = from; i < blk.end; i++) { this.at = i; this.insn(i); }
   }
 
   private reg(r: Reg): number { return this.R[r]!; }
@@ -648,6 +712,16 @@ class FunctionCompiler {
   private dropCache(): void { if (!this.o.checked) this.c.i64(-1n).set(this.cid); }
 
   private slow(pc: number, size: number, write: boolean): void {
+    const r = this.resume;
+    if (r && !r.general) {
+      // To the general copy, at this instruction, with the count of the block's instructions
+      // before it (the block's whole length was added on entry).
+      const c = this.c;
+      c.i32(r.caseOf.get(this.at)!);
+      for (let k = 0; k <= 9; k++) c.get(this.R[k]!);
+      c.get(this.cnt).i32(this.atEnd - this.at).op(OP.i32_sub).call(r.index).op(OP.return);
+      return;
+    }
     this.c.i32(pc).get(this.t).op(OP.i32_wrap_i64).get(this.a).op(OP.i32_wrap_i64).i32(size).i32(write ? 1 : 0).call(this.imp.slow);
   }
 
