@@ -48,6 +48,26 @@ function networkPackets(r: Prng): [number, Bytes][] {
     const innerEth = concat(mac(r.pick(MACS)), mac(r.pick(MACS)), u16(0x0800), inner);
     out.push([0x0800, ipv4({ src: l3.src, dst: l3.dst, proto: 17 }, udp(l3, 5555, 6081, gen(r.bool() ? 0x6558 : 0x0800, r.bool() ? innerEth : inner)))]);
     out.push([0x86dd, ipv6({ src: l6.src, dst: l6.dst, nh: 17 }, udp(l6, 5555, 6081, gen(0x6558, innerEth)))]);
+    // Geneve carrying a VLAN-tagged (once or twice) or MPLS inner Ethernet frame, bare MPLS
+    // (0x8847) and an inner IPv6 packet: `geneve and vlan`, `geneve and mpls` shift the inner offsets.
+    const innerTag = concat(mac(r.pick(MACS)), mac(r.pick(MACS)), u16(r.pick([0x8100, 0x88a8])), u16(i === 0 ? 5 : r.int(4096)),
+      i === 2 ? concat(u16(0x8100), u16(r.int(4096))) : [], u16(0x0800), inner);
+    // One label (bottom of stack) or two.
+    const labels = i % 2 === 0 ? u32(((3 << 12) | 0x100 | 64) >>> 0) : concat(u32((r.pick([3, r.int(1 << 20)]) << 12 | 64) >>> 0), u32(((r.pick([3, 7]) << 12) | 0x100 | 64) >>> 0));
+    const innerMpls = concat(mac(r.pick(MACS)), mac(r.pick(MACS)), u16(0x8847), labels, inner);
+    const inner6 = ipv6({ src: r.pick(A6), dst: r.pick(A6), nh: 6 }, tcp({ v: 6, src: '::1', dst: '::1' }, { sport: 80, dport: r.pick(ports), seq: 1, flags: TH.SYN }));
+    const innerArp = concat(mac(r.pick(MACS)), mac(r.pick(MACS)), u16(0x0806), arp(1, '00:11:22:33:44:55', r.pick(A4), '00:00:00:00:00:00', r.pick(A4)));
+    const innerStp = concat(mac(r.pick(MACS)), mac(r.pick(MACS)), u16(38), [0x42, 0x42, 0x03], r.bytes(35));
+    for (const body of [innerTag, innerMpls, innerArp, innerStp]) out.push([0x0800, ipv4({ src: l3.src, dst: l3.dst, proto: 17 }, udp(l3, 5555, 6081, gen(0x6558, body)))]);
+    out.push([0x0800, ipv4({ src: l3.src, dst: l3.dst, proto: 17 }, udp(l3, 5555, 6081, gen(r.pick([0x8847, 0x86dd]), r.bool() ? concat(labels, inner) : inner6)))]);
+    out.push([0x86dd, ipv6({ src: l6.src, dst: l6.dst, nh: 17 }, udp(l6, 5555, 6081, gen(0x6558, r.bool() ? innerTag : innerMpls)))]);
+    // PPPoE session (PPP IPv4/IPv6), 802.1Q and MPLS as the link's payload type, so that `pppoes`,
+    // `vlan` and `mpls` match on 802.11 (SNAP) and cooked links too.
+    const ip4 = ipv4({ src: l3.src, dst: l3.dst, proto: 6 }, tcp(l3, { sport: 80, dport: r.pick([22, 80, 443]), seq: 3, flags: TH.SYN }));
+    const pppoe = concat([0x11, 0x00], u16(i < 2 ? 5 : r.int(0x10000)), u16(ip4.length + 2), u16(0x21), ip4);
+    out.push([0x8864, pppoe]);
+    out.push([0x8100, concat(u16(r.pick([5, r.int(4096)])), i === 1 ? concat(u16(0x8864), pppoe) : concat(u16(0x0800), ip4))]);
+    out.push([0x8847, concat(labels, ip4)]);
     out.push([0x0806, arp(r.pick([1, 2]), '00:11:22:33:44:55', r.pick(A4), '00:00:00:00:00:00', r.pick(A4))]);
     out.push([0x8035, arp(3, '00:11:22:33:44:55', r.pick(A4), '00:00:00:00:00:00', r.pick(A4))]);
   }
@@ -62,10 +82,10 @@ function ethernetFrames(r: Prng, net: [number, Bytes][]): Bytes[] {
   for (const [type, p] of net) {
     out.push(eth(type, p));
     if (r.bool(0.3)) out.push(eth(r.pick([0x8100, 0x88a8, 0x9100]), concat(u16(r.int(4096)), u16(type), p)));
-    if (r.bool(0.15)) out.push(eth(0x8100, concat(u16(r.int(4096)), u16(0x8100), u16(r.int(4096)), u16(type), p)));
+    if (r.bool(0.15) || type === 0x0800) out.push(eth(0x8100, concat(u16(r.pick([1, r.int(4096)])), u16(0x8100), u16(r.pick([2, r.int(4096)])), u16(type), p)));
     if ((type === 0x0800 || type === 0x86dd) && r.bool(0.3)) {
       out.push(eth(0x8847, concat(u32((r.int(1 << 20) << 12) | 0x100 | 64), p)));
-      out.push(eth(0x8847, concat(u32((r.int(1 << 20) << 12) | 64), u32((5 << 12) | 0x100 | 64), p)));
+      out.push(eth(0x8847, concat(u32((r.pick([1, r.int(1 << 20)]) << 12) | 64), u32((r.pick([2, 5]) << 12) | 0x100 | 64), p)));
     }
     if ((type === 0x0800 || type === 0x86dd) && r.bool(0.3)) {
       out.push(eth(0x8864, concat([0x11, 0x00], u16(r.int(0x10000)), u16(p.length + 2), u16(type === 0x0800 ? 0x21 : 0x57), p)));
@@ -106,13 +126,21 @@ function wlanFrames(r: Prng, net: [number, Bytes][]): Bytes[] {
   return out;
 }
 
-/** A radiotap header: none, Flags (maybe with the data-pad bit), TSFT + Flags. */
+/**
+ * A radiotap header (its length is a little-endian field at offset 2, read at run time): no
+ * fields; Flags (maybe with the data-pad bit); TSFT + Flags; an extended presence bitmap;
+ * TSFT + Flags + Rate + Channel + antenna signal (26 bytes); a length over 255 (the high byte
+ * counts); a length running past the frame.
+ */
 function radiotap(r: Prng): Bytes {
-  switch (r.int(4)) {
+  switch (r.int(7)) {
     case 0: return concat([0, 0], [8, 0], [0, 0, 0, 0]);
     case 1: return concat([0, 0], [10, 0], [0x02, 0, 0, 0], [r.pick([0, 0x20, 0x10]), 0]);
     case 2: return concat([0, 0], [18, 0], [0x03, 0, 0, 0], r.bytes(8), [r.pick([0, 0x20]), 0]);
-    default: return concat([0, 0], [12, 0], [0x02, 0, 0, 0x80], [0, 0, 0, 0]);
+    case 3: return concat([0, 0], [12, 0], [0x02, 0, 0, 0x80], [0, 0, 0, 0]);
+    case 4: return concat([0, 0], [26, 0], [0x2f, 0, 0, 0], r.bytes(8), [r.pick([0, 0x20]), 0x02], u16(0x6c09), u16(0xa000), [0xd0, 0]);
+    case 5: return concat([0, 0], [0x0c, 0x01], [0x02, 0, 0, 0], [r.pick([0, 0x20]), 0], r.bytes(0x10c - 10));
+    default: return concat([0, 0], [0xff, 0x00], [0x02, 0, 0, 0], [0x20, 0]);
   }
 }
 
@@ -125,7 +153,7 @@ export function baseFrames(linkType: string, r: Prng): Bytes[] {
     case 'RAW': case 'IPV4': case 'IPV6': return net.map(([, p]) => p);
     case 'NULL': return net.map(([t, p]) => concat([family(t), 0, 0, 0], p));
     case 'LOOP': return net.map(([t, p]) => concat(u32(family(t)), p));
-    case 'PPP': return net.map(([t, p]) => concat([0xff, 0x03], u16(t === 0x0800 ? 0x21 : t === 0x86dd ? 0x57 : t), p));
+    case 'PPP': return net.map(([t, p]) => concat([0xff, 0x03], u16(t === 0x0800 ? 0x21 : t === 0x86dd ? 0x57 : t === 0x8847 ? 0x281 : t), p));
     case 'LINUX_SLL': {
       const out = net.map(([t, p]) => concat(u16(r.int(5)), u16(1), u16(6), mac(r.pick(MACS)), [0, 0], u16(t), p));
       out.push(concat(u16(0), u16(1), u16(6), mac(MACS[0]!), [0, 0], u16(4), [0x42, 0x42, 0x03], r.bytes(30)));
