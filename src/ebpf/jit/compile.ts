@@ -48,6 +48,12 @@ export interface CompileOptions {
    * as wasm functions over the arena.
    */
   readonly arenas?: { readonly maps: readonly ArenaMapSpec[]; readonly helpers: ReadonlySet<number> };
+  /**
+   * Standard helpers called without the BigInt `helper` import: get_smp_processor_id (the
+   * environment's constant CPU) inline, get_prandom_u32 and ktime_get_ns through argument-less
+   * imports (`random` → i32, `ktime` → i64). Only r0 changes, as with any helper.
+   */
+  readonly fastHelpers?: { readonly cpu?: number; readonly random?: boolean; readonly ktime?: boolean };
 }
 
 /** A map whose lookups skip the bigint helper path: the key is translated in wasm and read in place. */
@@ -147,6 +153,8 @@ export function compile(insns: readonly Insn[], options: CompileOptions): Compil
     budget: m.importFunc('env', 'budget', [I32], []),
     lookup: m.importFunc('env', 'lookup', [I32, I64, I64], [I64]),
     lookupAt: m.importFunc('env', 'lookupAt', [I32, I32, I32], [I32]),
+    random: m.importFunc('env', 'random', [], [I32]),
+    ktime: m.importFunc('env', 'ktime', [], [I64]),
   };
   m.importMemory('env', 'memory', 1);
   const mainIndex = m.declare(MAIN_PARAMS, [I32]);
@@ -219,7 +227,7 @@ class FunctionCompiler {
     private readonly g: FunctionGraph,
     private readonly main: boolean,
     private readonly o: CompileOptions,
-    private readonly imp: { helper: number; slow: number; fault: number; budget: number; lookup: number; lookupAt: number },
+    private readonly imp: { helper: number; slow: number; fault: number; budget: number; lookup: number; lookupAt: number; random: number; ktime: number },
     private readonly fns: ReadonlyMap<number, number>,
     private readonly aux: { bswap32: number; bswap64: number; results6: number; arena: ReadonlyMap<number, ArenaFns> },
     private readonly resume?: Resume,
@@ -546,6 +554,9 @@ class FunctionCompiler {
         return; // terminators
       case 'call':
         if (insn.helper === 1 && this.o.lookup) { this.lookup(pc, this.o.lookup.maps); return; }
+        if (insn.helper === 8 && this.o.fastHelpers?.cpu !== undefined) { c.i64(BigInt(this.o.fastHelpers.cpu)).set(this.reg(0)); return; }
+        if (insn.helper === 7 && this.o.fastHelpers?.random) { c.call(this.imp.random).op(OP.i64_extend_i32_u).set(this.reg(0)); return; }
+        if (insn.helper === 5 && this.o.fastHelpers?.ktime) { c.call(this.imp.ktime).set(this.reg(0)); return; }
         if ((insn.helper === 2 || insn.helper === 3) && this.o.arenas?.helpers.has(insn.helper)) { this.arenaCall(pc, insn.helper); return; }
         c.i32(insn.helper).i32(pc);
         for (let r = 1; r <= 5; r++) c.get(this.R[r]!);

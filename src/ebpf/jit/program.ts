@@ -121,6 +121,9 @@ function prepare(program: readonly Insn[] | Uint8Array, options: JitOptions): Pr
   const compiled = compile(insns, {
     checked: options.checked ?? true, budget: options.budget ?? true, maxInstructions, stack0: stacks[0]!.id, packetId, lddw, ...(lookup ? { lookup } : {}),
     ...(arenaSpecs.length ? { arenas: { maps: arenaSpecs, helpers } } : {}),
+    fastHelpers: {
+      ...(env.helpers.get(8) === getSmpProcessorId ? { cpu: env.cpu >>> 0 } : {}), random: env.helpers.get(7) === getPrandomU32, ktime: env.helpers.get(5) === ktimeGetNs,
+    },
   });
   return { env, insns, compiled, stacks, ctxId, packetId, maxInstructions, lookupMaps, arenas, cellOf };
 }
@@ -225,6 +228,8 @@ export class WasmProgram {
         helper: (id: number, pc: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => this.helper(id, pc, r1, r2, r3, r4, r5),
         slow: (pc: number, hi: number, lo: number, size: number, write: number) => this.slow(pc, hi >>> 0, lo >>> 0, size, write !== 0),
         lookupAt: (pc: number, index: number, at: number) => this.lookupAt(pc, index, at),
+        random: () => this.env.random() | 0,
+        ktime: () => this.env.clock(),
         fault: (kind: number, pc: number) => { throw this.fault(pc, kind === FAULT_DEPTH ? `call depth exceeds ${MAX_CALL_FRAMES} frames` : 'fell off the end of the program'); },
         lookup: (pc: number, r1: bigint, r2: bigint) => this.lookup(pc, BigInt.asUintN(64, r1), BigInt.asUintN(64, r2)),
         budget: (pc: number) => { throw this.fault(pc, `instruction budget of ${this.maxInstructions} exceeded`); },
