@@ -50,7 +50,7 @@ export function buildCfg(insns: readonly ClassicInsn[]): OBlock {
       if (leaders.has(i + 1)) { i++; break; }
     }
     const term = insns[i];
-    const b: OBlock = { id: id++, pos: start, stmts, code: 0, k: 0, jt: null, jf: null };
+    const b: OBlock = { id: id++, pos: start, stmts, code: 0, k: 0, jt: null, jf: null, visit: undefined };
     blocks.set(start, b);
     if (!term || i >= insns.length || !((term.code & 0x07) === BPF_JMP || (term.code & 0x07) === BPF_RET)) {
       // Falls through into the next leader: model as an always-true jump.
@@ -111,4 +111,16 @@ export function reachable(root: OBlock): OBlock[] {
     }
   }
   return out.reverse();
+}
+
+/**
+ * A map keyed by block, over an array indexed by block id (ids are small and dense: the
+ * optimizer never creates blocks), several times faster than a Map with object keys.
+ */
+export class BlockMap<V> {
+  private readonly a: (V | undefined)[] = [];
+  constructor(entries?: readonly (readonly [OBlock, V])[]) { if (entries) for (const [b, v] of entries) this.a[b.id] = v; }
+  get(b: OBlock): V | undefined { return this.a[b.id]; }
+  set(b: OBlock, v: V): this { this.a[b.id] = v; return this; }
+  has(b: OBlock): boolean { return this.a[b.id] !== undefined; }
 }

@@ -18,7 +18,7 @@ import {
 } from '../../cbpf/opcodes.js';
 import type { ClassicInsn } from '../../cbpf/insn.js';
 import { lowerBlocks } from '../ir/lower.js';
-import { buildCfg, reachable, isRet, type OBlock, type OStmt } from './cfg.js';
+import { buildCfg, reachable, isRet, BlockMap, type OBlock, type OStmt } from './cfg.js';
 
 // ---- value numbers -------------------------------------------------------------------------
 
@@ -133,6 +133,13 @@ function jumpOutcome(op: number, a: number, k: number): boolean {
   return false;
 }
 
+/** Sets a register; null (the statement is redundant) when rewriting and it holds `v` already. */
+function setReg(r: number[], rewrite: boolean, reg: number, v: number, out: OStmt): OStmt | null {
+  if (rewrite && r[reg] === v) return null;
+  r[reg] = v;
+  return out;
+}
+
 /**
  * Interprets one statement on the abstract state. Returns the rewritten statement, or null
  * when it is redundant (its destination already holds the value).
@@ -140,11 +147,7 @@ function jumpOutcome(op: number, a: number, k: number): boolean {
 function step(V: Values, s: State, st: OStmt, rewrite: boolean): OStmt | null {
   const cls = st.code & 0x07;
   const r = s.regs;
-  const set = (reg: number, v: number, out: OStmt): OStmt | null => {
-    if (rewrite && r[reg] === v) return null;
-    r[reg] = v;
-    return out;
-  };
+  const set = (reg: number, v: number, out: OStmt): OStmt | null => setReg(r, rewrite, reg, v, out);
   switch (cls) {
     case BPF_LD: {
       const mode = st.code & 0xe0;
@@ -256,7 +259,7 @@ function edgeState(V: Values, s: State, b: OBlock, taken: boolean): State {
 type Live = number;
 const bit = (r: number): number => r < 0 ? 0 : 1 << r;
 /** Whether register `r` is live at the entry of `b` (unknown blocks: yes). */
-const isLive = (live: Map<OBlock, Live>, b: OBlock | null, r: number): boolean => {
+const isLive = (live: BlockMap<Live>, b: OBlock | null, r: number): boolean => {
   const m = b ? live.get(b) : undefined;
   return m === undefined || (m & bit(r)) !== 0;
 };
@@ -278,7 +281,7 @@ function termMask(b: OBlock): Live {
   return (b.code & BPF_X) ? (1 << A) | (1 << X) : 1 << A;
 }
 /** Live at the exit of `b`'s statements. */
-function liveOut(b: OBlock, live: Map<OBlock, Live>): Live {
+function liveOut(b: OBlock, live: BlockMap<Live>): Live {
   return (b.jt ? live.get(b.jt) ?? 0 : 0) | (b.jf ? live.get(b.jf) ?? 0 : 0) | termMask(b);
 }
 
@@ -310,8 +313,8 @@ function termUses(b: OBlock): number[] {
   return (b.code & BPF_X) ? [A, X] : [A];
 }
 
-function liveIn(blocks: OBlock[]): Map<OBlock, Live> {
-  const live = new Map<OBlock, Live>();
+function liveIn(blocks: OBlock[]): BlockMap<Live> {
+  const live = new BlockMap<Live>();
   for (let j = blocks.length - 1; j >= 0; j--) {
     const b = blocks[j]!;
     let l = liveOut(b, live);
@@ -340,39 +343,42 @@ const REJECTING: Need = { abs: Infinity, ind: Infinity };
 const REJECTING_NOTHING: Need = ACCEPTING;
 
 const SIZES = [4, 2, 1, 0];
-/** The end offset of a fallible packet load, as [kind, end]; undefined for other statements. */
-function packetLoad(st: OStmt): ['abs' | 'ind', number] | undefined {
+const NONE = 0, ABS = 1, IND = 2;
+/** Whether `st` is a fallible packet load: ABS (absolute, and `ldxb 4*([k]&0xf)`), IND, or NONE. */
+function loadKind(st: OStmt): number {
   const cls = st.code & 0x07;
   const mode = st.code & 0xe0;
-  if (cls === BPF_LD && (mode === BPF_ABS || mode === BPF_IND)) {
-    return [mode === BPF_ABS ? 'abs' : 'ind', st.k + (SIZES[(st.code >> 3) & 3] ?? 0)];
-  }
-  if (cls === BPF_LDX && mode === BPF_MSH) return ['abs', st.k + 1];
-  return undefined;
+  if (cls === BPF_LD) return mode === BPF_ABS ? ABS : mode === BPF_IND ? IND : NONE;
+  return cls === BPF_LDX && mode === BPF_MSH ? ABS : NONE;
+}
+/** The end offset of a packet load (`k` plus its size). */
+function loadEnd(st: OStmt): number {
+  return (st.code & 0x07) === BPF_LDX ? st.k + 1 : st.k + (SIZES[(st.code >> 3) & 3] ?? 0);
 }
 
 /** The need before `st`, given the need after it (statements walked backwards). */
 function needBefore(st: OStmt, n: Need): Need {
-  const pl = packetLoad(st);
+  const kind = loadKind(st);
   let { abs, ind } = n;
   if (def(st) === X) ind = 0; // ind loads after this see another X
-  if (pl?.[0] === 'abs') abs = Math.max(abs, pl[1]);
-  if (pl?.[0] === 'ind') ind = Math.max(ind, pl[1]);
-  return { abs, ind };
+  if (kind === ABS) abs = Math.max(abs, loadEnd(st));
+  else if (kind === IND) ind = Math.max(ind, loadEnd(st));
+  return abs === n.abs && ind === n.ind ? n : { abs, ind };
 }
 
 const meetNeed = (a: Need, b: Need): Need => ({ abs: Math.min(a.abs, b.abs), ind: Math.min(a.ind, b.ind) });
 
 /** The need at the exit of a block's statements (before its jump or return). */
-function needOut(b: OBlock, needIn: Map<OBlock, Need>): Need {
+function needOut(b: OBlock, needIn: BlockMap<Need>): Need {
   if (isRet(b)) return (b.code & 0x18) === BPF_K && b.k === 0 ? REJECTING : ACCEPTING;
   const t = needIn.get(b.jt!) ?? ACCEPTING;
   return b.jt === b.jf ? t : meetNeed(t, needIn.get(b.jf!) ?? ACCEPTING);
 }
 
-function needsIn(blocks: OBlock[]): Map<OBlock, Need> {
-  const needIn = new Map<OBlock, Need>();
-  for (const b of [...blocks].reverse()) {
+function needsIn(blocks: OBlock[]): BlockMap<Need> {
+  const needIn = new BlockMap<Need>();
+  for (let j = blocks.length - 1; j >= 0; j--) {
+    const b = blocks[j]!;
     let n = needOut(b, needIn);
     for (let i = b.stmts.length - 1; i >= 0; i--) n = needBefore(b.stmts[i]!, n);
     needIn.set(b, n);
@@ -391,10 +397,10 @@ const NOTHING: Have = { abs: 0, ind: 0 };
 
 /** What is proved after `st`, given what is proved before it. */
 function haveAfter(h: Have, st: OStmt): Have {
-  const pl = packetLoad(st);
+  const kind = loadKind(st);
   let { abs, ind } = h;
-  if (pl?.[0] === 'abs') abs = Math.max(abs, pl[1]);
-  else if (pl?.[0] === 'ind') ind = Math.max(ind, pl[1]);
+  if (kind === ABS) abs = Math.max(abs, loadEnd(st));
+  else if (kind === IND) ind = Math.max(ind, loadEnd(st));
   if (def(st) === X) ind = 0;
   return abs === h.abs && ind === h.ind ? h : { abs, ind };
 }
@@ -425,8 +431,8 @@ function edgeHave(b: OBlock, h: Have, taken: boolean): Have {
 
 const minHave = (a: Have | undefined, b: Have): Have => a === undefined ? b : { abs: Math.min(a.abs, b.abs), ind: Math.min(a.ind, b.ind) };
 
-function lengthsIn(blocks: OBlock[]): Map<OBlock, Have> {
-  const have = new Map<OBlock, Have>();
+function lengthsIn(blocks: OBlock[]): BlockMap<Have> {
+  const have = new BlockMap<Have>();
   if (blocks.length > 0) have.set(blocks[0]!, NOTHING);
   for (const b of blocks) { // topological order
     const h = haveOut(b, have.get(b) ?? NOTHING);
@@ -441,9 +447,10 @@ function lengthsIn(blocks: OBlock[]): Map<OBlock, Have> {
  * before it cannot change the result.
  */
 function covered(st: OStmt, n: Need, have: Have): boolean {
-  const pl = packetLoad(st);
-  if (!pl) return true;
-  return pl[0] === 'abs' ? pl[1] <= have.abs || n.abs >= pl[1] : pl[1] <= have.ind || n.ind >= pl[1];
+  const kind = loadKind(st);
+  if (kind === NONE) return true;
+  const end = loadEnd(st);
+  return kind === ABS ? end <= have.abs || n.abs >= end : end <= have.ind || n.ind >= end;
 }
 
 /** The packet length proved before each statement of `b`, given the length proved at its entry. */
@@ -479,7 +486,7 @@ function deadStores(blocks: OBlock[]): boolean {
 
 // ---- the forward pass ----------------------------------------------------------------------
 
-function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
+function forward(root: OBlock, exitA: BlockMap<number>): boolean {
   const V = new Values();
   let changed = false;
   const blocks = reachable(root);
@@ -487,8 +494,8 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
   const needIn = needsIn(blocks);
   // What is proved at each block's entry over the edges as this pass leaves them (threaded
   // edges included: the blocks they skip prove nothing), filled in as edges are settled.
-  const haveIn = new Map<OBlock, Have>([[root, NOTHING]]);
-  const incoming = new Map<OBlock, State[]>();
+  const haveIn = new BlockMap<Have>([[root, NOTHING]]);
+  const incoming = new BlockMap<State[]>();
   const entry = (): State => ({ regs: new Array(M + 16).fill(UNKNOWN), facts: null });
   incoming.set(root, [entry()]);
   for (const b of blocks) {
@@ -564,11 +571,10 @@ function forward(root: OBlock, exitA: Map<OBlock, number>): boolean {
  * skipped on this edge sets X (an `[x + k]` load after that used another X than the one `have`
  * and the new path see). Returns undefined when not, else whether X is set in `target`.
  */
-function skippable(target: OBlock, next: OBlock, needIn: Map<OBlock, Need>, have: Have, xChanged: boolean): boolean | undefined {
+function skippable(target: OBlock, next: OBlock, needIn: BlockMap<Need>, have: Have, xChanged: boolean): boolean | undefined {
   const n = needIn.get(next) ?? ACCEPTING;
   for (const st of target.stmts) {
-    const pl = packetLoad(st);
-    if (pl && (pl[0] === 'ind' && xChanged || !covered(st, n, have))) return undefined;
+    if (loadKind(st) === IND && xChanged || !covered(st, n, have)) return undefined;
     if (def(st) === X) xChanged = true;
   }
   return xChanged;
@@ -579,7 +585,7 @@ function skippable(target: OBlock, next: OBlock, needIn: Map<OBlock, Need>, have
  * (`sub #k; jeq #0` → `jeq #k`, `sub x; jeq #0` → `jeq x`, `and #k; jeq #0` → `jset #k`
  * with the branches swapped), and settles `jset #0`.
  */
-function peephole(V: Values, s: State, b: OBlock, live: Map<OBlock, Live>): boolean {
+function peephole(V: Values, s: State, b: OBlock, live: BlockMap<Live>): boolean {
   if (!b.jt || !b.jf) return false;
   // `ld #k; ldxb 4*([n]&0xf); add x; tax; ld [x + j]` → `ldxb 4*([n]&0xf); ld [x + j + k]`
   // (a constant index into a transport header), when X is not needed afterwards.
@@ -649,15 +655,15 @@ function foldJeq(V: Values, s: State, b: OBlock, last: OStmt): boolean {
  * changes which loads a short packet reaches, so doing it too keeps our optimized programs
  * equivalent to libpcap's on truncated packets.
  */
-function pullups(root: OBlock, exitA: Map<OBlock, number>): boolean {
+function pullups(root: OBlock, exitA: BlockMap<number>): boolean {
   const order = reachable(root);
-  const preds = new Map<OBlock, OBlock[]>();
+  const preds = new BlockMap<OBlock[]>();
   for (const b of order) for (const s of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) if (s) { const l = preds.get(s) ?? []; l.push(b); preds.set(s, l); }
   // Immediate dominators over the topological order (the CFG is acyclic: a block's
   // predecessors come before it), as Cooper, Harvey and Kennedy intersect them.
-  const idx = new Map<OBlock, number>();
+  const idx = new BlockMap<number>();
   order.forEach((b, i) => idx.set(b, i));
-  const idom = new Map<OBlock, OBlock>([[root, root]]);
+  const idom = new BlockMap<OBlock>([[root, root]]);
   for (const b of order) {
     if (b === root) continue;
     let d: OBlock | undefined;
@@ -679,7 +685,7 @@ function pullups(root: OBlock, exitA: Map<OBlock, number>): boolean {
     while (idx.get(x)! > ia) { const up = idom.get(x)!; if (up === x) return false; x = up; }
     return x === a;
   };
-  const level = new Map<OBlock, number>();
+  const level = new BlockMap<number>();
   for (const b of [...order].reverse()) level.set(b, isRet(b) ? 0 : 1 + Math.max(level.get(b.jt!) ?? 0, level.get(b.jf!) ?? 0));
   const byLevel = [...order].filter((b) => !isRet(b)).sort((a, b) => level.get(a)! - level.get(b)!);
   let changed = false;
@@ -729,7 +735,7 @@ function pullups(root: OBlock, exitA: Map<OBlock, number>): boolean {
     // successors, and nothing else may be set by the blocks involved.
     if (isLive(live, pull[down], A) || isLive(live, b[same], A)) return false;
     for (const st of pull.stmts) {
-      if (def(st) !== A || packetLoad(st) && !covered(st, REJECTING_NOTHING, proved)) return false;
+      if (def(st) !== A || loadKind(st) !== NONE && !covered(st, REJECTING_NOTHING, proved)) return false;
     }
     for (let blk: OBlock = dnode; blk !== pull; blk = blk[down]!) {
       for (const st of blk.stmts) if (def(st) !== A || !covered(st, after, proved)) return false;
@@ -746,7 +752,7 @@ function pullups(root: OBlock, exitA: Map<OBlock, number>): boolean {
   };
   // Needs, proved lengths and liveness, computed when a candidate gets that far (most do not),
   // and again after each change.
-  let cached: { needIn: Map<OBlock, Need>; have: Map<OBlock, Have>; live: Map<OBlock, Live> } | undefined;
+  let cached: { needIn: BlockMap<Need>; have: BlockMap<Have>; live: BlockMap<Live> } | undefined;
   const info = (): NonNullable<typeof cached> => {
     if (!cached) { const o = cached === undefined && !changed ? order : reachable(root); cached = { needIn: needsIn(o), have: lengthsIn(o), live: liveIn(o) }; }
     return cached;
@@ -771,7 +777,7 @@ function pullups(root: OBlock, exitA: Map<OBlock, number>): boolean {
  */
 function hoistFaultLoads(root: OBlock): boolean {
   const order = reachable(root);
-  const preds = new Map<OBlock, OBlock[]>();
+  const preds = new BlockMap<OBlock[]>();
   for (const b of order) for (const t of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) if (t) { const l = preds.get(t) ?? []; l.push(b); preds.set(t, l); }
   const live = liveIn(order);
   const needIn = needsIn(order);
@@ -784,7 +790,7 @@ function hoistFaultLoads(root: OBlock): boolean {
     const p = ps[0]!;
     if (isRet(p) || p.jt === p.jf) continue;
     const other = p.jt === t ? p.jf! : p.jt!;
-    const end = Math.max(...t.stmts.map((st) => packetLoad(st)![1]));
+    const end = Math.max(...t.stmts.map(loadEnd));
     if ((needIn.get(other) ?? ACCEPTING).abs < end) continue;
     let at = -1;
     for (let i = 0; i < p.stmts.length; i++) if ((p.stmts[i]!.code & 0x07) === BPF_LD) at = i;
@@ -813,7 +819,7 @@ function shareIndexed(root: OBlock): boolean {
   const isInd = (st: OStmt): boolean => (st.code & 0x07) === BPF_LD && (st.code & 0xe0) === BPF_IND;
   /** Matches `a` (absolute side) with `b` (indexed side); c[0] is the offset, once fixed. */
   let top: OBlock = root;
-  const match = (a: OBlock, b: OBlock, c: [number | undefined], seen: Map<OBlock, OBlock>, count: [number]): boolean => {
+  const match = (a: OBlock, b: OBlock, c: [number | undefined], seen: BlockMap<OBlock>, count: [number]): boolean => {
     if (a === b) return !isLive(live, a, X);
     if (b === top) return false; // the indexed side reaches the absolute one: no cycle
     const prev = seen.get(a);
@@ -846,7 +852,7 @@ function shareIndexed(root: OBlock): boolean {
     if (k !== undefined && isInd(b.stmts[0]!) && !b.stmts.some((st) => def(st) === X)) (indexed.get(k) ?? indexed.set(k, []).get(k)!).push(b);
   }
   if (indexed.size === 0) return false;
-  const preds = new Map<OBlock, OBlock[]>();
+  const preds = new BlockMap<OBlock[]>();
   for (const b of order) for (const t of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) if (t) { const l = preds.get(t) ?? []; l.push(b); preds.set(t, l); }
   for (const a of order) {
     const k = shape(a);
@@ -855,7 +861,7 @@ function shareIndexed(root: OBlock): boolean {
       const c: [number | undefined] = [undefined];
       const count: [number] = [0];
       top = a;
-      if (!match(a, b, c, new Map(), count) || c[0] === undefined) continue;
+      if (!match(a, b, c, new BlockMap(), count) || c[0] === undefined) continue;
       // The replacement costs `ldx #c` and a jump (or only the `ldx` at the end of a sole
       // predecessor whose other edge does not need X): worth it for more than that.
       const ps = preds.get(a) ?? [];
@@ -896,7 +902,7 @@ function simplify(root: OBlock): [OBlock, boolean] {
   root = skip(root);
   // A block that only keeps loads for their faults (both edges agree) absorbs its successor
   // when it is that successor's only predecessor: the jump disappears.
-  const preds = new Map<OBlock, number>();
+  const preds = new BlockMap<number>();
   const now = reachable(root);
   for (const b of now) for (const t of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) if (t) preds.set(t, (preds.get(t) ?? 0) + 1);
   for (const b of now) {
@@ -909,7 +915,7 @@ function simplify(root: OBlock): [OBlock, boolean] {
   }
   // Merge equal blocks (same statements, jump and successors), bottom-up.
   const canon = new Map<string, OBlock>();
-  const repl = new Map<OBlock, OBlock>();
+  const repl = new BlockMap<OBlock>();
   const merged = reachable(root);
   for (const b of merged.slice().reverse()) {
     if (b.jt) b.jt = repl.get(b.jt) ?? b.jt;
@@ -930,7 +936,7 @@ function simplify(root: OBlock): [OBlock, boolean] {
 export function optimizeProgram(insns: readonly ClassicInsn[], trace?: (stage: string, insns: ClassicInsn[]) => void): ClassicInsn[] {
   let root = buildCfg(insns);
   for (let round = 0; round < 100; round++) {
-    const exitA = new Map<OBlock, number>();
+    const exitA = new BlockMap<number>();
     let changed = forward(root, exitA);
     trace?.(`forward ${round}`, lowerBlocks(root));
     if (!changed) { changed = pullups(root, exitA); trace?.(`pullups ${round}`, lowerBlocks(root)); }
