@@ -201,3 +201,30 @@ test('hash maps in wasm: the kernel\'s error codes and flag checks, as in user s
   assert.equal(Buffer.from((map as HashMap).arena).toString('hex'), Buffer.from((ref as HashMap).arena).toString('hex'));
 });
 void R6;
+
+test('maps past the 8 with wasm operations (JavaScript helpers over the same arena) and an interpreter sharing the JIT\'s environment', () => {
+  const specs = Array.from({ length: 10 }, (_, i) => ({ type: i % 2 ? 'hash' : 'array', keySize: 4, valueSize: 8, maxEntries: 4 }) as const);
+  // For map 9 (hash) then map 8 (array): update key 2 = 5, p = lookup(2), *p += 1; r0 = p ^ (*p << 40).
+  const body = (m: number) => [
+    st(4, R10, -4, 2), st(8, R10, -16, 5),
+    lddw(R1, m, 1), alu64.mov.reg(R2, R10), alu64.add.imm(R2, -4), alu64.mov.reg(R3, R10), alu64.add.imm(R3, -16), alu64.mov.imm(R4, 0), call(2),
+    lddw(R1, m, 1), alu64.mov.reg(R2, R10), alu64.add.imm(R2, -4), call(1),
+    jmp.eq.imm(R0, 0, `out${m}`), ldx(8, R3, R0, 0), alu64.add.imm(R3, 1), stx(8, R0, R3, 0), alu64.lsh.imm(R3, 40), alu64.xor.reg(R0, R3), alu64.xor.reg(R6, R0),
+    label(`out${m}`),
+  ];
+  const prog = link([alu64.mov.imm(R6, 0), ...body(9), ...body(8), alu64.mov.reg(R0, R6), exit()]);
+  const mapsA = specs.map((s) => createMap(s)), mapsB = specs.map((s) => createMap(s));
+  const vm = createVm(prog, { helpers: standardHelpers(), maps: mapsA });
+  const jit = compileWasm(prog, { helpers: standardHelpers(), maps: mapsB });
+  for (let k = 0; k < 3; k++) {
+    assert.equal(jit.run().r0, vm.run().r0);
+    assert.deepEqual(state(mapsB), state(mapsA));
+  }
+  // An interpreter on the JIT's own environment sees the arenas in linear memory, same pointers.
+  const shared = createVm(prog, { env: jit.env });
+  assert.equal(read64(mapsB[9]!, u32(2)), 6n);
+  assert.equal(mapsB[9]!.update(u32(2), u64(40n)), 0);
+  assert.equal(shared.run().r0, jit.run().r0, 'the same value pointers');
+  assert.equal(read64(mapsB[9]!, u32(2)), 6n);
+  assert.equal(read64(mapsB[8]!, u32(2)), 6n);
+});
