@@ -117,6 +117,8 @@ function prepare(program: readonly Insn[] | Uint8Array, options: JitOptions): Pr
     if (map instanceof ArrayMap) arenaSpecs.push({ ...base, array: { maxEntries: map.spec.maxEntries, elemSize: map.elemSize } });
     else if (map instanceof HashMap) arenaSpecs.push({ ...base, hash: map.layout });
   });
+  // wasm32 linear memory ends at 4 GiB; V8 grants at most 2^16 pages and less on many hosts.
+  if (top > 0x80000000) throw new BpfError('UNSUPPORTED', `the maps need ${top - HEAP} bytes of linear memory; the JIT places at most 2 GiB`);
   const helpers = new Set([2, 3].filter((n) => env.helpers.get(n) === (n === 2 ? mapUpdateElem : mapDeleteElem)));
   const compiled = compile(insns, {
     checked: options.checked ?? true, budget: options.budget ?? true, maxInstructions, stack0: stacks[0]!.id, packetId, lddw, ...(lookup ? { lookup } : {}),
