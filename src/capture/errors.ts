@@ -8,9 +8,12 @@ import { BpfError } from '../core/errors.js';
 export class CaptureError extends BpfError {
   readonly offset: number;
   readonly record: number;
+  /** The problem alone, worded as libpcap words it (what `tsbpf dump` prints, like tcpdump). */
+  readonly reason: string;
   constructor(message: string, offset: number, record: number, options?: ErrorOptions) {
     super('CAPTURE', `${message} (record ${record}, byte offset ${offset})`, options);
     this.offset = offset;
     this.record = record;
+    this.reason = message;
   }
 }

@@ -20,6 +20,8 @@ export class PcapParser implements RecordParser {
   private littleEndian = true;
   private nano = false;
   private maxCaplen = MAX_RECORD;
+  /** libpcap's snapshot: the header's snaplen, or MAX_RECORD when that is not positive (as an int). */
+  private snapshot = MAX_RECORD;
   private records = 0;
   private readonly ref = new PacketRef();
   stopped = false;
@@ -47,7 +49,7 @@ export class PcapParser implements RecordParser {
       if (avail < 16) { this.need = 16; return pos; }
       const caplen = view.getUint32(pos + 8, le);
       if (caplen > maxCaplen) {
-        throw new CaptureError(`invalid packet capture length ${caplen}, bigger than snaplen of ${maxCaplen}`, base + pos, this.records + 1);
+        throw new CaptureError(`invalid packet capture length ${caplen}, bigger than ${caplen > this.snapshot ? `snaplen of ${this.snapshot}` : `maximum of ${MAX_RECORD}`}`, base + pos, this.records + 1);
       }
       if (avail < 16 + caplen) { this.need = 16 + caplen; return pos; }
       const sub = view.getUint32(pos + 4, le);
@@ -67,6 +69,8 @@ export class PcapParser implements RecordParser {
         ref.nanos = (sub % limit) * mult;
         ref.verbatim = VERBATIM_NONE;
       }
+      // A record longer than the snapshot is cut to it, as libpcap reads it (the rest skipped).
+      if (caplen > this.snapshot) { ref.caplen = this.snapshot; ref.verbatim = VERBATIM_NONE; }
       ref.index = ++this.records;
       ref.offset = base + pos;
       pos += 16 + caplen;
@@ -84,17 +88,23 @@ export class PcapParser implements RecordParser {
     this.nano = (le ? magicLE : magicBE) === PCAP_MAGIC_NS;
     const versionMajor = view.getUint16(pos + 4, le);
     const versionMinor = view.getUint16(pos + 6, le);
-    if (versionMajor !== 2) throw new CaptureError(`unsupported pcap version ${versionMajor}.${versionMinor}`, base + pos + 4, 0);
+    // libpcap's checks and words: before 2.x is archaic; 2.0-2.4 (and 543.0) are read.
+    if (versionMajor < 2) throw new CaptureError('archaic pcap savefile format', base + pos + 4, 0);
+    if (!(versionMajor === 2 && versionMinor <= 4) && !(versionMajor === 543 && versionMinor === 0)) {
+      throw new CaptureError(`unsupported pcap savefile version ${versionMajor}.${versionMinor}`, base + pos + 4, 0);
+    }
     const snaplen = view.getUint32(pos + 16, le);
     // The top bits of the link-type word carry FCS information; the type is the low 16 bits.
     const linkType = view.getUint32(pos + 20, le) & 0xffff;
-    this.maxCaplen = Math.max(snaplen, MAX_RECORD);
+    // libpcap rejects records over its maximum, whatever the header says.
+    this.maxCaplen = MAX_RECORD;
+    this.snapshot = snaplen === 0 || snaplen > 0x7fffffff ? MAX_RECORD : snaplen;
     this.header = { format: 'pcap', littleEndian: le, nanosecond: this.nano, versionMajor, versionMinor, linkType, snaplen };
     this.onHeader(this.header);
   }
 
   end(leftover: number, offset: number): void {
-    if (!this.header) throw new CaptureError(leftover === 0 ? 'empty capture file' : 'truncated pcap file header', offset, 0);
+    if (!this.header) throw new CaptureError(`truncated dump file; tried to read 24 file header bytes, only got ${Math.max(0, leftover - 4)}`, offset, 0);
     if (leftover === 0) return;
     if (leftover < 16) throw new CaptureError(`truncated dump file; tried to read 16 header bytes, only got ${leftover}`, offset, this.records + 1);
     throw new CaptureError(`truncated dump file; tried to read ${this.need - 16} captured bytes, only got ${leftover - 16}`, offset, this.records + 1);

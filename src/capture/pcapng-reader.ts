@@ -36,6 +36,10 @@ export class PcapngParser implements RecordParser {
   private packets = 0;
   private sectionVersion: [number, number] = [1, 0];
   private readonly ref = new PacketRef();
+  /** Total length of the block being waited for (for libpcap's truncation message), 0 if unknown. */
+  private pendingTotal = 0;
+  /** libpcap's snapshot: the first interface's snaplen, 262144 when that is not positive (as an int). */
+  private snapshot = 262144;
   stopped = false;
 
   constructor(private readonly onHeader: (h: CaptureHeader) => void, private readonly onInterface?: (i: CaptureInterface, id: number) => void) {}
@@ -47,7 +51,9 @@ export class PcapngParser implements RecordParser {
     ref.verbatim = VERBATIM_NONE;
     for (;;) {
       const avail = end - pos;
-      if (avail < 12) { this.need = 12; return pos; }
+      this.pendingTotal = 0;
+      // A block header is 8 bytes; a section header also needs its byte-order magic.
+      if (avail < 8 || (avail < 12 && (!this.inSection || view.getUint32(pos, true) === BT_SHB))) { this.need = avail < 8 && this.inSection ? 8 : 12; return pos; }
       const at = base + pos;
       const record = this.blocks + 1;
       let le = this.littleEndian;
@@ -56,18 +62,25 @@ export class PcapngParser implements RecordParser {
         const bom = view.getUint32(pos + 8, true);
         if (bom === BYTE_ORDER_MAGIC) le = true;
         else if (view.getUint32(pos + 8, false) === BYTE_ORDER_MAGIC) le = false;
-        else throw new CaptureError('bad byte-order magic in section header block', at + 8, record);
+        // (libpcap then does not take the file for pcapng at all.)
+        else throw new CaptureError(this.inSection ? 'bad byte-order magic in section header block' : 'unknown file format', at + 8, record);
       } else if (!this.inSection) {
-        throw new CaptureError('pcapng file does not start with a section header block', at, record);
+        throw new CaptureError('unknown file format', at, record);
       }
       const type = view.getUint32(pos, le);
       const total = view.getUint32(pos + 4, le);
-      if (total < 12 || total % 4 !== 0 || total > MAX_BLOCK) {
-        throw new CaptureError(`invalid block total length ${total}`, at + 4, record);
+      // libpcap's checks, in its order and words.
+      if (!this.inSection && (total < 28 || total > 1024 * 1024)) {
+        throw new CaptureError(`Section Header Block in pcapng dump file has invalid length 28 < _${total}_ < 1048576 (BT_SHB_INSANE_MAX)`, at + 4, record);
       }
-      if (avail < total) { this.need = total; return pos; }
-      if (view.getUint32(pos + total - 4, le) !== total) {
-        throw new CaptureError('block trailing length does not match its leading length', at + total - 4, record);
+      // (The first section header is read whatever its alignment; later blocks are checked.)
+      if (total < 12) throw new CaptureError(`block in pcapng dump file has a length of ${total} < 12`, at + 4, record);
+      if (this.inSection && total % 4 !== 0) throw new CaptureError(`block in pcapng dump file has a length of ${total} that is not a multiple of 4`, at + 4, record);
+      if (total > MAX_BLOCK) throw new CaptureError(`pcapng block size ${total} > maximum ${MAX_BLOCK}`, at + 4, record);
+      if (avail < total) { this.need = total; this.pendingTotal = total; return pos; }
+      // libpcap compares the trailing copy of the length for every block but the first section header.
+      if (this.inSection && view.getUint32(pos + total - 4, le) !== total) {
+        throw new CaptureError("block total length in header and trailer don't match", at + total - 4, record);
       }
       this.blocks++;
       const body = pos + 8;
@@ -77,11 +90,12 @@ export class PcapngParser implements RecordParser {
         case BT_IDB: this.readIdb(view, buf, body, bodyEnd, at, record); pos += total; continue;
         case BT_EPB: case BT_OPB: {
           const fixed = 20;
-          if (bodyEnd - body < fixed) throw new CaptureError('packet block too short', at, record);
+          if (bodyEnd - body < fixed) throw new CaptureError(`block of type ${type} in pcapng dump file is too short`, at, record);
           const id = type === BT_EPB ? view.getUint32(body, le) : view.getUint16(body, le);
           const iface = this.iface(id, at, record);
           const caplen = view.getUint32(body + 12, le);
-          if (caplen > bodyEnd - body - fixed) throw new CaptureError(`packet captured length ${caplen} exceeds its block`, at + 20, record);
+          if (caplen > this.snapshot) throw new CaptureError(`invalid packet capture length ${caplen}, bigger than snaplen of ${this.snapshot}`, at + 20, record);
+          if (caplen > bodyEnd - body - fixed) throw new CaptureError(`block of type ${type} in pcapng dump file is too short`, at + 20, record);
           timestampInto(ref, view.getUint32(body + 4, le), view.getUint32(body + 8, le), iface);
           ref.at = body + fixed;
           ref.caplen = caplen;
@@ -91,7 +105,7 @@ export class PcapngParser implements RecordParser {
           break;
         }
         case BT_SPB: {
-          if (bodyEnd - body < 4) throw new CaptureError('simple packet block too short', at, record);
+          if (bodyEnd - body < 4) throw new CaptureError(`block of type ${type} in pcapng dump file is too short`, at, record);
           const iface = this.iface(0, at, record);
           const origLength = view.getUint32(body, le);
           let caplen = Math.min(origLength, bodyEnd - body - 4);
@@ -122,25 +136,26 @@ export class PcapngParser implements RecordParser {
 
   private iface(id: number, at: number, record: number): CaptureInterface {
     const iface = this.interfaces[id];
-    if (!iface) throw new CaptureError(`packet for interface ${id}, but the section declares ${this.interfaces.length}`, at + 8, record);
+    if (!iface) throw new CaptureError(`a packet arrived on interface ${id}, but there's no Interface Description Block for that interface`, at + 8, record);
     return iface;
   }
 
   private readShb(view: DataView, body: number, end: number, le: boolean, at: number, record: number): void {
-    if (end - body < 16) throw new CaptureError('section header block too short', at, record);
+    if (end - body < 16) throw new CaptureError(`block of type ${BT_SHB} in pcapng dump file is too short`, at, record);
     const major = view.getUint16(body + 4, le);
     const minor = view.getUint16(body + 6, le);
-    if (major !== 1) throw new CaptureError(`unsupported pcapng version ${major}.${minor}`, at + 12, record);
+    // libpcap reads 1.0 and 1.2.
+    if (major !== 1 || (minor !== 0 && minor !== 2)) throw new CaptureError(`unsupported pcapng savefile version ${major}.${minor}`, at + 12, record);
     this.littleEndian = le;
     this.inSection = true;
     this.interfaces = [];
     this.sectionVersion = [major, minor];
-    checkOptions(view, body + 16, end, le, at, record);
+    // (Section options are not read, as by libpcap: their framing is not checked either.)
   }
 
   private readIdb(view: DataView, buf: Uint8Array, body: number, end: number, at: number, record: number): void {
     const le = this.littleEndian;
-    if (end - body < 8) throw new CaptureError('interface description block too short', at, record);
+    if (end - body < 8) throw new CaptureError(`block of type ${BT_IDB} in pcapng dump file is too short`, at, record);
     const linkType = view.getUint16(body, le);
     const snaplen = view.getUint32(body + 4, le);
     let name: string | undefined;
@@ -162,6 +177,7 @@ export class PcapngParser implements RecordParser {
     const iface: CaptureInterface = name === undefined ? { linkType, snaplen, unitsPerSecond, tsOffset } : { linkType, snaplen, name, unitsPerSecond, tsOffset };
     this.interfaces.push(iface);
     if (!this.header) {
+      this.snapshot = snaplen === 0 || snaplen > 0x7fffffff ? 262144 : snaplen;
       this.header = {
         format: 'pcapng', littleEndian: le, nanosecond: unitsPerSecond > 1e6,
         versionMajor: this.sectionVersion[0], versionMinor: this.sectionVersion[1], linkType, snaplen,
@@ -172,8 +188,17 @@ export class PcapngParser implements RecordParser {
   }
 
   end(leftover: number, offset: number): void {
-    if (leftover > 0) throw new CaptureError(`truncated pcapng block; ${leftover} bytes of ${this.need} present`, offset, this.blocks + 1);
-    if (!this.header) throw new CaptureError('the capture file has no interface description blocks', offset, this.blocks + 1);
+    // libpcap's words: the first section header read after its 12-byte prefix, other blocks
+    // after their 8-byte header; a file too short for a section header is not pcapng to it.
+    if (leftover > 0) {
+      const record = this.blocks + 1;
+      if (!this.inSection && this.pendingTotal === 0) throw new CaptureError('unknown file format', offset, record);
+      const prefix = this.inSection ? 8 : 12;
+      const wanted = this.pendingTotal === 0 ? 8 : this.pendingTotal - prefix;
+      const got = this.pendingTotal === 0 ? leftover : leftover - prefix;
+      throw new CaptureError(`truncated pcapng dump file; tried to read ${wanted} bytes, only got ${got}`, offset, record);
+    }
+    if (!this.header) throw new CaptureError('the capture file has no Interface Description Blocks', offset, this.blocks + 1);
   }
 }
 

@@ -37,7 +37,7 @@ export class CaptureReader {
 
   /** Signals the end of input; throws a CaptureError if the file stops inside a record. */
   end(): void {
-    if (!this.driver) throw new CaptureError(this.head.length === 0 ? 'empty capture file' : 'truncated file header', 0, 0);
+    if (!this.driver) throw new CaptureError(`truncated dump file; tried to read 4 file header bytes, only got ${this.head.length}`, 0, 0);
     this.driver.end();
   }
 

@@ -43,7 +43,7 @@ export class CaptureScanner {
 
   /** The input ended with `leftover` unconsumed bytes at file offset `offset`; throws if they matter. */
   end(leftover: number, offset: number): void {
-    if (this.parser === undefined) throw new CaptureError(leftover === 0 ? 'empty capture file' : 'truncated file header', 0, 0);
+    if (this.parser === undefined) throw new CaptureError(`truncated dump file; tried to read 4 file header bytes, only got ${leftover}`, 0, 0);
     this.parser.end(leftover, offset);
   }
 }

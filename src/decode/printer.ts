@@ -16,6 +16,17 @@ export function canPrintLinkType(linkType: number): boolean {
   return [0, 1, 9, 12, 14, 101, 108, 113, 228, 229, 276].includes(linkType);
 }
 
+/** tcpdump's line for a record header it refuses (no timestamp, nothing decoded). */
+function invalidHeader(caplen: number, len: number): string {
+  const parts: string[] = [];
+  if (caplen === 0) parts.push(' caplen==0');
+  if (len === 0) parts.push(' len==0');
+  else if (len < caplen) parts.push(` len(${len}) < caplen(${caplen})`);
+  if (caplen > 262144) parts.push(` caplen(${caplen}) > 262144`);
+  if (len > 262144) parts.push(` len(${len}) > 262144`);
+  return `[Invalid header:${parts.join(',')}]\n`;
+}
+
 export class PacketPrinter {
   readonly options: PrintOptions;
   private readonly state: DecodeState = { tcpSeq: new Map(), addresses: new AddressText() };
@@ -26,6 +37,8 @@ export class PacketPrinter {
   }
 
   format(p: Pick<CapturePacket, 'data' | 'origLength' | 'seconds' | 'nanos' | 'linkType'>): string {
+    const caplen = p.data.length, len = p.origLength;
+    if (caplen === 0 || len < caplen || len > 262144 || caplen > 262144) return invalidHeader(caplen, len);
     const opts = this.options;
     const ctx: Ctx = { b: new Bytes(p.data), opts, state: this.state, origLength: p.origLength, out: '' };
     // libpcap hands tcpdump microsecond timestamps unless nanoseconds were asked for: the

@@ -219,7 +219,7 @@ export const dumpCommand: Command = {
       if (o.snaplen === undefined) snaplen = h.snaplen || 262144;
       const lt = o.linkType ?? h.linkType;
       if (o.d > 0) return;
-      io.stderr(`reading from file ${path}, link-type ${linkTypeText(lt)}, snapshot length ${h.snaplen}\n`);
+      io.stderr(`reading from file ${path}, link-type ${linkTypeText(lt)}, snapshot length ${h.snaplen === 0 || h.snaplen > 0x7fffffff ? 262144 : h.snaplen}\n`);
       // tcpdump names SLL2 interfaces from the reading machine's index table and says so.
       if (lt === 276 && o.write === undefined) io.stderr('Warning: interface names might be incorrect\n');
       matcherFor(lt);
@@ -259,8 +259,11 @@ export const dumpCommand: Command = {
       sink?.close();
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') throw new Error(`${path}: ${e.code === 'ENOENT' ? 'No such file or directory' : e.code === 'EACCES' ? 'Permission denied' : 'Is a directory'}`);
-      if (e instanceof Error && (e as { code?: string }).code === 'CAPTURE' && header === undefined) throw new Error(`${path}: ${e.message}`);
-      if (e instanceof Error && (e as { code?: string }).code === 'CAPTURE') throw new Error(`pcap_loop: ${e.message}`);
+      // libpcap's text alone, as tcpdump prints it: opening errors bare, later ones after
+      // "pcap_loop: " (the byte offset stays in the CaptureError for API users).
+      const reason = (e as { reason?: string }).reason ?? e.message;
+      if (e instanceof Error && (e as { code?: string }).code === 'CAPTURE' && header === undefined) throw new Error(reason);
+      if (e instanceof Error && (e as { code?: string }).code === 'CAPTURE') throw new Error(`pcap_loop: ${reason}`);
       throw err;
     }
     if (listing && header) out += await listing(o.linkType ?? firstLinkType ?? header.linkType);
