@@ -228,3 +228,18 @@ test('maps past the 8 with wasm operations (JavaScript helpers over the same are
   assert.equal(read64(mapsB[9]!, u32(2)), 6n);
   assert.equal(read64(mapsB[8]!, u32(2)), 6n);
 });
+
+test('lddw BPF_PSEUDO_MAP_VALUE in the JIT: the address follows the array into linear memory', () => {
+  const spec = { type: 'array', keySize: 4, valueSize: 16, maxEntries: 1 } as const;
+  const prog = [lddw(R1, 8n << 32n, 2), ldx(8, R0, R1, 0), st(4, R1, 0, 9), exit()];
+  const a = createMap(spec), b = createMap(spec);
+  const init = Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0x2a, 0, 0, 0, 0, 0, 0, 0]);
+  a.update(u32(0), init); b.update(u32(0), init);
+  const vm = createVm(prog, { maps: [a] }), jit = compileWasm(prog, { maps: [b] });
+  for (const want of [0x2an, 9n]) {
+    assert.equal(vm.run().r0, want);
+    assert.equal(jit.run().r0, want);
+  }
+  assert.equal(b.lookup(u32(0))!.buffer[8], 9);
+  assert.throws(() => compileWasm([lddw(R1, 8n << 32n, 2), ldx(8, R0, R1, 8), exit()], { maps: [b] }).run(), /outside map-value region of 16 bytes/);
+});
