@@ -462,24 +462,45 @@ function lengthsAt(b: OBlock, h: Have): Have[] {
 
 function deadStores(blocks: OBlock[]): boolean {
   const live = liveIn(blocks);
-  const needIn = needsIn(blocks);
-  const have = lengthsIn(blocks);
+  let needIn: BlockMap<Need> | undefined;
+  // What is proved at each block's entry by the loads that stay (filled in topological order as
+  // blocks are done): a load removed because a later one covers it must not in turn cover that
+  // later one. (Needs may count a later load that goes too, but only because something still
+  // later, or a load that stays before it, covers it.)
+  const haveIn = new BlockMap<Have>();
+  if (blocks.length > 0) haveIn.set(blocks[0]!, NOTHING);
   let changed = false;
   for (const b of blocks) {
-    const hs = lengthsAt(b, have.get(b) ?? NOTHING);
+    const h = haveIn.get(b) ?? NOTHING;
+    // Most blocks have no dead statement: find one before computing anything else.
     let l = liveOut(b, live);
-    let n = needOut(b, needIn);
-    const kept: OStmt[] = [];
-    for (let i = b.stmts.length - 1; i >= 0; i--) {
+    let dead = false;
+    for (let i = b.stmts.length - 1; i >= 0 && !dead; i--) {
       const st = b.stmts[i]!;
-      const d = def(st);
-      // A dead load that may fail where nothing later fails in its place stays, for its fault.
-      if (!(l & bit(d)) && covered(st, n, hs[i]!)) { changed = true; continue; }
-      l = (l & ~bit(d)) | usesMask(st);
-      n = needBefore(st, n);
-      kept.push(st);
+      const d = bit(def(st));
+      dead = !(l & d);
+      l = (l & ~d) | usesMask(st);
     }
-    b.stmts = kept.reverse();
+    if (dead) {
+      needIn ??= needsIn(blocks);
+      const hs = lengthsAt(b, h);
+      l = liveOut(b, live);
+      let n = needOut(b, needIn);
+      const kept: OStmt[] = [];
+      for (let i = b.stmts.length - 1; i >= 0; i--) {
+        const st = b.stmts[i]!;
+        const d = def(st);
+        // A dead load that may fail where nothing later fails in its place stays, for its fault.
+        if (!(l & bit(d)) && covered(st, n, hs[i]!)) { changed = true; continue; }
+        l = (l & ~bit(d)) | usesMask(st);
+        n = needBefore(st, n);
+        kept.push(st);
+      }
+      b.stmts = kept.reverse();
+    }
+    const out = haveOut(b, h);
+    if (b.jt) haveIn.set(b.jt, minHave(haveIn.get(b.jt), edgeHave(b, out, true)));
+    if (b.jf && b.jf !== b.jt) haveIn.set(b.jf, minHave(haveIn.get(b.jf), edgeHave(b, out, false)));
   }
   return changed;
 }
@@ -914,15 +935,19 @@ function simplify(root: OBlock): [OBlock, boolean] {
     }
   }
   // Merge equal blocks (same statements, jump and successors), bottom-up.
-  const canon = new Map<string, OBlock>();
+  // (Bucketed by jump and successors, then statements compared.)
+  const canon = new Map<string, OBlock[]>();
   const repl = new BlockMap<OBlock>();
   const merged = reachable(root);
-  for (const b of merged.slice().reverse()) {
+  const sameStmts = (x: OStmt[], y: OStmt[]): boolean => x.length === y.length && x.every((st, i) => st.code === y[i]!.code && st.k === y[i]!.k);
+  for (let i = merged.length - 1; i >= 0; i--) {
+    const b = merged[i]!;
     if (b.jt) b.jt = repl.get(b.jt) ?? b.jt;
     if (b.jf) b.jf = repl.get(b.jf) ?? b.jf;
-    const key = `${b.stmts.map((s) => `${s.code},${s.k}`).join(';')}|${b.code},${b.k}|${b.jt?.id ?? -1},${b.jf?.id ?? -1}`;
-    const c = canon.get(key);
-    if (c && c !== b) { repl.set(b, c); changed = true; } else canon.set(key, b);
+    const key = `${b.code},${b.k},${b.jt?.id ?? -1},${b.jf?.id ?? -1},${b.stmts.length}`;
+    const bucket = canon.get(key);
+    const c = bucket?.find((o) => sameStmts(o.stmts, b.stmts));
+    if (c && c !== b) { repl.set(b, c); changed = true; } else if (bucket) bucket.push(b); else canon.set(key, [b]);
   }
   for (const b of merged) {
     if (b.jt) b.jt = repl.get(b.jt) ?? b.jt;
