@@ -24,8 +24,8 @@ const table: readonly LinkTypeInfo[] = [
   { name: 'IPV6', dlt: 229, offLinktype: undefined, offLinkpl: 0, offNl: 0, offNlNosnap: 0 },
   { name: 'NULL', dlt: 0, offLinktype: 0, offLinkpl: 4, offNl: 0, offNlNosnap: 0 },
   { name: 'LOOP', dlt: 108, offLinktype: 0, offLinkpl: 4, offNl: 0, offNlNosnap: 0 },
-  { name: 'LINUX_SLL', dlt: 113, offLinktype: 14, offLinkpl: 16, offNl: 0, offNlNosnap: 3 },
-  { name: 'LINUX_SLL2', dlt: 276, offLinktype: 0, offLinkpl: 20, offNl: 0, offNlNosnap: 3 },
+  { name: 'LINUX_SLL', dlt: 113, offLinktype: 14, offLinkpl: 16, offNl: 0, offNlNosnap: 0 },
+  { name: 'LINUX_SLL2', dlt: 276, offLinktype: 0, offLinkpl: 20, offNl: 0, offNlNosnap: 0 },
   { name: 'PPP', dlt: 9, offLinktype: 2, offLinkpl: 4, offNl: 0, offNlNosnap: 0 },
   // ARCnet: source and destination station bytes, then (Linux: a 2-byte offset) the ARCnet type.
   { name: 'ARCNET', dlt: 7, offLinktype: 2, offLinkpl: 6, offNl: 0, offNlNosnap: 0 },
