@@ -31,6 +31,12 @@ function nskip(ctx: Ctx, at: number): number {
   }
 }
 
+/** tcpdump's fn_print_char: M- for bytes above 127, ^X for control characters. */
+function printChar(c: number): string {
+  const low = c & 0x7f;
+  return (c > 0x7f ? 'M-' : '') + (low < 0x20 || low === 0x7f ? `^${String.fromCharCode(low ^ 0x40)}` : String.fromCharCode(low));
+}
+
 /** Prints a name with its trailing dot, following compression pointers. */
 function printName(ctx: Ctx, at: number, msg: number, silentCut = false): number {
   const b = ctx.b;
@@ -55,7 +61,7 @@ function printName(ctx: Ctx, at: number, msg: number, silentCut = false): number
     for (let i = 0; i < l; i++) {
       if (at + 1 + i >= b.length) { ctx.out += s; throw new Truncated('domain'); }
       const c = b.data[at + 1 + i]!;
-      s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\${c.toString(8).padStart(3, '0')}`;
+      s += printChar(c);
     }
     s += '.';
     at += l + 1;
@@ -64,14 +70,17 @@ function printName(ctx: Ctx, at: number, msg: number, silentCut = false): number
   return end;
 }
 
-function question(ctx: Ctx, at: number, msg: number): number {
+function question(ctx: Ctx, at: number, msg: number, mdns = false): number {
   const b = ctx.b;
   const after = nskip(ctx, at);
   if (after < 0 || !b.has(after, 4)) throw new Truncated('domain');
   const type = b.u16(after, 'domain');
   const cls = b.u16(after + 2, 'domain');
   ctx.out += ` ${TYPES[type] ?? `Type${type}`}`;
-  if (cls !== 1) ctx.out += ` ${CLASSES[cls] ?? `(Class ${cls})`}`;
+  // mDNS: the top class bit asks for a unicast response.
+  const klass = mdns ? cls & 0x7fff : cls;
+  if (klass !== 1) ctx.out += ` ${CLASSES[klass] ?? `(Class ${klass})`}`;
+  if (mdns) ctx.out += cls & 0x8000 ? ' (QU)' : ' (QM)';
   ctx.out += '? ';
   printName(ctx, at, msg);
   return after + 4;
@@ -88,12 +97,15 @@ function relTime(secs: number): string {
 }
 
 /** One resource record (ns_rprint); returns the offset after it, or the captured end when cut short. */
-function record(ctx: Ctx, at: number, msg: number): number {
+function record(ctx: Ctx, at: number, msg: number, mdns = false): number {
   const b = ctx.b;
   if (ctx.opts.verbose) { ctx.out += ' '; at = printName(ctx, at, msg, true); } else at = nskip(ctx, at);
   if (at < 0 || !b.has(at, 10)) return b.length;
   const type = b.u16(at), cls = b.u16(at + 2), rdlen = b.u16(at + 8);
-  if (cls !== 1 && type !== 41) ctx.out += ` ${CLASSES[cls] ?? `(Class ${cls})`}`;
+  // mDNS: the top class bit is the cache-flush flag.
+  const klass = mdns ? cls & 0x7fff : cls;
+  if (klass !== 1 && type !== 41) ctx.out += ` ${CLASSES[klass] ?? `(Class ${klass})`}`;
+  if (mdns && cls & 0x8000) ctx.out += ' (Cache flush)';
   if (ctx.opts.verbose > 2 && type !== 41) ctx.out += ` [${relTime(b.u32(at + 4))}]`;
   const rd = at + 10;
   const next = rd + rdlen;
@@ -118,11 +130,14 @@ function record(ctx: Ctx, at: number, msg: number): number {
     case 16: {
       let p = rd;
       while (p < next) {
+        // Character strings are printed as far as captured (fn_print_char's notation).
         const l = b.u8(p, 'domain');
-        b.need(p + 1, l, 'domain');
-        let s = '';
-        for (let i = 0; i < l; i++) { const c = b.data[p + 1 + i]!; s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\${c.toString(8).padStart(3, '0')}`; }
-        ctx.out += ` "${s}"`;
+        ctx.out += ' "';
+        for (let i = 0; i < l; i++) {
+          if (p + 1 + i >= b.length) throw new Truncated('domain');
+          ctx.out += printChar(b.data[p + 1 + i]!);
+        }
+        ctx.out += '"';
         p += l + 1;
       }
       break;
@@ -167,20 +182,20 @@ function extendedRcode(ctx: Ctx, off: number, qd: number, anns: number, ar: numb
 }
 
 /** -vv: the authority or additional section, as tcpdump lists it. */
-function section(ctx: Ctx, at: number, msg: number, count: number, label: string): number {
+function section(ctx: Ctx, at: number, msg: number, count: number, label: string, mdns: boolean): number {
   const b = ctx.b;
   let left = count;
   if (at < b.length && left) {
     ctx.out += label;
-    at = record(ctx, at, msg);
+    at = record(ctx, at, msg, mdns);
     left--;
-    while (at < b.length && left) { ctx.out += ','; at = record(ctx, at, msg); left--; }
+    while (at < b.length && left) { ctx.out += ','; at = record(ctx, at, msg, mdns); left--; }
   }
   if (left) throw new Truncated('domain');
   return at;
 }
 
-export function dnsPrint(ctx: Ctx, off: number, length: number): void {
+export function dnsPrint(ctx: Ctx, off: number, length: number, mdns = false): void {
   const b = ctx.b;
   if (length < 12) { ctx.out += `domain [length ${length} < 12] (invalid)`; return; }
   try {
@@ -194,7 +209,7 @@ export function dnsPrint(ctx: Ctx, off: number, length: number): void {
       if (qd !== 1) ctx.out += ` [${qd}q]`;
       for (let i = 0; i < qd; i++) {
         if (i !== 0) ctx.out += ',';
-        if (ctx.opts.verbose > 1) { ctx.out += ' q:'; at = question(ctx, at, off); continue; }
+        if (ctx.opts.verbose > 1) { ctx.out += ' q:'; at = question(ctx, at, off, mdns); continue; }
         at = nskip(ctx, at);
         if (at < 0) throw new Truncated('domain');
         at += 4;
@@ -202,14 +217,14 @@ export function dnsPrint(ctx: Ctx, off: number, length: number): void {
       ctx.out += ` ${an}/${ns}/${ar}`;
       let left = an;
       if (left) {
-        at = record(ctx, at, off);
+        at = record(ctx, at, off, mdns);
         left--;
-        while (at < b.length && left) { ctx.out += ','; at = record(ctx, at, off); left--; }
+        while (at < b.length && left) { ctx.out += ','; at = record(ctx, at, off, mdns); left--; }
       }
       if (left) throw new Truncated('domain');
       if (ctx.opts.verbose > 1) {
-        at = section(ctx, at, off, ns, ' ns:');
-        at = section(ctx, at, off, ar, ' ar:');
+        at = section(ctx, at, off, ns, ' ns:', mdns);
+        at = section(ctx, at, off, ar, ' ar:', mdns);
       }
     } else {
       ctx.out += `${id}${OPS[op]}${flags & 0x100 ? '+' : ''}${flags & 0x10 ? '%' : ''}`;
@@ -225,9 +240,9 @@ export function dnsPrint(ctx: Ctx, off: number, length: number): void {
       if (ar) ctx.out += ` [${ar}au]`;
       let left = qd;
       if (left) {
-        at = question(ctx, at, off);
+        at = question(ctx, at, off, mdns);
         left--;
-        while (at < b.length && left) { at = question(ctx, at, off); left--; }
+        while (at < b.length && left) { at = question(ctx, at, off, mdns); left--; }
       }
       if (left) throw new Truncated('domain');
     }

@@ -1,6 +1,9 @@
 /** IPv4 and IPv6 (with extension headers) and the protocol demultiplexer above them. */
 import { Truncated } from './bytes.js';
 import { host4, host6, hostText } from './names.js';
+import { grePrint } from './gre.js';
+import { ahPrint, espPrint } from './ipsec.js';
+import { vrrpPrint } from './vrrp.js';
 import type { Ctx } from './context.js';
 import { icmpPrint, icmp6Print, igmpPrint } from './icmp.js';
 import { tcpPrint, udpPrint, type IpInfo } from './transport.js';
@@ -182,13 +185,22 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
 /** /etc/protocols names tcpdump uses when -n is not given. */
 const PROTO_DB: Record<number, string> = { 1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 41: 'ipv6', 47: 'gre', 50: 'esp', 51: 'ah', 58: 'ipv6-icmp', 89: 'ospf', 132: 'sctp' };
 
-function demux(ctx: Ctx, proto: number, off: number, length: number, ip: IpInfo): void {
+function demux(ctx: Ctx, proto: number, off: number, length: number, ip: IpInfo, afterAh = false): void {
   switch (proto) {
     case 6: tcpPrint(ctx, off, length, ip); return;
     case 17: udpPrint(ctx, off, length, ip); return;
   }
-  if (ip.v === 4) ctx.out += `${ip.src} > ${ip.dst}: `;
+  if (ip.v === 4 && !afterAh) ctx.out += `${ip.src} > ${ip.dst}: `;
   switch (proto) {
+    case 47: grePrint(ctx, off, length); return;
+    case 50: espPrint(ctx, off, length); return;
+    case 51: {
+      // The protected protocol follows; TCP and UDP then print their ports only.
+      const [next, ahLen] = ahPrint(ctx, off);
+      demux(ctx, next, off + ahLen, length - ahLen, { ...ip, direct: false }, true);
+      return;
+    }
+    case 112: vrrpPrint(ctx, off, length, ip.srcOff - 12); return;
     case 1: icmpPrint(ctx, off, length, ip); return;
     case 2: igmpPrint(ctx, off, length); return;
     case 58: icmp6Print(ctx, off, length, ip); return;
@@ -298,11 +310,19 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
       continue;
     }
     if (nh === 59) { ctx.out += 'no next header'; return; }
+    if (nh === 51) {
+      const [next, ahLen] = ahPrint(ctx, at);
+      nh = next;
+      at += ahLen;
+      continue;
+    }
     const info: IpInfo = { v: 6, src, dst, srcOff: off + 8, dstOff: finalDst, fragmented, length: end - at, direct: at === off + 40 };
     switch (nh) {
       case 6: tcpPrint(ctx, at, end - at, info); return;
       case 17: udpPrint(ctx, at, end - at, info); return;
       case 58: icmp6Print(ctx, at, end - at, info); return;
+      case 47: grePrint(ctx, at, end - at); return;
+      case 50: espPrint(ctx, at, end - at); return;
       case 4: ipPrint(ctx, at, end - at); return;
       case 41: ip6Print(ctx, at, end - at); return;
       default:

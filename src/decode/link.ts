@@ -8,6 +8,7 @@ import type { Ctx } from './context.js';
 import { arpPrint } from './arp.js';
 import { ipPrint, ip6Print } from './ip.js';
 import { hexAsciiDump } from './hexdump.js';
+import { mplsPrint } from './mpls.js';
 
 export const ETHERTYPE_NAMES: ReadonlyMap<number, string> = new Map([
   [0x0800, 'IPv4'], [0x8847, 'MPLS unicast'], [0x8848, 'MPLS multicast'], [0x86dd, 'IPv6'], [0x8100, '802.1Q'],
@@ -37,6 +38,7 @@ export function etherTypePrint(ctx: Ctx, type: number, off: number, length: numb
     case 0x0800: ipPrint(ctx, off, length); return true;
     case 0x86dd: ip6Print(ctx, off, length); return true;
     case 0x0806: case 0x8035: arpPrint(ctx, off, length); return true;
+    case 0x8847: case 0x8848: mplsPrint(ctx, off, length); return true;
     default: return false;
   }
 }

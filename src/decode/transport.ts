@@ -4,6 +4,8 @@ import type { Ctx } from './context.js';
 import { onesSum } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
 import { dnsPrint, ntpPrint, bootpPrint } from './apps.js';
+import { genevePrint } from './geneve.js';
+import { vxlanPrint } from './vxlan.js';
 
 export interface IpInfo {
   readonly v: 4 | 6;
@@ -375,5 +377,8 @@ export function udpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
   if (isPort(53)) dnsPrint(ctx, at, plen);
   else if (isPort(67) || isPort(68)) bootpPrint(ctx, at, plen);
   else if (isPort(123)) ntpPrint(ctx, at, plen);
+  else if (isPort(5353)) dnsPrint(ctx, at, plen, true);
+  else if (isPort(4789)) vxlanPrint(ctx, at, plen);
+  else if (isPort(6081)) genevePrint(ctx, at, plen);
   else ctx.out += `UDP, length ${plen}`;
 }
