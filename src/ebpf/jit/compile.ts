@@ -130,6 +130,56 @@ function resumePoints(p: Program, g: FunctionGraph): { caseOf: Map<number, numbe
   return { caseOf };
 }
 
+/**
+ * A range [start, end) of a block whose packet accesses through registers not written earlier
+ * in the range (`fast`) are checked together: per base register, the span [lo, hi) of offsets
+ * their bytes cover. One unsigned compare per base replaces one per access.
+ */
+interface MergePlan {
+  readonly start: number;
+  readonly end: number;
+  readonly bases: ReadonlyMap<Reg, { lo: number; hi: number }>;
+  readonly fast: ReadonlySet<number>;
+}
+
+/** Registers an instruction writes (of those a range may contain: calls end ranges). */
+function writes(insn: Insn): readonly Reg[] {
+  switch (insn.kind) {
+    case 'alu': case 'end': case 'lddw': case 'ldx': return [insn.dst];
+    case 'atomic': return insn.op === 'cmpxchg' ? [0] : insn.fetch || insn.op === 'xchg' ? [insn.src] : [];
+    case 'ldabs': case 'ldind': return [0];
+    default: return [];
+  }
+}
+
+/** Ranges of block `b` with at least two packet accesses that can be checked at once. */
+function mergePlans(p: Program, b: Block): MergePlan[] {
+  const plans: MergePlan[] = [];
+  let i = b.start;
+  while (i < b.end) {
+    let start = -1, end = -1;
+    const written = new Set<Reg>(), bases = new Map<Reg, { lo: number; hi: number }>(), fast = new Set<number>();
+    let j = i;
+    for (; j < b.end; j++) {
+      const insn = p.insns[j]!;
+      if (insn.kind === 'call' || insn.kind === 'call-local' || insn.kind === 'kfunc' || insn.kind === 'exit' || insn.kind === 'ja' || insn.kind === 'jmp') break;
+      const base = insn.kind === 'ldx' ? insn.src : insn.kind === 'st' || insn.kind === 'stx' ? insn.dst : undefined;
+      if (base !== undefined && base !== 10 && !written.has(base)) {
+        const size = (insn as { size: number }).size, off = (insn as { off: number }).off;
+        const span = bases.get(base);
+        if (span) { span.lo = Math.min(span.lo, off); span.hi = Math.max(span.hi, off + size); } else bases.set(base, { lo: off, hi: off + size });
+        fast.add(j);
+        if (start < 0) start = j;
+        end = j + 1;
+      }
+      if (start >= 0) for (const r of writes(insn)) written.add(r);
+    }
+    if (fast.size >= 2) plans.push({ start, end, bases, fast });
+    i = j + 1;
+  }
+  return plans;
+}
+
 export function compile(insns: readonly Insn[], options: CompileOptions): Compiled {
   const p = buildProgram(insns);
   const endBlock: Block = { id: END, start: insns.length, end: insns.length, succs: [] };
@@ -283,8 +333,24 @@ class FunctionCompiler {
           if (base !== undefined && base !== 10 && 'size' in insn && !this.plim.has(insn.size)) this.plim.set(insn.size, this.c.local(I64));
         }
       }
+      if (!resume?.general) {
+        for (const b of g.order) {
+          if (b.id === END) continue;
+          const plans = mergePlans(p, b);
+          if (plans.length === 0) continue;
+          this.plans.set(b.id, plans);
+          for (const pl of plans) for (const [, span] of pl.bases) if (!this.wlim.has(span.hi - span.lo)) this.wlim.set(span.hi - span.lo, this.c.local(I64));
+        }
+      }
     }
   }
+
+  /** Per block: its ranges of packet accesses checked at once (see mergePlans). */
+  private readonly plans = new Map<number, readonly MergePlan[]>();
+  /** Per span w of a merged check: packet length - w + 1 (0 when shorter), as i64, set at function entry. */
+  private readonly wlim = new Map<number, number>();
+  /** Accesses of the current merged range whose check is done: their address is the packet's. */
+  private merged: MergePlan | undefined;
 
   compile(): Code {
     const c = this.c;
@@ -307,6 +373,10 @@ class FunctionCompiler {
       c.end();
     } else c.i32(CELL_COUNT).mem(OP.i32_load, 2).set(this.cnt);
     for (const [size, l] of this.plim) c.i32(0).mem(OP.i64_load, 3, CELL_PLIM + 8 * Math.log2(size)).set(l);
+    for (const [w, l] of this.wlim) {
+      c.i32(0).mem(OP.i32_load, 2, CELL_PLEN).op(OP.i64_extend_i32_u).tee(this.b).i64(BigInt(w - 1)).op(OP.i64_sub).i64(0n)
+        .get(this.b).i64(BigInt(w)).op(OP.i64_ge_u).op(OP.select).set(l);
+    }
     if (this.resume?.general) this.dispatcher(this.resume.caseOf);
     else if (this.g.reducible) this.structured();
     else this.dispatcher();
@@ -466,7 +536,29 @@ class FunctionCompiler {
       }
       c.i32(this.p.pcOf[blk.end - 1]!).call(this.imp.budget).op(OP.unreachable).end();
     }
-    for (let i = from; i < blk.end; i++) { this.at = i; this.insn(i); }
+    const plans = from === blk.start ? this.plans.get(blk.id) : undefined;
+    let i = from;
+    for (const pl of plans ?? []) {
+      for (; i < pl.start; i++) { this.at = i; this.insn(i); }
+      // Every merged access of the range in bounds at once (their bases are not written before
+      // them in the range): the range runs with those accesses unchecked. Otherwise the range
+      // runs as usual, each access checked on its own (and faulting exactly where it should).
+      let first = true;
+      for (const [reg, span] of pl.bases) {
+        c.get(this.reg(reg)).i64((BigInt(this.o.packetId!) << 32n) - BigInt(span.lo)).op(OP.i64_sub).get(this.wlim.get(span.hi - span.lo)!).op(OP.i64_lt_u);
+        if (!first) c.op(OP.i32_and);
+        first = false;
+      }
+      c.if();
+      this.merged = pl;
+      for (let j = pl.start; j < pl.end; j++) { this.at = j; this.insn(j); }
+      this.merged = undefined;
+      c.else();
+      for (let j = pl.start; j < pl.end; j++) { this.at = j; this.insn(j); }
+      c.end();
+      i = pl.end;
+    }
+    for (; i < blk.end; i++) { this.at = i; this.insn(i); }
   }
 
   private reg(r: Reg): number { return this.R[r]!; }
@@ -676,6 +768,15 @@ class FunctionCompiler {
     if (base === 10 && off >= -FRAME && off + size <= 0) {
       c.get(this.sb);
       this.lastOffset = off + FRAME;
+      return;
+    }
+    const span = this.merged?.fast.has(this.at) ? this.merged.bases.get(base) : undefined;
+    if (span !== undefined) {
+      // Checked with its range: base - packet + lo is in [0, length - (hi - lo)], so the packet
+      // offset base - packet + off is in bounds (computed in i32: it may pass through negative).
+      c.get(this.reg(base)).op(OP.i32_wrap_i64);
+      if (span.lo > 0 && off !== 0) c.i32(off).op(OP.i32_add); else this.lastOffset = off;
+      this.lastOffset += PACKET;
       return;
     }
     const lim = this.plim.get(size);
