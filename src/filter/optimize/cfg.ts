@@ -26,53 +26,61 @@ export const isRet = (b: OBlock): boolean => (b.code & 0x07) === BPF_RET;
 
 /** Splits a program into blocks; `ja` blocks (long-jump trampolines) are resolved away. */
 export function buildCfg(insns: readonly ClassicInsn[]): OBlock {
-  const leaders = new Set<number>([0]);
-  insns.forEach((ins, i) => {
+  const n = insns.length;
+  // Leaders, blocks and `ja` targets by instruction index (arrays: programs are small and dense).
+  const leader = new Uint8Array(n + 1);
+  leader[0] = 1;
+  const mark = (pc: number): void => { if (pc >= 0 && pc <= n) leader[pc] = 1; };
+  for (let i = 0; i < n; i++) {
+    const ins = insns[i]!;
     const cls = ins.code & 0x07;
     if (cls === BPF_JMP) {
-      if ((ins.code & 0xf0) === BPF_JA) leaders.add(i + 1 + ins.k);
-      else { leaders.add(i + 1 + ins.jt); leaders.add(i + 1 + ins.jf); }
-      leaders.add(i + 1);
-    } else if (cls === BPF_RET) leaders.add(i + 1);
-  });
-  const blocks = new Map<number, OBlock>();
-  const targets = new Map<OBlock, [number, number]>();
-  const jas = new Map<number, number>();
+      if ((ins.code & 0xf0) === BPF_JA) mark(i + 1 + ins.k);
+      else { mark(i + 1 + ins.jt); mark(i + 1 + ins.jf); }
+      mark(i + 1);
+    } else if (cls === BPF_RET) mark(i + 1);
+  }
+  const blocks: (OBlock | undefined)[] = new Array(n);
+  const targets: [OBlock, number, number][] = [];
+  const jas = new Int32Array(n).fill(-1);
   let id = 0;
-  for (const start of [...leaders].filter((l) => l < insns.length).sort((a, b) => a - b)) {
+  for (let start = 0; start < n; start++) {
+    if (!leader[start]) continue;
     const stmts: OStmt[] = [];
     let i = start;
-    for (; i < insns.length; i++) {
+    for (; i < n; i++) {
       const ins = insns[i]!;
       const cls = ins.code & 0x07;
       if (cls === BPF_JMP || cls === BPF_RET) break;
       stmts.push({ code: ins.code, k: ins.k });
-      if (leaders.has(i + 1)) { i++; break; }
+      if (leader[i + 1]) { i++; break; }
     }
     const term = insns[i];
     const b: OBlock = { id: id++, pos: start, stmts, code: 0, k: 0, jt: null, jf: null, visit: undefined };
-    blocks.set(start, b);
-    if (!term || i >= insns.length || !((term.code & 0x07) === BPF_JMP || (term.code & 0x07) === BPF_RET)) {
+    blocks[start] = b;
+    if (!term || i >= n || !((term.code & 0x07) === BPF_JMP || (term.code & 0x07) === BPF_RET)) {
       // Falls through into the next leader: model as an always-true jump.
       b.code = BPF_JMP | BPF_JA;
-      jas.set(start, i);
+      jas[start] = i;
       continue;
     }
     b.code = term.code;
     b.k = term.k;
     if ((term.code & 0x07) === BPF_JMP) {
-      if ((term.code & 0xf0) === BPF_JA) jas.set(start, i + 1 + term.k);
-      else targets.set(b, [i + 1 + term.jt, i + 1 + term.jf]);
+      if ((term.code & 0xf0) === BPF_JA) jas[start] = i + 1 + term.k;
+      else targets.push([b, i + 1 + term.jt, i + 1 + term.jf]);
     }
   }
   const resolve = (pc: number): OBlock => {
-    let b = blocks.get(pc)!;
-    while (b.code === (BPF_JMP | BPF_JA) && b.stmts.length === 0) b = blocks.get(jas.get(b.pos)!)!;
+    let b = blocks[pc]!;
+    while (b.code === (BPF_JMP | BPF_JA) && b.stmts.length === 0) b = blocks[jas[b.pos]!]!;
     return b;
   };
-  for (const [b, [t, f]] of targets) { b.jt = resolve(t); b.jf = resolve(f); }
-  for (const [pos, to] of jas) {
-    const b = blocks.get(pos)!;
+  for (const [b, t, f] of targets) { b.jt = resolve(t); b.jf = resolve(f); }
+  for (let pos = 0; pos < n; pos++) {
+    const to = jas[pos]!;
+    if (to < 0) continue;
+    const b = blocks[pos]!;
     if (b.stmts.length > 0) {
       // A block that falls or jumps unconditionally: an always-true comparison keeps the shape.
       b.code = BPF_JMP | 0x10; // jeq #0 on ... replaced below by making both edges equal
