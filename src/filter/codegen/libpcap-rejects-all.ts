@@ -16,7 +16,8 @@
  * libpcap's (merged over predecessors, no statement rewriting), the peephole rewrites of the
  * final comparison that phase does (`sub x`/`sub #k`/`and #k` before `jeq`), edge-dominator
  * facts with fold_edge's rule (same test → same outcome; a `jeq` taken → another `jeq` of the
- * same value on a different constant fails), and tests on a known constant. It answers whether
+ * same value on a different constant fails), edges past blocks whose branches agree, and tests
+ * on a known constant. It answers whether
  * no accepting return stays reachable. It does not replay libpcap's or/and pull-ups.
  */
 import { BPF_ADD, BPF_ALU, BPF_AND, BPF_DIV, BPF_IMM, BPF_IND, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_JSET, BPF_K, BPF_LD, BPF_LDX, BPF_LEN, BPF_LSH, BPF_MEM, BPF_MISC, BPF_MOD, BPF_MSH, BPF_MUL, BPF_NEG, BPF_OR, BPF_RET, BPF_RSH, BPF_ST, BPF_STX, BPF_SUB, BPF_TXA, BPF_X, BPF_XOR } from '../../cbpf/opcodes.js';
@@ -228,7 +229,9 @@ export function libpcapRejectsAll(root: Block): boolean {
         let target = sense ? n.jt : n.jf;
         for (let hops = 0; target && hops < 1000; hops++) {
           let next: Node | null | undefined;
-          for (const f of facts) { next = foldEdge(target, f); if (next !== undefined) break; }
+          // A block whose two branches agree is skipped; else a dominating fact may decide it.
+          if (isJump(target) && target.jt === target.jf) next = target.jt;
+          else for (const f of facts) { next = foldEdge(target, f); if (next !== undefined) break; }
           if (next === undefined || next === null) break;
           target = next;
           changed = true;
