@@ -7,9 +7,15 @@
  *   to the decided successor when the skipped block changes nothing the successor needs;
  * - dead-store elimination; a packet load whose value is unused goes only when its failure on a
  *   short packet cannot change the result (a load at least as far runs on every accepting path
- *   after it), so the optimized program stays equivalent to the unoptimized one on truncated
- *   packets too;
- * - removal of jumps with equal successors and merging of equal blocks.
+ *   after it, or one already ran on every path to it), so the optimized program stays
+ *   equivalent to the unoptimized one on truncated packets too;
+ * - libpcap's or/and pull-ups, where they skip or advance no load that could fail;
+ * - loads kept only for their faults moved into their predecessor (no jump of their own);
+ * - removal of jumps with equal successors and merging of equal blocks;
+ * - once the rest is done, an absolute-offset subgraph equal to an `[x + k]` one up to a
+ *   constant becomes `ldx #c` and a jump into the latter.
+ * Every skip, removal or move is checked against what is proved about the packet length
+ * (`Have`) and what later paths need (`Need`), so no fault is lost or added.
  */
 import {
   BPF_ALU, BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_MOD, BPF_AND, BPF_OR, BPF_XOR, BPF_LSH, BPF_RSH, BPF_NEG,
@@ -672,9 +678,10 @@ function foldJeq(V: Values, s: State, b: OBlock, last: OStmt): boolean {
 /**
  * In a chain of blocks that share their true (or: false) successor, a block testing the same
  * A value as the chain's predecessor is moved up to the top of the chain, so that comparisons
- * on one loaded value are grouped. This is a transformation libpcap's optimizer makes; it
- * changes which loads a short packet reaches, so doing it too keeps our optimized programs
- * equivalent to libpcap's on truncated packets.
+ * on one loaded value are grouped, as libpcap's optimizer does, but only where no load that
+ * could fail is skipped or made earlier: a chain `src1 dst1 src2 dst2 ...` becomes
+ * `src1 dst1 dst2 ... src2 ...` (the destination load then covers the source reloads), where
+ * libpcap's `src1 src2 ... dst1 dst2 ...` accepts a packet that ends inside the destination.
  */
 function pullups(root: OBlock, exitA: BlockMap<number>): boolean {
   const order = reachable(root);
