@@ -4,6 +4,7 @@ import { host4, host6, hostText } from './names.js';
 import { grePrint } from './gre.js';
 import { ahPrint, espPrint } from './ipsec.js';
 import { vrrpPrint } from './vrrp.js';
+import { sctpPrint } from './sctp.js';
 import type { Ctx } from './context.js';
 import { icmpPrint, icmp6Print, igmpPrint } from './icmp.js';
 import { tcpPrint, udpPrint, type IpInfo } from './transport.js';
@@ -189,6 +190,7 @@ function demux(ctx: Ctx, proto: number, off: number, length: number, ip: IpInfo,
   switch (proto) {
     case 6: tcpPrint(ctx, off, length, ip); return;
     case 17: udpPrint(ctx, off, length, ip); return;
+    case 132: sctpPrint(ctx, off, length, ip); return;
   }
   if (ip.v === 4 && !afterAh) ctx.out += `${ip.src} > ${ip.dst}: `;
   switch (proto) {
@@ -323,6 +325,7 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
       case 58: icmp6Print(ctx, at, end - at, info); return;
       case 47: grePrint(ctx, at, end - at); return;
       case 50: espPrint(ctx, at, end - at); return;
+      case 132: sctpPrint(ctx, at, end - at, info); return;
       case 4: ipPrint(ctx, at, end - at); return;
       case 41: ip6Print(ctx, at, end - at); return;
       default:

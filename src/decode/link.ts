@@ -9,6 +9,7 @@ import { arpPrint } from './arp.js';
 import { ipPrint, ip6Print } from './ip.js';
 import { hexAsciiDump } from './hexdump.js';
 import { mplsPrint } from './mpls.js';
+import { stpPrint } from './stp.js';
 
 export const ETHERTYPE_NAMES: ReadonlyMap<number, string> = new Map([
   [0x0800, 'IPv4'], [0x8847, 'MPLS unicast'], [0x8848, 'MPLS multicast'], [0x86dd, 'IPv6'], [0x8100, '802.1Q'],
@@ -193,7 +194,10 @@ function llcPrint(ctx: Ctx, off: number, length: number, macs: () => string): nu
     const name = (sap: number, what: string): string => LLC_SAPS[sap] ?? `Unknown ${what} 0x${sap.toString(16).padStart(2, '0')}`;
     if (ctx.opts.linkHeader) {
       c.out += `LLC, dsap ${LLC_SAPS[dsap & 0xfe] ?? 'Unknown'} (0x${(dsap & 0xfe).toString(16).padStart(2, '0')}) ${dsap & 1 ? 'Group' : 'Individual'}, ssap ${LLC_SAPS[ssap] ?? 'Unknown'} (0x${ssap.toString(16).padStart(2, '0')}) ${ssapField & 1 ? 'Response' : 'Command'}, ctrl 0x${control.toString(16).padStart(2, '0')}: `;
-    } else {
+    }
+    // Spanning tree BPDUs have their own printer (and no address line without -e).
+    if ((dsap & 0xfe) === 0x42 && ssap === 0x42 && control === 0x03) { stpPrint(c, off + 3, length - 3); return off + 3; }
+    if (!ctx.opts.linkHeader) {
       const m = macs().slice(0, -2).split(' > ');
       c.out += ssap === dsap ? `${m[0]} > ${m[1]} ${name(dsap, 'DSAP')} ` : `${m[0]} ${name(ssap, 'SSAP')} > ${m[1]} ${name(dsap, 'DSAP')} `;
     }

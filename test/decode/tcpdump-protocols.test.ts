@@ -24,7 +24,7 @@ const OPTIONS = [['-nn'], ['-nn', '-v'], ['-nn', '-vv'], ['-nn', '-e'], ['-nn', 
 const records = (text: string): string[] => text.split(/\n(?=\d\d:\d\d:\d\d\.\d{6} )/);
 
 describe(`protocols vs tcpdump (seed ${SEED})`, needsTool('tcpdump'), () => {
-  for (const name of ['gre', 'espah', 'vrrp', 'mpls', 'overlay', 'mdns']) {
+  for (const name of ['gre', 'espah', 'vrrp', 'mpls', 'overlay', 'mdns', 'sctp', 'stp']) {
     const generate = PROTOCOL_GENERATORS[name]!;
     it(name, () => {
       const rng = new Prng(SEED);
