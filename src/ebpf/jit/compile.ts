@@ -453,10 +453,20 @@ class FunctionCompiler {
 
   private dispatcher(resumeAt?: ReadonlyMap<number, number>): void {
     const c = this.c, order = this.g.order;
-    // Cases: the blocks, then (general copy) each resumable instruction to the end of its block.
-    const cases = order.map((blk) => ({ blk, from: blk.start }));
+    // Cases: the blocks, then (general copy) each resumable instruction. Blocks are cut at those
+    // instructions (each piece counts its own instructions and goes on to the next piece's
+    // case), so every instruction is emitted once however many resume points a block has.
+    const cases: { blk: Block; from: number; to: number }[] = order.map((blk) => ({ blk, from: blk.start, to: blk.end }));
     if (resumeAt) {
-      for (const blk of order) for (let i = blk.start; i < blk.end; i++) { const k = resumeAt.get(i); if (k !== undefined) cases[k] = { blk, from: i }; }
+      for (const [k, blk] of order.entries()) {
+        let piece = cases[k]!;
+        for (let i = blk.start; i < blk.end; i++) {
+          const r = resumeAt.get(i);
+          if (r === undefined) continue;
+          piece.to = i;
+          piece = cases[r] = { blk, from: i, to: blk.end };
+        }
+      }
     }
     const n = cases.length;
     const next = c.local(I32);
@@ -465,11 +475,14 @@ class FunctionCompiler {
     c.loop();
     for (let k = 0; k < n; k++) c.block();
     c.get(next).brTable(cases.map((_, k) => k), 0);
-    cases.forEach(({ blk, from }, k) => {
+    const pieceAt = new Map<number, number>();
+    cases.forEach(({ from }, k) => { if (k >= order.length) pieceAt.set(from, k); });
+    cases.forEach(({ blk, from, to }, k) => {
       c.end(); // block k closes: its code follows, inside n-1-k blocks and the loop
       const loopDepth = n - 1 - k;
-      this.blockBody(blk, from);
+      this.blockBody(blk, from, to);
       if (blk.id === END) return;
+      if (to < blk.end) { c.i32(pieceAt.get(to)!).set(next).br(loopDepth); return; }
       const last = this.p.insns[blk.end - 1]!;
       const goTo = (target: number, inner: number) => { c.i32(index.get(target)!).set(next); c.br(loopDepth + inner); };
       if (last.kind === 'exit') this.emitReturn();
@@ -508,14 +521,15 @@ class FunctionCompiler {
   private at = 0;
   private atEnd = 0;
 
-  private blockBody(blk: Block, from = blk.start): void {
+  private blockBody(blk: Block, from = blk.start, to = blk.end): void {
     const c = this.c;
     if (blk.id === END) {
       c.i32(FAULT_FELL_OFF).i32(this.p.pcOf[this.p.insns.length]!).call(this.imp.fault).op(OP.unreachable);
       return;
     }
     this.atEnd = blk.end;
-    const len = blk.end - from;
+    const len = to - from;
+    if (len === 0) return; // an empty piece of a block cut at its first instruction
     if (this.o.budget !== false && this.deferred.has(blk.id) && from === blk.start) c.get(this.cnt).i32(len).op(OP.i32_add).set(this.cnt);
     else if (this.o.budget !== false) {
       c.get(this.cnt).i32(len).op(OP.i32_add).tee(this.cnt).i32(this.o.maxInstructions).op(OP.i32_gt_u).if();
@@ -529,14 +543,14 @@ class FunctionCompiler {
         const n = before.end - before.start;
         for (let k = 0; k < n; k++) c.get(allowed).i32(k - n).op(OP.i32_eq).if().i32(this.p.pcOf[before.start + k]!).call(this.imp.budget).op(OP.unreachable).end();
       }
-      for (let i = from; i < blk.end - 1; i++) {
+      for (let i = from; i < to - 1; i++) {
         c.get(allowed).i32(i - from).op(OP.i32_le_s).if().i32(this.p.pcOf[i]!).call(this.imp.budget).op(OP.unreachable).end();
         this.at = i;
         this.insn(i);
       }
-      c.i32(this.p.pcOf[blk.end - 1]!).call(this.imp.budget).op(OP.unreachable).end();
+      c.i32(this.p.pcOf[to - 1]!).call(this.imp.budget).op(OP.unreachable).end();
     }
-    const plans = from === blk.start ? this.plans.get(blk.id) : undefined;
+    const plans = from === blk.start && to === blk.end ? this.plans.get(blk.id) : undefined;
     let i = from;
     for (const pl of plans ?? []) {
       for (; i < pl.start; i++) { this.at = i; this.insn(i); }
@@ -558,7 +572,7 @@ class FunctionCompiler {
       c.end();
       i = pl.end;
     }
-    for (; i < blk.end; i++) { this.at = i; this.insn(i); }
+    for (; i < to; i++) { this.at = i; this.insn(i); }
   }
 
   private reg(r: Reg): number { return this.R[r]!; }
