@@ -127,8 +127,15 @@ export function reachable(root: OBlock): OBlock[] {
  */
 export class BlockMap<V> {
   private readonly a: (V | undefined)[] = [];
-  constructor(entries?: readonly (readonly [OBlock, V])[]) { if (entries) for (const [b, v] of entries) this.a[b.id] = v; }
+  constructor(entries?: readonly (readonly [OBlock, V])[]) { if (entries) for (const [b, v] of entries) this.set(b, v); }
   get(b: OBlock): V | undefined { return this.a[b.id]; }
-  set(b: OBlock, v: V): this { this.a[b.id] = v; return this; }
+  set(b: OBlock, v: V): this {
+    // Filled up to the index first: a write far past the end would turn the array into a
+    // slow dictionary.
+    const a = this.a;
+    while (a.length < b.id) a.push(undefined);
+    a[b.id] = v;
+    return this;
+  }
   has(b: OBlock): boolean { return this.a[b.id] !== undefined; }
 }
