@@ -1,6 +1,7 @@
 /** DNS summaries (print-domain.c), NTP and BOOTP/DHCP one-line forms. */
 import { etherName, ip4String, ip6String, Truncated } from './bytes.js';
 import { host4 } from './names.js';
+import { dhcpOptionName, dhcpOptionValue } from './dhcp-options.js';
 import type { Ctx } from './context.js';
 import { civilFromDays } from './timestamp.js';
 
@@ -398,21 +399,14 @@ function bootpDetails(ctx: Ctx, off: number): void {
     if (tag === 0 && ctx.opts.verbose < 3) continue;
     if (tag === 255 && ctx.opts.verbose < 3) return;
     const len = tag === 0 || tag === 255 ? 0 : b.u8(at++, 'bootp');
-    ctx.out += `\n\t    ${DHCP_OPTIONS[tag]?.[0] ?? `?Unknown ${tag}`} (${tag}), length ${len}${len > 0 ? ': ' : ''}`;
+    const name = tag === 0 ? 'PAD' : tag === 255 ? 'END' : tag === 53 ? 'DHCP-Message' : dhcpOptionName(tag);
+    ctx.out += `\n\t    ${name} (${tag}), length ${len}${len > 0 ? ': ' : ''}`;
     if (!b.has(at, len)) soft();
-    const kind = DHCP_OPTIONS[tag]?.[1];
     if (tag === 53 && len === 1) ctx.out += DHCP_MESSAGES[b.u8(at)] ?? `Unknown (${b.u8(at)})`;
-    else if (kind === 'i') { const ips: string[] = []; for (let i = 0; i + 4 <= len; i += 4) ips.push(host4(ctx, b, at + i, 'bootp')); ctx.out += ips.join(','); }
-    else if (kind === 'l' && len === 4) ctx.out += `${b.u32(at)}`;
-    else if (kind === 'a') { ctx.out += '"'; for (let i = 0; i < len; i++) { const c = b.u8(at + i); ctx.out += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.'; } ctx.out += '"'; }
+    else if (tag !== 0 && tag !== 255 && tag !== 53) dhcpOptionValue(ctx, tag, at, len);
     at += len;
     if (tag === 255) return;
   }
 }
 
-/** DHCP options tcpdump names (and the value forms implemented here: i = addresses, l = 32-bit, a = text). */
-const DHCP_OPTIONS: Record<number, readonly [string, string]> = {
-  0: ['PAD', ''], 1: ['Subnet-Mask', 'i'], 3: ['Default-Gateway', 'i'], 6: ['Domain-Name-Server', 'i'], 12: ['Hostname', 'a'],
-  15: ['Domain-Name', 'a'], 50: ['Requested-IP', 'i'], 51: ['Lease-Time', 'l'], 53: ['DHCP-Message', ''], 54: ['Server-ID', 'i'], 255: ['END', ''],
-};
 const DHCP_MESSAGES: Record<number, string> = { 1: 'Discover', 2: 'Offer', 3: 'Request', 4: 'Decline', 5: 'ACK', 6: 'NACK', 7: 'Release', 8: 'Inform' };

@@ -5,6 +5,8 @@ import { grePrint } from './gre.js';
 import { ahPrint, espPrint } from './ipsec.js';
 import { vrrpPrint } from './vrrp.js';
 import { sctpPrint } from './sctp.js';
+import { ospfPrint } from './ospf.js';
+import { pimPrint } from './pim.js';
 import type { Ctx } from './context.js';
 import { icmpPrint, icmp6Print, igmpPrint } from './icmp.js';
 import { tcpPrint, udpPrint, type IpInfo } from './transport.js';
@@ -203,6 +205,8 @@ function demux(ctx: Ctx, proto: number, off: number, length: number, ip: IpInfo,
       return;
     }
     case 112: vrrpPrint(ctx, off, length, ip.srcOff - 12); return;
+    case 89: ospfPrint(ctx, off, length); return;
+    case 103: pimPrint(ctx, off, length); return;
     case 1: icmpPrint(ctx, off, length, ip); return;
     case 2: igmpPrint(ctx, off, length); return;
     case 58: icmp6Print(ctx, off, length, ip); return;
@@ -326,6 +330,7 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
       case 47: grePrint(ctx, at, end - at); return;
       case 50: espPrint(ctx, at, end - at); return;
       case 132: sctpPrint(ctx, at, end - at, info); return;
+      case 103: pimPrint(ctx, at, end - at); return;
       case 4: ipPrint(ctx, at, end - at); return;
       case 41: ip6Print(ctx, at, end - at); return;
       default:
