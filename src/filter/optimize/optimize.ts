@@ -36,7 +36,18 @@ class Values {
     if (v === undefined) { v = this.consts.length; this.byKey.set(key, v); this.consts.push(constant); }
     return v;
   }
-  konst(k: number): number { return this.vn(`c${k >>> 0}`, k >>> 0); }
+  // The most frequent values, constants and absolute loads, are keyed by number.
+  private readonly byNumber = new Map<number, number>();
+  private numbered(key: number, constant?: number): number {
+    let v = this.byNumber.get(key);
+    if (v === undefined) { v = this.consts.length; this.byNumber.set(key, v); this.consts.push(constant); }
+    return v;
+  }
+  konst(k: number): number { return this.numbered(k >>> 0, k >>> 0); }
+  /** The value an absolute load reads (keys above 2^32: code and offset). */
+  load(code: number, k: number): number { return this.numbered((code + 1) * 0x1_0000_0000 + (k >>> 0)); }
+  /** A value equal to no other (an unknown input, or one a rewrite invalidated). */
+  fresh(): number { this.consts.push(undefined); return this.consts.length - 1; }
   constOf(v: number | undefined): number | undefined { return v === undefined ? undefined : this.consts[v]; }
 }
 
@@ -161,20 +172,20 @@ function step(V: Values, s: State, st: OStmt, rewrite: boolean): OStmt | null {
       if (mode === BPF_LEN) return set(A, V.vn('len'), st);
       if (mode === BPF_MEM) {
         const v = r[M + st.k]!;
-        if (v === UNKNOWN) { r[A] = V.vn(`fresh${V.consts.length}`); return st; }
+        if (v === UNKNOWN) { r[A] = V.fresh(); return st; }
         const c = V.constOf(v);
         return set(A, v, c !== undefined && rewrite ? { code: BPF_LD | BPF_IMM, k: c } : st);
       }
-      if (mode === BPF_ABS) return set(A, V.vn(`ld${st.code}:${st.k}`), st);
+      if (mode === BPF_ABS) return set(A, V.load(st.code, st.k), st);
       if (mode === BPF_IND) {
         const xc = V.constOf(r[X]!);
         if (xc !== undefined && rewrite) {
           const abs = { code: (st.code & ~0xe0) | BPF_ABS, k: (st.k + xc) >>> 0 };
-          return set(A, V.vn(`ld${abs.code}:${abs.k}`), abs);
+          return set(A, V.load(abs.code, abs.k), abs);
         }
-        return set(A, r[X] === UNKNOWN ? V.vn(`fresh${V.consts.length}`) : V.vn(`ldi${st.code}:${st.k}:${r[X]}`), st);
+        return set(A, r[X] === UNKNOWN ? V.fresh() : V.vn(`ldi${st.code}:${st.k}:${r[X]}`), st);
       }
-      return set(A, V.vn(`fresh${V.consts.length}`), st);
+      return set(A, V.fresh(), st);
     }
     case BPF_LDX: {
       const mode = st.code & 0xe0;
@@ -182,18 +193,18 @@ function step(V: Values, s: State, st: OStmt, rewrite: boolean): OStmt | null {
       if (mode === BPF_LEN) return set(X, V.vn('len'), st);
       if (mode === BPF_MEM) {
         const v = r[M + st.k]!;
-        if (v === UNKNOWN) { r[X] = V.vn(`fresh${V.consts.length}`); return st; }
+        if (v === UNKNOWN) { r[X] = V.fresh(); return st; }
         const c = V.constOf(v);
         return set(X, v, c !== undefined && rewrite ? { code: BPF_LDX | BPF_IMM, k: c } : st);
       }
       if (mode === BPF_MSH) return set(X, V.vn(`msh:${st.k}`), st);
-      return set(X, V.vn(`fresh${V.consts.length}`), st);
+      return set(X, V.fresh(), st);
     }
-    case BPF_ST: return set(M + st.k, r[A] === UNKNOWN ? (r[A] = V.vn(`fresh${V.consts.length}`)) : r[A]!, st);
-    case BPF_STX: return set(M + st.k, r[X] === UNKNOWN ? (r[X] = V.vn(`fresh${V.consts.length}`)) : r[X]!, st);
+    case BPF_ST: return set(M + st.k, r[A] === UNKNOWN ? (r[A] = V.fresh()) : r[A]!, st);
+    case BPF_STX: return set(M + st.k, r[X] === UNKNOWN ? (r[X] = V.fresh()) : r[X]!, st);
     case BPF_ALU: {
       const op = st.code & 0xf0;
-      if (r[A] === UNKNOWN) r[A] = V.vn(`fresh${V.consts.length}`);
+      if (r[A] === UNKNOWN) r[A] = V.fresh();
       const a = r[A]!;
       const ac = V.constOf(a);
       if (op === BPF_NEG) {
@@ -212,15 +223,15 @@ function step(V: Values, s: State, st: OStmt, rewrite: boolean): OStmt | null {
         if (op === BPF_ADD || op === BPF_SUB || op === BPF_OR || op === BPF_XOR || op === BPF_LSH || op === BPF_RSH) return rewrite ? null : st;
         if (op === BPF_MUL || op === BPF_AND) return set(A, V.konst(0), rewrite ? { code: BPF_LD | BPF_IMM, k: 0 } : out);
       }
-      if (r[X] === UNKNOWN && src === BPF_X) r[X] = V.vn(`fresh${V.consts.length}`);
+      if (r[X] === UNKNOWN && src === BPF_X) r[X] = V.fresh();
       // 0 + X, 0 | X, 0 ^ X are X itself (`tcp[k]` index arithmetic starts from `ld #0`).
       if (ac === 0 && src === BPF_X && (op === BPF_ADD || op === BPF_OR || op === BPF_XOR)) return set(A, r[X]!, out);
       const operand = src === BPF_X ? r[X]! : V.konst(kv!);
       return set(A, V.vn(`alu${op}:${a}:${operand}`), out);
     }
     case BPF_MISC: {
-      if ((st.code & 0xf8) === BPF_TAX) { if (r[A] === UNKNOWN) r[A] = V.vn(`fresh${V.consts.length}`); return set(X, r[A]!, st); }
-      if (r[X] === UNKNOWN) r[X] = V.vn(`fresh${V.consts.length}`);
+      if ((st.code & 0xf8) === BPF_TAX) { if (r[A] === UNKNOWN) r[A] = V.fresh(); return set(X, r[A]!, st); }
+      if (r[X] === UNKNOWN) r[X] = V.fresh();
       return set(A, r[X]!, st);
     }
   }
@@ -634,7 +645,7 @@ function peephole(V: Values, s: State, b: OBlock, live: BlockMap<Live>): boolean
     if (xUsedLater) continue;
     b.stmts = [...st.slice(0, i), ...(msh ? [st[i + 1]!] : []), { code: ild.code, k: (ild.k + st[i]!.k) >>> 0 }, ...st.slice(i + 4 + msh)];
     // X now leaves the block with a different value: forget it, so no successor trusts it.
-    s.regs[X] = V.vn(`fresh${V.consts.length}`);
+    s.regs[X] = V.fresh();
     return true;
   }
   // `st M[k]; ldx M[k]` → `st M[k]; tax` (the store may then die).
@@ -649,7 +660,7 @@ function peephole(V: Values, s: State, b: OBlock, live: BlockMap<Live>): boolean
   const last = b.stmts[b.stmts.length - 1];
   if (b.code === (BPF_JMP | BPF_JEQ | BPF_K) && !aLive && last && [BPF_ALU | BPF_SUB | BPF_X, BPF_ALU | BPF_SUB | BPF_K, BPF_ALU | BPF_AND | BPF_K].includes(last.code)) {
     // A leaves the block with a different value after these folds: forget it.
-    if (foldJeq(V, s, b, last)) { s.regs[A] = V.vn(`fresh${V.consts.length}`); return true; }
+    if (foldJeq(V, s, b, last)) { s.regs[A] = V.fresh(); return true; }
   }
   // `jset #0` never jumps.
   if (b.code === (BPF_JMP | BPF_JSET | BPF_K) && b.k === 0) { b.jt = b.jf; return true; }
