@@ -6,7 +6,7 @@
 import type { CapturePacket } from '../capture/types.js';
 import { AddressText, Bytes, Truncated } from './bytes.js';
 import type { Ctx, DecodeState } from './context.js';
-import { asciiDump, hexAsciiDump, hexDump } from './hexdump.js';
+import { asciiDump, DumpScratch, hexAsciiDump, hexDump } from './hexdump.js';
 import { etherPrint, nullPrint, pppPrint, rawPrint, sll2Print, sllPrint } from './link.js';
 import { DEFAULT_PRINT_OPTIONS, type PrintOptions } from './options.js';
 import { formatTimestamp, type TsState } from './timestamp.js';
@@ -31,6 +31,8 @@ export class PacketPrinter {
   readonly options: PrintOptions;
   private readonly state: DecodeState = { tcpSeq: new Map(), addresses: new AddressText() };
   private readonly ts: TsState = {};
+  /** The byte buffer the -x/-X/-A dumps are built in. */
+  private readonly scratch = new DumpScratch();
 
   constructor(options: Partial<PrintOptions> = {}) {
     this.options = { ...DEFAULT_PRINT_OPTIONS, ...options };
@@ -59,12 +61,12 @@ export class PacketPrinter {
     let dump = '';
     const d = ctx.dumpEnd === undefined ? p.data : p.data.subarray(0, ctx.dumpEnd);
     switch (opts.hex) {
-      case 'XX': dump = hexAsciiDump(d); break;
-      case 'X': if (d.length > hdrlen) dump = hexAsciiDump(d.subarray(hdrlen)); break;
-      case 'xx': dump = hexDump(d); break;
-      case 'x': if (d.length > hdrlen) dump = hexDump(d.subarray(hdrlen)); break;
-      case 'AA': dump = asciiDump(d); break;
-      case 'A': if (d.length > hdrlen) dump = asciiDump(d.subarray(hdrlen)); break;
+      case 'XX': dump = hexAsciiDump(d, this.scratch); break;
+      case 'X': if (d.length > hdrlen) dump = hexAsciiDump(d.subarray(hdrlen), this.scratch); break;
+      case 'xx': dump = hexDump(d, this.scratch); break;
+      case 'x': if (d.length > hdrlen) dump = hexDump(d.subarray(hdrlen), this.scratch); break;
+      case 'AA': dump = asciiDump(d, this.scratch); break;
+      case 'A': if (d.length > hdrlen) dump = asciiDump(d.subarray(hdrlen), this.scratch); break;
       default: break;
     }
     return head + ctx.out + dump + '\n';

@@ -1,5 +1,5 @@
 /** TCP and UDP (print-tcp.c / print-udp.c one-line forms) and the port-based dispatch above. */
-import { Truncated } from './bytes.js';
+import { HEX2, Truncated } from './bytes.js';
 import type { Ctx } from './context.js';
 import { onesSum } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
@@ -201,10 +201,17 @@ function fastOpen(ctx: Ctx, off: number, datalen: number): void {
   if (datalen === 0) { ctx.out += ' cookiereq'; return; }
   if (datalen % 2 !== 0 || datalen < 4 || datalen > 16) { ctx.out += ' (invalid)'; return; }
   ctx.out += ' cookie ';
-  for (let i = 0; i < datalen; i++) ctx.out += ctx.b.u8(off + i, 'tcp').toString(16).padStart(2, '0');
+  for (let i = 0; i < datalen; i++) ctx.out += HEX2[ctx.b.u8(off + i, 'tcp')]!;
 }
 
 class OptionDataTruncated extends Truncated {}
+
+/** tcpdump's LENCHECK: '[bad opt]' past the header, a truncation past the captured bytes. */
+function lenCheck(ctx: Ctx, off: number, n: number, hlen: number): boolean {
+  if (n > hlen) { ctx.out += '[bad opt]'; return false; }
+  ctx.b.need(off, n, 'tcp');
+  return true;
+}
 
 /** Prints one option's value; returns false after a '[bad opt]'. */
 function optionData(ctx: Ctx, opt: number, len: number, off: number, hlen: number, sackBase: number, sigEnd: number): void {
@@ -212,42 +219,41 @@ function optionData(ctx: Ctx, opt: number, len: number, off: number, hlen: numbe
   {
     let datalen = 0;
     void datalen;
-    const lencheck = (n: number): boolean => { if (n > hlen) { ctx.out += '[bad opt]'; return false; } b.need(off, n, 'tcp'); return true; };
     switch (opt) {
       case 0: case 1: case 4: break;
-      case 2: datalen = 2; if (!lencheck(2)) return; ctx.out += ` ${b.u16(off)}`; break;
-      case 3: datalen = 1; if (!lencheck(1)) return; ctx.out += ` ${b.u8(off)}`; break;
-      case 8: datalen = 8; if (!lencheck(8)) return; ctx.out += ` val ${b.u32(off)} ecr ${b.u32(off + 4)}`; break;
+      case 2: datalen = 2; if (!lenCheck(ctx, off, 2, hlen)) return; ctx.out += ` ${b.u16(off)}`; break;
+      case 3: datalen = 1; if (!lenCheck(ctx, off, 1, hlen)) return; ctx.out += ` ${b.u8(off)}`; break;
+      case 8: datalen = 8; if (!lenCheck(ctx, off, 8, hlen)) return; ctx.out += ` val ${b.u32(off)} ecr ${b.u32(off + 4)}`; break;
       case 5: {
         datalen = len - 2;
         if (datalen % 8 !== 0) { ctx.out += ' invalid sack'; break; }
         ctx.out += ` ${datalen / 8} `;
         for (let i = 0; i < datalen; i += 8) {
-          if (!lencheck(i + 8)) return;
+          if (!lenCheck(ctx, off, i + 8, hlen)) return;
           ctx.out += `{${(b.u32(off + i) - sackBase) >>> 0}:${(b.u32(off + i + 4) - sackBase) >>> 0}}`;
         }
         break;
       }
-      case 6: case 7: case 11: case 12: case 13: datalen = 4; if (!lencheck(4)) return; ctx.out += ` ${b.u32(off)}`; break;
+      case 6: case 7: case 11: case 12: case 13: datalen = 4; if (!lenCheck(ctx, off, 4, hlen)) return; ctx.out += ` ${b.u32(off)}`; break;
       case 19: {
         datalen = 16;
-        if (!lencheck(16)) return;
+        if (!lenCheck(ctx, off, 16, hlen)) return;
         // tcpdump checks the signature only over a fully captured segment, and has no secret.
         ctx.out += ctx.b.length < sigEnd ? " snaplen too short, can't check - " : " shared secret not supplied with -M, can't check - ";
-        for (let i = 0; i < 16; i++) ctx.out += b.u8(off + i).toString(16).padStart(2, '0');
+        for (let i = 0; i < 16; i++) ctx.out += HEX2[b.u8(off + i)]!;
         break;
       }
       case 28: {
         datalen = 2;
-        if (!lencheck(2)) return;
+        if (!lenCheck(ctx, off, 2, hlen)) return;
         const uto = b.u16(off);
         ctx.out += ` 0x${uto.toString(16)} ${uto & 1 ? (uto >> 1) * 60 : uto >> 1}`;
         break;
       }
-      case 34: datalen = len - 2; if (!lencheck(datalen)) return; ctx.out += ' '; fastOpen(ctx, off, datalen); break;
+      case 34: datalen = len - 2; if (!lenCheck(ctx, off, datalen, hlen)) return; ctx.out += ' '; fastOpen(ctx, off, datalen); break;
       case 253: case 254: {
         datalen = len - 2;
-        if (!lencheck(datalen)) return;
+        if (!lenCheck(ctx, off, datalen, hlen)) return;
         if (datalen < 2) { ctx.out += '[bad opt]'; return; }
         const magic = b.u16(off);
         ctx.out += '-';
@@ -259,7 +265,7 @@ function optionData(ctx: Ctx, opt: number, len: number, off: number, hlen: numbe
         if (datalen > 0) {
           if (datalen > hlen) { ctx.out += '[bad opt]'; return; }
           ctx.out += ' 0x';
-          for (let i = 0; i < datalen; i++) ctx.out += b.u8(off + i, 'tcp').toString(16).padStart(2, '0');
+          for (let i = 0; i < datalen; i++) ctx.out += HEX2[b.u8(off + i, 'tcp')]!;
         }
       }
     }
@@ -280,6 +286,11 @@ function caret(d: Uint8Array): string {
 
 const ASCII = new TextDecoder('latin1');
 
+/** Bytes as latin1 text: short runs (tokens, request lines) without the decoder's call overhead. */
+function latin1(d: Uint8Array, a: number, z: number): string {
+  return z - a <= 256 ? String.fromCharCode.apply(null, d.subarray(a, z) as unknown as number[]) : ASCII.decode(d.subarray(a, z));
+}
+
 const isPrint = (c: number): boolean => c >= 0x20 && c < 0x7f;
 
 function fetchToken(d: Uint8Array, idx: number, end: number): [string, number] {
@@ -292,7 +303,7 @@ function fetchToken(d: Uint8Array, idx: number, end: number): [string, number] {
   }
   if (idx === start) return ['', 0];
   // tcpdump keeps at most 126 characters of a token.
-  const tok = ASCII.decode(d.subarray(start, Math.min(idx, start + 126)));
+  const tok = latin1(d, start, Math.min(idx, start + 126));
   for (; idx < end; idx++) {
     const c = d[idx]!;
     if (c === 0x0d || c === 0x0a || !isPrint(c) || (c !== 0x20 && c !== 0x09)) break;
@@ -327,7 +338,7 @@ function txtLine(ctx: Ctx, prefix: string, start: number, end: number, proto: st
   const d = ctx.b.data;
   let idx = start;
   // Only printable ASCII reaches here, where latin1 decoding is the identity.
-  const text = (a: number, z: number): string => ASCII.decode(d.subarray(a, z));
+  const text = (a: number, z: number): string => latin1(d, a, z);
   while (idx < end) {
     // Past the captured bytes before the line ends: nothing of the line is printed.
     if (idx >= d.length) throw new Truncated(proto);
