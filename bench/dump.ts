@@ -94,6 +94,11 @@ export const dumpBench: Benchmark = {
       ['-w OUT', big, ['-w', out], false, packets],
       ['--count', big, ['--count'], true, packets],
       ['print > /dev/null', big, ['-nn'], true, packets],
+      // The printing options other than -nn (names, -v details, link headers, hex dumps).
+      ['print (names) > /dev/null', big, [], true, packets],
+      ['print -v > /dev/null', big, ['-nnv'], true, packets],
+      ['print -e > /dev/null', big, ['-nne'], true, packets],
+      ['print -x > /dev/null', big, ['-nnx'], true, packets],
     ];
     if (large > 0) runs.push([`-w OUT, ${large / 1e6}M packets`, bigger, ['-w', out], false, large]);
     for (const [label, file, extra, toNull, count] of runs) {
