@@ -364,7 +364,9 @@ class FunctionCompiler {
       c.i32(0).set(this.cnt);
       c.i32(0).get(2).mem(OP.i32_store, 2, CELL_PLEN);
       c.i32(0).i32(0).mem(OP.i32_store, 2, CELL_ABORT);
-      c.get(3).if().i32(STACKS).i32(0).get(3).memoryFill().end();
+      // [top of frame 0 - n, top of frame 0), or all the frames when n is larger than one.
+      c.get(3).if().i32(STACKS + FRAME).get(3).op(OP.i32_sub).i32(STACKS).get(3).i32(FRAME).op(OP.i32_le_u).op(OP.select)
+        .i32(0).get(3).memoryFill().end();
       c.get(4).if();
       for (let r = 1; r <= 5; r++) c.i32(0).mem(OP.i64_load, 3, CELL_ARGS + 8 * (r - 1)).set(this.R[r]!);
       c.else();

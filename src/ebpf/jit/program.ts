@@ -143,6 +143,25 @@ export async function loadWasm(program: readonly Insn[] | Uint8Array, options: J
 }
 
 
+/**
+ * How many bytes below the top of frame 0 the program can touch, when only r10 with constant
+ * offsets can reach the stack: no local calls, no helper calls (a helper may be handed a forged
+ * pointer), and r10 only ever a memory base (never copied, compared, stored or used as an
+ * offset). Undefined otherwise: then the whole frame is zeroed per run.
+ */
+function stackSpan(insns: readonly Insn[]): number | undefined {
+  let span = 0;
+  for (const i of insns) {
+    if (i.kind === 'call' || i.kind === 'call-local' || i.kind === 'kfunc') return undefined;
+    if ('src' in i && typeof i.src === 'object' && 'reg' in i.src && i.src.reg === 10) return undefined;
+    if (i.kind === 'jmp' && i.dst === 10) return undefined;
+    if ((i.kind === 'stx' || i.kind === 'atomic' || i.kind === 'ldind') && i.src === 10) return undefined;
+    const base = i.kind === 'ldx' ? i.src : i.kind === 'st' || i.kind === 'stx' || i.kind === 'atomic' ? i.dst : undefined;
+    if (base === 10 && 'off' in i && 'size' in i && i.off >= -FRAME && i.off + i.size <= 0) span = Math.max(span, -i.off);
+  }
+  return span;
+}
+
 export class WasmProgram {
   readonly env: Env;
   readonly insns: readonly Insn[];
@@ -174,8 +193,18 @@ export class WasmProgram {
   private readonly compiled: Compiled;
   private readonly usesStack: boolean;
   private readonly hasCalls: boolean;
-  /** Bytes of stack zeroed (in wasm) at the start of a run: none when r10 is never used. */
-  private readonly zeroStack: number;
+  /**
+   * Bytes of stack zeroed (in wasm) at the start of a run, ending at the top of frame 0 (all 8
+   * frames with local calls): the interpreter clears the frames a run used, so a read before any
+   * write sees zeros. See stackSpan for when fewer than 512 bytes are enough.
+   */
+  private zeroStack: number;
+  /**
+   * Frame 0 is zeroed only where r10 reaches (stackSpan): its table entry stays empty, so an
+   * access through any other pointer (a forged one) takes the slow path, which enters the frame
+   * and zeroes all of it from then on. Until then nothing but r10 ever wrote the rest of it.
+   */
+  private stackWatch: boolean;
   /** Regions attached in this run and their linear addresses (parallel arrays, reused). */
   private readonly attached: Region[] = [];
   private readonly attachedAts: number[] = [];
@@ -214,7 +243,10 @@ export class WasmProgram {
     this.heapBase = this.heapTop = last ? (last.at + last.map.arenaSize + 7) & ~7 : HEAP;
     this.usesStack = p.insns.some((i) => ('dst' in i && i.dst === 10) || ('src' in i && (i.src === 10 || (typeof i.src === 'object' && 'reg' in i.src && i.src.reg === 10))));
     this.hasCalls = p.insns.some((i) => i.kind === 'call-local');
-    this.zeroStack = this.usesStack ? FRAME * (this.hasCalls ? FRAMES : 1) : 0;
+    const span = this.hasCalls ? undefined : stackSpan(p.insns);
+    this.zeroStack = this.hasCalls ? FRAME * FRAMES : span ?? FRAME;
+    this.stackWatch = span !== undefined && span < FRAME;
+    void this.usesStack;
     // Helpers that touch no memory need no write-back of attached regions around them.
     const standard = new Map<number, unknown>([[5, ktimeGetNs], [7, getPrandomU32], [8, getSmpProcessorId]]);
     this.pure = new Set([...standard].filter(([n, f]) => this.env.helpers.get(n) === f).map(([n]) => n));
@@ -222,7 +254,7 @@ export class WasmProgram {
     this.memory = new api.Memory({ initial: Math.max(INITIAL_PAGES, Math.ceil(this.heapBase / PAGE) + 4) });
     this.views();
     for (let k = 0; k < this.arenas.length; k++) this.claim(k);
-    for (let d = 0; d < FRAMES; d++) this.setEntry(this.stacks[d]!.id, STACKS + d * FRAME, FRAME, true);
+    for (let d = this.stackWatch ? 1 : 0; d < FRAMES; d++) this.setEntry(this.stacks[d]!.id, STACKS + d * FRAME, FRAME, true);
     this.remapRunRegions(0, 0);
     const instance = new api.Instance(module, {
       env: {
@@ -477,6 +509,13 @@ export class WasmProgram {
   /** The slow path of an access: a fault (the interpreter's message), or attaching a region. */
   private slow(pc: number, id: number, offset: number, size: number, write: boolean): number {
     if (this.envStale) this.syncEnv();
+    if (this.stackWatch && id === this.stacks[0]!.id) {
+      // Frame 0 reached without r10: zeroed whole from the next run on (this run's bytes beyond
+      // r10's reach are still the zeros nothing else wrote).
+      this.stackWatch = false;
+      this.zeroStack = FRAME;
+      this.setEntry(id, STACKS, FRAME, true);
+    }
     const region = this.env.memory.region(id);
     if (region === undefined || offset + size > region.bytes.length || (write && !region.writable)) {
       // The interpreter's fault, message and all, from the address space itself.
