@@ -1,6 +1,7 @@
 /**
- * The state of one compilation (libpcap's compiler_state): the block factory, the link-type
- * offsets (which `vlan`, `mpls` and `pppoes` shift as the expression is read left to right), the
+ * The state of one compilation (libpcap's compiler_state): the block factory, the link-layer
+ * state (current link type and the link header / type field / payload offsets, which `vlan`,
+ * `mpls`, `pppoes` and `geneve` change as the expression is read left to right), the
  * scratch-register allocator, and the caller's options. Also the low-level generators every
  * protocol family uses: loads relative to a layer, comparisons, byte-string comparisons.
  */
@@ -80,7 +81,6 @@ export class Gen {
     this.offNlNosnap = o.link.offNlNosnap;
   }
 
-  get linkName(): string { return this.link.name; }
   /** The current link type is 802.11 (with or without radiotap). */
   get isWlan(): boolean { return WLAN_LINKS.has(this.curLink); }
   /** The link type has no type field (raw IP). */
