@@ -28,6 +28,12 @@ export class PacketRef {
   /** Offset in `buf` of the whole record (pcap record header, pcapng block) and its length. */
   recordAt = 0;
   recordLength = 0;
+  /**
+   * Bytes of this record right before the captured bytes (`buf[at - headroom..at)`: the pcap
+   * record header, the pcapng block's fixed fields), which a writer told that the reader is done
+   * with the record may overwrite to rebuild it in place in another format.
+   */
+  headroom = 0;
   /** One of the VERBATIM_ values. */
   verbatim = VERBATIM_NONE;
   seconds = 0;

@@ -40,6 +40,7 @@ export class PcapParser implements RecordParser {
     ref.buf = buf;
     ref.linkType = this.header!.linkType;
     ref.interfaceId = 0;
+    ref.headroom = 16;
     const mult = this.nano ? 1 : 1000;
     const limit = this.nano ? 1e9 : 1e6;
     const verbatim = !le ? VERBATIM_NONE : this.nano ? VERBATIM_PCAP_NS : VERBATIM_PCAP_US;
@@ -49,7 +50,7 @@ export class PcapParser implements RecordParser {
       if (avail < 16) { this.need = 16; return pos; }
       const caplen = view.getUint32(pos + 8, le);
       if (caplen > maxCaplen) {
-        throw new CaptureError(`invalid packet capture length ${caplen}, bigger than ${caplen > this.snapshot ? `snaplen of ${this.snapshot}` : `maximum of ${MAX_RECORD}`}`, base + pos, this.records + 1);
+        throw this.caplenError(caplen, base + pos);
       }
       if (avail < 16 + caplen) { this.need = 16 + caplen; return pos; }
       const sub = view.getUint32(pos + 4, le);
@@ -76,6 +77,11 @@ export class PcapParser implements RecordParser {
       pos += 16 + caplen;
       if (!sink(ref)) { this.stopped = true; return pos; }
     }
+  }
+
+  /** Built out of line so the number-to-text conversions stay off the record loop (see pcapng-reader's blockError). */
+  private caplenError(caplen: number, offset: number): CaptureError {
+    return new CaptureError(`invalid packet capture length ${caplen}, bigger than ${caplen > this.snapshot ? `snaplen of ${this.snapshot}` : `maximum of ${MAX_RECORD}`}`, offset, this.records + 1);
   }
 
   private readHeader(view: DataView, pos: number, base: number): void {

@@ -32,10 +32,12 @@ export interface CaptureWriterOptions {
    */
   readonly syncSink?: boolean;
   /**
-   * With `syncSink`: the reader that made the refs given to `writeRef` is done with a record's
-   * bytes once it has handed over the next one (a scan over a buffer it refills only after
-   * `settle()`). Runs of verbatim records are then moved together inside that buffer and given
-   * to the sink from there: no copy into the writer's buffer and no allocation per run.
+   * With `syncSink`: the reader that made the refs given to `writeRef` never reads a record's
+   * bytes again once it has handed it over, and refills its buffer only after `settle()` (the
+   * scan loop of src/node/io/capture-files.ts). A pcap writer then rebuilds other records as
+   * pcap records in place (over their headroom) and moves runs of records together inside that
+   * buffer, giving them to the sink from there: no copy into the writer's buffer and no
+   * allocation per packet.
    */
   readonly compactInput?: boolean;
 }
@@ -78,25 +80,41 @@ export class CaptureWriter {
    * until `settle()`, which the caller must call before it changes the bytes of `ref.buf`.
    */
   writeRef(ref: PacketRef): void {
-    if (ref.verbatim === this.verbatim && this.verbatim !== VERBATIM_NONE && ref.linkType === this.options.linkType && this.started) {
-      if (ref.buf === this.runBuf) {
-        if (ref.recordAt === this.runEnd) { this.runEnd += ref.recordLength; return; }
-        if (this.compact) {
-          // The pending run joins the block (moved down over records the reader is done with).
-          this.blockEnd = this.moveRun(ref.buf);
-          this.runStart = ref.recordAt;
-          this.runEnd = ref.recordAt + ref.recordLength;
-          return;
-        }
+    if (this.verbatim !== VERBATIM_NONE && this.started && ref.linkType === this.options.linkType) {
+      if (ref.verbatim === this.verbatim) { this.addRun(ref.buf, ref.recordAt, ref.recordAt + ref.recordLength); return; }
+      if (this.compact && ref.headroom >= 16) {
+        // Any other record (pcapng block, big-endian or nanosecond pcap) becomes a pcap record
+        // in place: its 16-byte header over the bytes right before the data.
+        const start = ref.at - 16;
+        const b = ref.buf;
+        put32(b, start, ref.seconds);
+        put32(b, start + 4, this.nano ? ref.nanos : Math.floor(ref.nanos / 1000));
+        put32(b, start + 8, ref.caplen);
+        put32(b, start + 12, ref.origLength);
+        this.addRun(b, start, ref.at + ref.caplen);
+        return;
       }
-      this.settle();
-      this.runBuf = ref.buf;
-      this.blockStart = this.blockEnd = this.runStart = ref.recordAt;
-      this.runEnd = ref.recordAt + ref.recordLength;
-      return;
     }
     this.settle();
     this.write({ data: ref.data(), origLength: ref.origLength, seconds: ref.seconds, nanos: ref.nanos, linkType: ref.linkType, interfaceId: ref.interfaceId });
+  }
+
+  /** Appends `buf[start..end)`, bytes already in this file's record format, to the deferred run. */
+  private addRun(buf: Uint8Array, start: number, end: number): void {
+    if (buf === this.runBuf) {
+      if (start === this.runEnd) { this.runEnd = end; return; }
+      if (this.compact) {
+        // The pending run joins the block (moved down over records the reader is done with).
+        this.blockEnd = this.moveRun(buf);
+        this.runStart = start;
+        this.runEnd = end;
+        return;
+      }
+    }
+    this.settle();
+    this.runBuf = buf;
+    this.blockStart = this.blockEnd = this.runStart = start;
+    this.runEnd = end;
   }
 
   /** Copies a deferred run of records (see `writeRef`) into the output. */
@@ -229,4 +247,12 @@ export class CaptureWriter {
   private u16(v: number): void { this.view.setUint16(this.at, v, this.le); this.at += 2; }
   private u32(v: number): void { this.view.setUint32(this.at, v >>> 0, this.le); this.at += 4; }
   private bytes(b: Uint8Array): void { this.buf.set(b, this.at); this.at += b.length; }
+}
+
+/** Stores `v` as 32 bits little-endian (the writer's verbatim formats are little-endian). */
+function put32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v;
+  b[at + 1] = v >>> 8;
+  b[at + 2] = v >>> 16;
+  b[at + 3] = v >>> 24;
 }
