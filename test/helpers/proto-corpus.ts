@@ -100,8 +100,8 @@ export function stpFrame(rng: Prng): Uint8Array {
   return F.concat(F.mac('01:80:c2:00:00:00'), F.mac(M1), F.u16(llc.length), llc, new Uint8Array(Math.max(0, 46 - llc.length)));
 }
 
-export function ospfFrame(rng: Prng): Uint8Array {
-  const type = rng.pick([1, 1, 2, 3, 4, 5]);
+export function ospfFrame(rng: Prng, helloOnly = false): Uint8Array {
+  const type = helloOnly ? 1 : rng.pick([1, 1, 2, 3, 4, 5]);
   let body: Uint8Array;
   if (type === 1) {
     const nbrs = Array.from({ length: rng.int(3) }, () => F.ip4(rng.pick(['10.0.0.2', '10.0.0.3'])));
@@ -173,6 +173,6 @@ export function mplsFrame(rng: Prng): Uint8Array {
 }
 
 export const PROTOCOL_GENERATORS: Readonly<Record<string, (rng: Prng) => Uint8Array>> = {
-  gre: greFrame, espah: espAhFrame, sctp: sctpFrame, mdns: mdnsFrame, stp: stpFrame, ospf: ospfFrame, pim: pimFrame,
+  gre: greFrame, espah: espAhFrame, ospfHello: (rng) => ospfFrame(rng, true), sctp: sctpFrame, mdns: mdnsFrame, stp: stpFrame, ospf: ospfFrame, pim: pimFrame,
   vrrp: vrrpFrame, dhcp: dhcpFrame, overlay: overlayFrame, mpls: mplsFrame,
 };
