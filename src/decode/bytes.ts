@@ -77,6 +77,8 @@ export class AddressText {
   private readonly v4Text: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
   private readonly v6Keys = new Int32Array(4 * 512);
   private readonly v6Text: (string | undefined)[] = new Array<string | undefined>(512).fill(undefined);
+  private readonly macKeys = new Int32Array(2 * 512);
+  private readonly macText: (string | undefined)[] = new Array<string | undefined>(512).fill(undefined);
 
   /** The dotted quad at `off`, which the caller has checked is captured. */
   ip4(d: Uint8Array, off: number): string {
@@ -87,6 +89,20 @@ export class AddressText {
     const text = DEC8[d[off]!]! + '.' + DEC8[d[off + 1]!]! + '.' + DEC8[d[off + 2]!]! + '.' + DEC8[d[off + 3]!]!;
     this.v4Keys[slot] = key;
     this.v4Text[slot] = text;
+    return text;
+  }
+
+  /** The colon-separated text of the MAC address at `off`, which the caller has checked is captured. */
+  mac(d: Uint8Array, off: number): string {
+    const hi = (d[off]! << 8) | d[off + 1]!;
+    const lo = (d[off + 2]! << 24) | (d[off + 3]! << 16) | (d[off + 4]! << 8) | d[off + 5]!;
+    const slot = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> 23;
+    const hit = this.macText[slot];
+    if (hit !== undefined && this.macKeys[2 * slot] === hi && this.macKeys[2 * slot + 1] === lo) return hit;
+    const text = HEX2[d[off]!]! + ':' + HEX2[d[off + 1]!]! + ':' + HEX2[d[off + 2]!]! + ':' + HEX2[d[off + 3]!]! + ':' + HEX2[d[off + 4]!]! + ':' + HEX2[d[off + 5]!]!;
+    this.macKeys[2 * slot] = hi;
+    this.macKeys[2 * slot + 1] = lo;
+    this.macText[slot] = text;
     return text;
   }
 
@@ -147,8 +163,8 @@ const OUI_NAMES: ReadonlyMap<number, string> = new Map([
  * the address followed by its OUI vendor ("oui Unknown" when not in the table). /etc/ethers
  * is not consulted.
  */
-export function etherName(b: Bytes, off: number, numeric: number): string {
-  const text = macString(b, off);
+export function etherName(b: Bytes, off: number, numeric: number, names?: AddressText): string {
+  const text = names !== undefined && b.has(off, 6) ? names.mac(b.data, off) : macString(b, off);
   if (numeric > 0) return text;
   if (text === 'ff:ff:ff:ff:ff:ff') return 'Broadcast';
   const oui = (b.data[off]! << 16) | (b.data[off + 1]! << 8) | b.data[off + 2]!;

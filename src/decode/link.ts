@@ -50,7 +50,7 @@ export function etherPrint(ctx: Ctx): number {
   let length = ctx.origLength;
   if (caplen < 14) { ctx.out += ' [|ether]'; return caplen; }
   // MAC strings are built only when printed (-e or an undecoded type): most packets skip them.
-  const macs = (): string => `${etherName(b, 6, ctx.opts.numeric)} > ${etherName(b, 0, ctx.opts.numeric)}, `;
+  const macs = (): string => etherName(b, 6, ctx.opts.numeric, ctx.state.addresses) + ' > ' + etherName(b, 0, ctx.opts.numeric, ctx.state.addresses) + ', ';
   if (ctx.opts.linkHeader) ctx.out += macs();
   let type = b.u16(12);
   let off = 14;
