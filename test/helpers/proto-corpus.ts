@@ -72,8 +72,7 @@ export function sctpFrame(rng: Prng): Uint8Array {
 }
 
 export function mdnsFrame(rng: Prng): Uint8Array {
-  // (tcpdump 4.99.3 has no LLMNR printer: port 5355 is read as BCM-LI-SHIM, not generated here.)
-  const llmnr = false;
+  const llmnr = rng.bool(0.3);
   const port = llmnr ? 5355 : 5353;
   const q = rng.pick(['printer.local', '_ipp._tcp.local', 'host']);
   const resp = rng.bool();
@@ -81,10 +80,10 @@ export function mdnsFrame(rng: Prng): Uint8Array {
   const msg = F.dns({ id: llmnr ? rng.int(65536) : 0, flags: resp ? 0x8400 : 0, qd: [{ name: q, type: rng.pick([1, 12, 28, 255]), cls: rng.pick([1, 0x8001]) }], an });
   if (rng.bool(0.3)) {
     const l3 = { v: 6 as const, src: 'fe80::1', dst: llmnr ? 'ff02::1:3' : 'ff02::fb' };
-    return F.ethernet(M2, M1, 0x86dd, F.ipv6({ ...l3, nh: 17 }, F.udp(l3, resp ? port : rng.pick([port, 49152]), port, msg)));
+    return F.ethernet(M2, M1, 0x86dd, F.ipv6({ ...l3, nh: 17 }, F.udp(l3, resp ? port : rng.pick([port, 49153]), port, msg)));
   }
   const l3 = { v: 4 as const, src: '10.0.0.1', dst: llmnr ? '224.0.0.252' : '224.0.0.251' };
-  return F.ethernet(M2, M1, 0x0800, F.ipv4({ ...l3, proto: 17 }, F.udp(l3, resp ? port : rng.pick([port, 49152]), port, msg)));
+  return F.ethernet(M2, M1, 0x0800, F.ipv4({ ...l3, proto: 17 }, F.udp(l3, resp ? port : rng.pick([port, 49153]), port, msg)));
 }
 
 export function stpFrame(rng: Prng): Uint8Array {
