@@ -18,11 +18,15 @@ import type { Benchmark, BenchCase, BenchSuite, Measure } from './bench-api.js';
 import { kernelAsm, kernelVariants } from './ebpf-kernel.js';
 import { ebpfBenchPrograms } from './programs/ebpf.js';
 import {
-  CHECKSUM, END_PROLOGUE, KERNEL_END, MAP_HEAVY_KEYS, MAP_HEAVY_MAPS, PARSE_FULL, TRIVIAL, checksumExpected, frame1500, ipv6UdpFrame,
-  mapHeavy, parseFullExpected,
+  CHECKSUM, END_PROLOGUE, KERNEL_END, MAP_CHURN_EXPECTED, MAP_HEAVY_KEYS, MAP_HEAVY_MAPS, PARSE_FULL, TRIVIAL, checksumExpected, frame1500, ipv6UdpFrame,
+  mapChurn, mapHeavy, parseFullExpected,
 } from './programs/ebpf-jit.js';
 
-interface Program { name: string; insns: Insn[]; kernelInsns?: Insn[]; data: Uint8Array; expected: bigint; maps?: () => BpfMap[]; kernelSkip?: string }
+interface Program {
+  name: string; insns: Insn[]; kernelInsns?: Insn[]; data: Uint8Array; expected: bigint; maps?: () => BpfMap[]; kernelSkip?: string;
+  /** Map programs: the program with map i loaded by `ref` (an index for us, a kernel fd there). */
+  build?: (ref: (dst: 1, i: number) => Insn) => Insn[];
+}
 
 function programs(): Program[] {
   const shared = ebpfBenchPrograms().map((p) => ({
@@ -37,7 +41,11 @@ function programs(): Program[] {
     { name: 'checksum 1500 bytes', insns: assembleConformance(CHECKSUM), kernelInsns: forKernel(CHECKSUM), data: big, expected: checksumExpected(big) },
     {
       name: 'map-heavy (8 array + 8 hash lookups, updates)', insns: mapHeavy((d, i) => lddw(d, i, 5)), data: new Uint8Array(64), expected: BigInt(MAP_HEAVY_KEYS),
-      maps: () => MAP_HEAVY_MAPS.map((s) => createMap(s)),
+      maps: () => MAP_HEAVY_MAPS.map((s) => createMap(s)), build: mapHeavy,
+    },
+    {
+      name: 'map churn (8 hash inserts, lookups, deletes)', insns: mapChurn((d, i) => lddw(d, i, 5)), data: new Uint8Array(64), expected: MAP_CHURN_EXPECTED,
+      maps: () => MAP_HEAVY_MAPS.map((s) => createMap(s)), build: mapChurn,
     },
   ];
 }
@@ -89,7 +97,7 @@ export const ebpfEngines: Benchmark = {
       if (p.maps) {
         if (kernelMaps) {
           const fds = MAP_HEAVY_MAPS.map((s) => kernelMaps!(s).fd);
-          kernelMeasure = kernel.make(mapHeavy((d, i) => ldMapFd(d, fds[i]!)), p.data, p.expected, p.name);
+          kernelMeasure = kernel.make(p.build!((d, i) => ldMapFd(d, fds[i]!)), p.data, p.expected, p.name);
         } else kernelMeasure = { skip: 'kernel unavailable' };
       } else kernelMeasure = kernel.make(p.kernelInsns ?? p.insns, p.data, p.expected, p.name);
       } catch (err) {

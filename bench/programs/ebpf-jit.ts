@@ -8,7 +8,7 @@
  * check every read against r9; the kernel's copy replaces those two lines with a reload of
  * data_end spilled by the XDP wrapper (KERNEL_END), which is what its verifier can follow.
  */
-import { R0, R1, R2, R3, R4, R6, R10, alu64, call, exit, ja, jmp, label, ldx, link, st, stx, type Insn } from '../../src/ebpf/isa/index.js';
+import { R0, R1, R2, R3, R4, R6, R7, R10, alu64, call, exit, ja, jmp, label, ldx, link, st, stx, type Insn } from '../../src/ebpf/isa/index.js';
 import type { MapSpec } from '../../src/ebpf/runtime/maps/map.js';
 
 export const END_PROLOGUE = 'mov %r9, %r1\nadd %r9, %r2\n';
@@ -189,3 +189,32 @@ export function mapHeavy(mapRef: (dst: 1, i: number) => Insn): Insn[] {
   ]);
 }
 void R1;
+
+/**
+ * Per run, on the hash map (map 1 of MAP_HEAVY_MAPS): insert keys 0..7 (value = key, BPF_NOEXIST),
+ * then look each up (adding its value) and delete it: 8 updates, 8 lookups, 8 deletes, the map
+ * empty again at the end. r0 = 0 + 1 + ... + 7 = 28 when every call succeeds.
+ */
+export const MAP_CHURN_EXPECTED = 28n;
+export function mapChurn(mapRef: (dst: 1, i: number) => Insn): Insn[] {
+  return link([
+    alu64.mov.imm(R6, 0), alu64.mov.imm(R7, 0),
+    label('insert'),
+    stx(8, R10, R6, -8), stx(8, R10, R6, -16),
+    mapRef(1, 1), alu64.mov.reg(R2, R10), alu64.add.imm(R2, -8), alu64.mov.reg(R3, R10), alu64.add.imm(R3, -16), alu64.mov.imm(R4, 1), call(2),
+    alu64.add.reg(R7, R0),
+    alu64.add.imm(R6, 1), jmp.lt.imm(R6, MAP_HEAVY_KEYS, 'insert'),
+    alu64.mov.imm(R6, 0),
+    label('remove'),
+    stx(8, R10, R6, -8),
+    mapRef(1, 1), alu64.mov.reg(R2, R10), alu64.add.imm(R2, -8), call(1),
+    jmp.eq.imm(R0, 0, 'gone'),
+    ldx(8, R3, R0, 0), alu64.add.reg(R7, R3),
+    label('gone'),
+    mapRef(1, 1), alu64.mov.reg(R2, R10), alu64.add.imm(R2, -8), call(3),
+    alu64.add.reg(R7, R0),
+    alu64.add.imm(R6, 1), jmp.lt.imm(R6, MAP_HEAVY_KEYS, 'remove'),
+    alu64.mov.reg(R0, R7),
+    exit(),
+  ]);
+}
