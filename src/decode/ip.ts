@@ -206,7 +206,7 @@ function demux(ctx: Ctx, proto: number, off: number, length: number, ip: IpInfo,
     }
     case 112: vrrpPrint(ctx, off, length, ip.srcOff - 12); return;
     case 89: ospfPrint(ctx, off, length); return;
-    case 103: pimPrint(ctx, off, length); return;
+    case 103: pimPrint(ctx, off, length, ip.srcOff - 12); return;
     case 1: icmpPrint(ctx, off, length, ip); return;
     case 2: igmpPrint(ctx, off, length); return;
     case 58: icmp6Print(ctx, off, length, ip); return;

@@ -24,7 +24,7 @@ const OPTIONS = [['-nn'], ['-nn', '-v'], ['-nn', '-vv'], ['-nn', '-e'], ['-nn', 
 const records = (text: string): string[] => text.split(/\n(?=\d\d:\d\d:\d\d\.\d{6} )/);
 
 describe(`protocols vs tcpdump (seed ${SEED})`, needsTool('tcpdump'), () => {
-  for (const name of ['gre', 'espah', 'vrrp', 'mpls', 'overlay', 'mdns', 'sctp', 'stp', 'dhcp', 'ospf', 'ospfHello', 'pim']) {
+  for (const name of ['gre', 'espah', 'vrrp', 'mpls', 'overlay', 'mdns', 'sctp', 'stp', 'dhcp', 'ospf', 'ospfHello', 'pim', 'pimHello']) {
     const generate = PROTOCOL_GENERATORS[name]!;
     it(name, () => {
       const rng = new Prng(SEED);
@@ -35,8 +35,9 @@ describe(`protocols vs tcpdump (seed ${SEED})`, needsTool('tcpdump'), () => {
       }
       const file = join(dir, `${name}.pcap`);
       writeFileSync(file, writeCapture('pcap', 1, frames));
-      // PIM, and OSPF packets other than Hello, are printed as tcpdump's summary line only:
-      // compared without -v (OSPF Hello is compared with -v too, as 'ospfHello').
+      // PIM messages other than Hello and Register, and OSPF packets other than Hello, are
+      // printed as tcpdump's summary line only: compared without -v ('ospfHello' and
+      // 'pimHello' are compared with -v too).
       const summaryOnly = name === 'ospf' || name === 'pim';
       for (const args of summaryOnly ? OPTIONS.filter((o) => !o.includes('-v') && !o.includes('-vv')) : OPTIONS) {
         const expected = tcpdumpText(file, args);

@@ -111,13 +111,31 @@ export function ospfFrame(rng: Prng, helloOnly = false): Uint8Array {
   return eth4(rng, 89, F.concat(hdr, body), '224.0.0.5');
 }
 
-export function pimFrame(rng: Prng): Uint8Array {
-  const type = rng.pick([0, 0, 1, 2, 3, 4, 8]);
-  const version = rng.pick([2, 2, 2, 1]);
+export function pimFrame(rng: Prng, helloRegister = false): Uint8Array {
+  const type = helloRegister ? rng.pick([0, 1]) : rng.pick([0, 0, 1, 2, 3, 4, 8]);
+  const version = helloRegister ? 2 : rng.pick([2, 2, 2, 1]);
   let body: Uint8Array;
-  if (type === 0) body = F.concat(F.u16(1), F.u16(2), F.u16(105), F.u16(20), F.u16(2), F.u32(rng.u32()), F.u16(19), F.u16(4), F.u32(1));
-  else body = rng.bytes(rng.pick([0, 8, 12]));
-  return eth4(rng, 103, F.concat([(version << 4) | type, 0], F.u16(0), body), '224.0.0.13');
+  if (type === 0) {
+    const opts = [F.concat(F.u16(1), F.u16(2), F.u16(rng.pick([105, 0, 3600]))), F.concat(F.u16(20), F.u16(rng.pick([4, 2])), F.u32(rng.u32()).slice(0, 4)),
+      F.concat(F.u16(19), F.u16(4), F.u32(1)), F.concat(F.u16(2), F.u16(4), F.u16(0x8000 | 500), F.u16(2500)), F.concat(F.u16(21), F.u16(4), [1, 60, 0, 0]),
+      F.concat(F.u16(22), F.u16(0)), F.concat(F.u16(99), F.u16(4), F.u32(0xabcdef01))];
+    body = F.concat(...opts.filter((o, i) => i === 0 || rng.bool(0.5)));
+    // (A short Generation ID stops the list; keep its 4 bytes of value only when it says 4.)
+  } else if (type === 1) {
+    const inner = F.ipv4({ src: '10.9.9.9', dst: '239.1.1.1', proto: 17 }, F.udp({ v: 4, src: '10.9.9.9', dst: '239.1.1.1' }, 1000, 2000, rng.bytes(4)));
+    body = F.concat(F.u32(rng.pick([0, 0x80000000, 0x40000000, 0xc0000000])), rng.pick([inner, new Uint8Array([0x55, 1, 2, 3])]));
+  } else body = rng.bytes(rng.pick([0, 8, 12]));
+  const msg = F.concat([(version << 4) | type, 0], F.u16(0), body);
+  if (rng.bool()) {
+    // A correct checksum (a Register's over its 8-byte header) or a wrong one, else left zero.
+    let sum = 0;
+    const span = type === 1 ? msg.subarray(0, 8) : msg;
+    for (let i = 0; i < span.length; i += 2) sum += (span[i]! << 8) | (span[i + 1] ?? 0);
+    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+    const c = rng.bool(0.3) ? 0x1234 : ~sum & 0xffff;
+    msg[2] = c >> 8; msg[3] = c & 0xff;
+  }
+  return eth4(rng, 103, msg, '224.0.0.13');
 }
 
 export function vrrpFrame(rng: Prng): Uint8Array {
@@ -172,6 +190,6 @@ export function mplsFrame(rng: Prng): Uint8Array {
 }
 
 export const PROTOCOL_GENERATORS: Readonly<Record<string, (rng: Prng) => Uint8Array>> = {
-  gre: greFrame, espah: espAhFrame, ospfHello: (rng) => ospfFrame(rng, true), sctp: sctpFrame, mdns: mdnsFrame, stp: stpFrame, ospf: ospfFrame, pim: pimFrame,
+  gre: greFrame, espah: espAhFrame, ospfHello: (rng) => ospfFrame(rng, true), pimHello: (rng) => pimFrame(rng, true), sctp: sctpFrame, mdns: mdnsFrame, stp: stpFrame, ospf: ospfFrame, pim: pimFrame,
   vrrp: vrrpFrame, dhcp: dhcpFrame, overlay: overlayFrame, mpls: mplsFrame,
 };
