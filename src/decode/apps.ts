@@ -38,6 +38,9 @@ function printChar(c: number): string {
   return (c > 0x7f ? 'M-' : '') + (low < 0x20 || low === 0x7f ? `^${String.fromCharCode(low ^ 0x40)}` : String.fromCharCode(low));
 }
 
+/** printChar of every byte value, built once. */
+const CHAR_TEXT: readonly string[] = Array.from({ length: 256 }, (_, c) => printChar(c));
+
 /** Prints a name with its trailing dot, following compression pointers. */
 function printName(ctx: Ctx, at: number, msg: number, silentCut = false): number {
   const b = ctx.b;
@@ -62,7 +65,7 @@ function printName(ctx: Ctx, at: number, msg: number, silentCut = false): number
     for (let i = 0; i < l; i++) {
       if (at + 1 + i >= b.length) { ctx.out += s; throw new Truncated('domain'); }
       const c = b.data[at + 1 + i]!;
-      s += printChar(c);
+      s += CHAR_TEXT[c]!;
     }
     s += '.';
     at += l + 1;
@@ -136,7 +139,7 @@ function record(ctx: Ctx, at: number, msg: number, mdns = false): number {
         ctx.out += ' "';
         for (let i = 0; i < l; i++) {
           if (p + 1 + i >= b.length) throw new Truncated('domain');
-          ctx.out += printChar(b.data[p + 1 + i]!);
+          ctx.out += CHAR_TEXT[b.data[p + 1 + i]!]!;
         }
         ctx.out += '"';
         p += l + 1;

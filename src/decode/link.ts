@@ -44,14 +44,22 @@ export function etherTypePrint(ctx: Ctx, type: number, off: number, length: numb
   }
 }
 
+/**
+ * "SRC > DST, " of an Ethernet header (at 0 of the captured bytes), built only when printed
+ * (-e or an undecoded type): most packets skip it.
+ */
+function macPair(ctx: Ctx): string {
+  const names = ctx.state.addresses;
+  return etherName(ctx.b, 6, ctx.opts.numeric, names) + ' > ' + etherName(ctx.b, 0, ctx.opts.numeric, names) + ', ';
+}
+
 export function etherPrint(ctx: Ctx): number {
   const b = ctx.b;
   const caplen = b.length;
   let length = ctx.origLength;
   if (caplen < 14) { ctx.out += ' [|ether]'; return caplen; }
   // MAC strings are built only when printed (-e or an undecoded type): most packets skip them.
-  const macs = (): string => etherName(b, 6, ctx.opts.numeric, ctx.state.addresses) + ' > ' + etherName(b, 0, ctx.opts.numeric, ctx.state.addresses) + ', ';
-  if (ctx.opts.linkHeader) ctx.out += macs();
+  if (ctx.opts.linkHeader) ctx.out += macPair(ctx);
   let type = b.u16(12);
   let off = 14;
   length -= 14;
@@ -76,10 +84,10 @@ export function etherPrint(ctx: Ctx): number {
     // An 802.3 length field: LLC follows, and the frame ends where the length says.
     // (After 802.1Q tags tcpdump 4.99.3 writes "802.3" alone, glued to the LLC text.)
     if (ctx.opts.linkHeader) ctx.out += off > 14 ? '802.3' : `802.3, length ${type}: `;
-    return llcPrint(ctx, off, type, macs);
+    return llcPrint(ctx, off, type, () => macPair(ctx));
   }
   if (!etherTypePrint(ctx, type, off, length)) {
-    if (!ctx.opts.linkHeader) ctx.out += `${macs()}${etherTypeText(ctx, type)}, length ${ctx.origLength}: `;
+    if (!ctx.opts.linkHeader) ctx.out += `${macPair(ctx)}${etherTypeText(ctx, type)}, length ${ctx.origLength}: `;
     if (defaultPrint(ctx)) ctx.out += hexAsciiDump(b.data.subarray(off));
   }
   return off;
