@@ -40,7 +40,14 @@ test('tsbpf compile prints what tcpdump prints', needsTool('tcpdump'), async () 
   for (const args of CASES) {
     const ours = await run(['compile', ...args]);
     const theirs = tcpdump(args.includes('-y') ? args : ['-y', 'EN10MB', ...args]);
-    assert.equal(ours.out, theirs.out, args.join(' '));
+    if (ours.out !== theirs.out && !args.includes('-O')) {
+      // The optimizer may find a shorter program than libpcap's (never a longer one; equivalence
+      // is tested in test/filter): then the unoptimized listing must be tcpdump's.
+      const lines = (t: string): number => t.split('\n').length;
+      assert.ok(lines(ours.out) < lines(theirs.out), `${args.join(' ')}: ours longer than tcpdump's`);
+      const o = ['-O', ...args];
+      assert.equal((await run(['compile', ...o])).out, tcpdump(args.includes('-y') ? o : ['-y', 'EN10MB', ...o]).out, o.join(' '));
+    } else assert.equal(ours.out, theirs.out, args.join(' '));
     assert.equal(ours.status, 0);
   }
 });
