@@ -816,14 +816,16 @@ function pullups(root: OBlock, exitA: BlockMap<number>): boolean {
  */
 function hoistFaultLoads(root: OBlock): boolean {
   const order = reachable(root);
+  const candidate = (t: OBlock): boolean => !isRet(t) && t.jt === t.jf && t.stmts.length > 0 &&
+    t.stmts.every((st) => (st.code & 0x07) === BPF_LD && (st.code & 0xe0) === BPF_ABS);
+  if (!order.some(candidate)) return false;
   const preds = new BlockMap<OBlock[]>();
   for (const b of order) for (const t of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) if (t) { const l = preds.get(t) ?? []; l.push(b); preds.set(t, l); }
   const live = liveIn(order);
   const needIn = needsIn(order);
   let changed = false;
   for (const t of order) {
-    if (isRet(t) || t.jt !== t.jf || t.stmts.length === 0 || isLive(live, t.jt, A)) continue;
-    if (!t.stmts.every((st) => (st.code & 0x07) === BPF_LD && (st.code & 0xe0) === BPF_ABS)) continue;
+    if (!candidate(t) || isLive(live, t.jt, A)) continue;
     const ps = preds.get(t);
     if (ps?.length !== 1) continue;
     const p = ps[0]!;
@@ -852,14 +854,14 @@ function hoistFaultLoads(root: OBlock): boolean {
  */
 function shareIndexed(root: OBlock): boolean {
   const order = reachable(root);
-  const live = liveIn(order);
+  let live: BlockMap<Live> | undefined; // when a candidate pair gets that far
   const touchesX = (st: OStmt): boolean => def(st) === X || uses(st).includes(X);
   const isAbs = (st: OStmt): boolean => (st.code & 0x07) === BPF_LD && (st.code & 0xe0) === BPF_ABS;
   const isInd = (st: OStmt): boolean => (st.code & 0x07) === BPF_LD && (st.code & 0xe0) === BPF_IND;
   /** Matches `a` (absolute side) with `b` (indexed side); c[0] is the offset, once fixed. */
   let top: OBlock = root;
   const match = (a: OBlock, b: OBlock, c: [number | undefined], seen: BlockMap<OBlock>, count: [number]): boolean => {
-    if (a === b) return !isLive(live, a, X);
+    if (a === b) return !isLive(live ??= liveIn(order), a, X);
     if (b === top) return false; // the indexed side reaches the absolute one: no cycle
     const prev = seen.get(a);
     if (prev) return prev === b;
@@ -905,7 +907,7 @@ function shareIndexed(root: OBlock): boolean {
       // predecessor whose other edge does not need X): worth it for more than that.
       const ps = preds.get(a) ?? [];
       const p = ps.length === 1 ? ps[0]! : undefined;
-      const inPred = p !== undefined && !isRet(p) && !(p.code & BPF_X) && (p.jt === p.jf || !isLive(live, p.jt === a ? p.jf : p.jt, X));
+      const inPred = p !== undefined && !isRet(p) && !(p.code & BPF_X) && (p.jt === p.jf || !isLive(live ??= liveIn(order), p.jt === a ? p.jf : p.jt, X));
       if (count[0] <= (inPred ? 1 : 2)) continue;
       const ldx: OStmt = { code: BPF_LDX | BPF_IMM, k: c[0] };
       if (inPred) {
