@@ -260,7 +260,8 @@ function decide(V: Values, s: State, b: OBlock): boolean | undefined {
 }
 
 function edgeState(V: Values, s: State, b: OBlock, taken: boolean): State {
-  const e: State = { regs: s.regs.slice(), facts: s.facts };
+  // (Edge states are never written: `meet` and the threading copy registers before stepping.)
+  const e: State = { regs: s.regs, facts: s.facts };
   const a = s.regs[A]!;
   if (a !== UNKNOWN && !isRet(b) && b.jt !== b.jf) {
     let k: number | undefined = b.k;
@@ -543,14 +544,16 @@ function forward(root: OBlock, exitA: BlockMap<number>): boolean {
     // Proved at the exit, from the statements before this pass rewrites them (a statement it
     // removes is redundant: a load of the same address already ran on every path here).
     const hOut = haveOut(b, haveIn.get(b) ?? NOTHING);
-    const stmts: OStmt[] = [];
-    for (const st of b.stmts) {
+    let stmts: OStmt[] | undefined; // a copy once a statement changes
+    for (let i = 0; i < b.stmts.length; i++) {
+      const st = b.stmts[i]!;
       const out = step(V, s, st, true);
+      if (out !== st && !stmts) stmts = b.stmts.slice(0, i);
       if (out === null) { changed = true; continue; }
       if (out !== st) changed = true;
-      stmts.push(out);
+      stmts?.push(out);
     }
-    b.stmts = stmts;
+    if (stmts) b.stmts = stmts;
     exitA.set(b, s.regs[A]!);
     if (isRet(b)) continue;
     // A comparison against X when X is a known constant becomes a comparison against the constant.
