@@ -66,64 +66,58 @@ function arrayUpdate(m: ModuleBuilder, spec: ArenaMapSpec, a: { maxEntries: numb
 
 function hashFns(m: ModuleBuilder, spec: ArenaMapSpec, L: HashLayout): ArenaFns {
   const B = spec.base, meta = B + L.meta, elems = B + L.elemsAt;
-  // bucket(key) → linear address of the bucket's chain head.
-  const bucket = m.declare([I32], [I32]);
-  {
-    const c = new Code([I32]);
-    const h = c.local(I32);
+  // The hash, the chain walk and the key compare are emitted inline in each function (no wasm
+  // calls on the lookup path).
+  /** Leaves the linear address of the key's bucket (its chain head) on the stack. */
+  const bucket = (c: Code, key: number, h: number) => {
     const step = () => c.op(OP.i32_xor).i32(HASH_MUL).op(OP.i32_mul).i32(HASH_ROT).op(OP.i32_rotl).set(h);
     c.i32(0).set(h);
     let i = 0;
-    for (; i + 4 <= L.keySize; i += 4) { c.get(h).get(0).mem(OP.i32_load, 0, i); step(); }
+    for (; i + 4 <= L.keySize; i += 4) { c.get(h).get(key).mem(OP.i32_load, 0, i); step(); }
     if (i < L.keySize) {
       c.get(h);
       // The last word zero-extended, from single bytes (never read past the key).
-      for (let s = 0; i < L.keySize; i++, s += 8) {
-        c.get(0).mem(OP.i32_load8_u, 0, i);
-        if (s) c.i32(s).op(OP.i32_shl).op(OP.i32_or);
+      for (let sh = 0; i < L.keySize; i++, sh += 8) {
+        c.get(key).mem(OP.i32_load8_u, 0, i);
+        if (sh) c.i32(sh).op(OP.i32_shl).op(OP.i32_or);
       }
       step();
     }
     c.get(h).get(h).i32(16).op(OP.i32_shr_u).op(OP.i32_xor).i32(FMIX1).op(OP.i32_mul).set(h);
     c.get(h).get(h).i32(13).op(OP.i32_shr_u).op(OP.i32_xor).i32(FMIX2).op(OP.i32_mul).set(h);
     c.get(h).get(h).i32(16).op(OP.i32_shr_u).op(OP.i32_xor).i32(L.buckets - 1).op(OP.i32_and).i32(2).op(OP.i32_shl).i32(B + L.bucketsAt).op(OP.i32_add);
-    m.define(bucket, c);
-  }
-  // same(key, element) → 1 when the element's key equals the key (exact size, no padding read).
-  const same = m.declare([I32, I32], [I32]);
-  {
-    const c = new Code([I32, I32]);
-    c.block();
+  };
+  /** Leaves 1 when element `e`'s key equals the key (exact size, no padding read), else 0. */
+  const same = (c: Code, key: number, e: number) => {
+    c.block(I32);
     let i = 0;
-    const cmp = (load: number, eq: number) => { c.get(0).mem(load, 0, i).get(1).mem(load, 0, E_KEY + i).op(eq).brIf(0); };
+    const cmp = (load: number, ne: number) => { c.i32(0).get(key).mem(load, 0, i).get(e).mem(load, 0, E_KEY + i).op(ne).brIf(0).op(OP.drop); };
     for (; i + 8 <= L.keySize; i += 8) cmp(OP.i64_load, OP.i64_ne);
     if (i + 4 <= L.keySize) { cmp(OP.i32_load, OP.i32_ne); i += 4; }
     if (i + 2 <= L.keySize) { cmp(OP.i32_load16_u, OP.i32_ne); i += 2; }
     if (i < L.keySize) cmp(OP.i32_load8_u, OP.i32_ne);
-    c.i32(1).op(OP.return);
+    c.i32(1);
     c.end();
-    c.i32(0);
-    m.define(same, c);
-  }
-  // find(key, bucket) → slot + 1, or 0.
-  const find = m.declare([I32, I32], [I32]);
-  {
-    const c = new Code([I32, I32]);
-    const s = c.local(I32);
-    c.get(1).mem(OP.i32_load, 2).set(s);
-    c.loop();
-    c.get(s).op(OP.i32_eqz).if().i32(0).op(OP.return).end();
-    c.get(0).get(s).i32(1).op(OP.i32_sub).i32(L.elemStride).op(OP.i32_mul).i32(elems).op(OP.i32_add).tee(1).call(same).if().get(s).op(OP.return).end();
-    c.get(1).mem(OP.i32_load, 2, E_NEXT).set(s).br(0);
-    c.end();
-    c.op(OP.unreachable);
-    m.define(find, c);
-  }
+  };
+  /** s = slot + 1 of the key in the chain at bucket address `b` (e = its element), or 0. */
+  const find = (c: Code, key: number, b: number, s: number, e: number) => {
+    c.get(b).mem(OP.i32_load, 2).set(s);
+    c.block().loop();
+    c.get(s).op(OP.i32_eqz).brIf(1);
+    c.get(s).i32(1).op(OP.i32_sub).i32(L.elemStride).op(OP.i32_mul).i32(elems).op(OP.i32_add).set(e);
+    same(c, key, e);
+    c.brIf(1);
+    c.get(e).mem(OP.i32_load, 2, E_NEXT).set(s).br(0);
+    c.end().end();
+  };
   const lookup = m.declare([I32], [I64]);
   {
     const c = new Code([I32]);
-    const s = c.local(I32);
-    c.get(0).get(0).call(bucket).call(find).tee(s).op(OP.i32_eqz).if(I64).i64(0n).else()
+    const h = c.local(I32), b = c.local(I32), s = c.local(I32), e = c.local(I32);
+    bucket(c, 0, h);
+    c.set(b);
+    find(c, 0, b, s, e);
+    c.get(s).op(OP.i32_eqz).if(I64).i64(0n).else()
       .i32(0).mem(OP.i32_load, 2, spec.cellAt).op(OP.i64_extend_i32_u).i64(32n).op(OP.i64_shl)
       .get(s).i32(1).op(OP.i32_sub).i32(L.valueStride).op(OP.i32_mul).op(OP.i64_extend_i32_u).op(OP.i64_or).end();
     m.define(lookup, c);
@@ -132,11 +126,13 @@ function hashFns(m: ModuleBuilder, spec: ArenaMapSpec, L: HashLayout): ArenaFns 
   const update = m.declare([I32, I32, I64], [I64]);
   {
     const c = new Code([I32, I32, I64]);
-    const b = c.local(I32), s = c.local(I32), e = c.local(I32);
+    const b = c.local(I32), s = c.local(I32), e = c.local(I32), h = c.local(I32);
     c.get(2).i64(~4n).op(OP.i64_and).i64(2n).op(OP.i64_gt_u).get(2).i64(4n).op(OP.i64_and).op(OP.i64_eqz).op(OP.i32_eqz).op(OP.i32_or)
       .if().i64(errno(EINVAL)).op(OP.return).end();
-    c.get(0).get(0).call(bucket).tee(b).call(find).tee(s);
-    c.if();
+    bucket(c, 0, h);
+    c.set(b);
+    find(c, 0, b, s, e);
+    c.get(s).if();
     c.get(2).i64(1n).op(OP.i64_eq).if().i64(errno(EEXIST)).op(OP.return).end();
     c.else();
     c.get(2).i64(2n).op(OP.i64_eq).if().i64(errno(ENOENT)).op(OP.return).end();
@@ -164,11 +160,14 @@ function hashFns(m: ModuleBuilder, spec: ArenaMapSpec, L: HashLayout): ArenaFns 
   const del = m.declare([I32], [I64]);
   {
     const c = new Code([I32]);
-    const link = c.local(I32), s = c.local(I32), e = c.local(I32);
-    c.get(0).call(bucket).set(link);
+    const link = c.local(I32), s = c.local(I32), e = c.local(I32), h = c.local(I32);
+    bucket(c, 0, h);
+    c.set(link);
     c.loop();
     c.get(link).mem(OP.i32_load, 2).tee(s).op(OP.i32_eqz).if().i64(errno(ENOENT)).op(OP.return).end();
-    c.get(0).get(s).i32(1).op(OP.i32_sub).i32(L.elemStride).op(OP.i32_mul).i32(elems).op(OP.i32_add).tee(e).call(same).if()
+    c.get(s).i32(1).op(OP.i32_sub).i32(L.elemStride).op(OP.i32_mul).i32(elems).op(OP.i32_add).set(e);
+    same(c, 0, e);
+    c.if()
       .get(link).get(e).mem(OP.i32_load, 2, E_NEXT).mem(OP.i32_store, 2)
       .get(e).i32(0).mem(OP.i32_store, 2, E_USED)
       .get(e).i32(0).mem(OP.i32_load, 2, meta + H_FREE).mem(OP.i32_store, 2, E_NEXT)
