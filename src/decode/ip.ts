@@ -20,14 +20,24 @@ export const IPPROTO_NAMES: Record<number, string> = {
 /** The -v "flags [...]" text for the three flag bits (MF, DF, reserved). */
 const IP_FLAGS: readonly string[] = Array.from({ length: 8 }, (_, f) => [f & 1 ? '+' : '', f & 2 ? 'DF' : '', f & 4 ? 'rsvd' : ''].filter((x) => x).join(', ') || 'none');
 
+/** "(tos 0x.." with its ECN suffix, for every TOS byte (-v). */
+const TOS_TEXT: readonly string[] = Array.from({ length: 256 }, (_, t) => '(tos 0x' + t.toString(16) + ['', ',ECT(1)', ',ECT(0)', ',CE'][t & 3]!);
+/** "], proto NAME (N), length " for every protocol number (-v). */
+const PROTO_LENGTH_TEXT: readonly string[] = Array.from({ length: 256 }, (_, p) => '], proto ' + (IPPROTO_NAMES[p] ?? 'unknown') + ' (' + p + '), length ');
+
 const IPOPT_NAMES: Record<number, string> = { 0: 'EOL', 1: 'NOP', 68: 'timestamp', 130: 'security', 7: 'RR', 137: 'SSRR', 131: 'LSRR', 148: 'RA', 82: 'traceroute' };
 
 /** One's-complement sum of `data` (for checksum verification in -v). */
 export function onesSum(data: Uint8Array, initial = 0): number {
+  return onesSumRange(data, 0, data.length, initial);
+}
+
+/** onesSum of data[start, end) without a subarray (end within the data). */
+export function onesSumRange(data: Uint8Array, start: number, end: number, initial = 0): number {
   let sum = initial;
-  const n = data.length & ~1;
-  for (let i = 0; i < n; i += 2) sum += (data[i]! << 8) | data[i + 1]!;
-  if (data.length & 1) sum += data[data.length - 1]! << 8;
+  const n = start + ((end - start) & ~1);
+  for (let i = start; i < n; i += 2) sum += (data[i]! << 8) | data[i + 1]!;
+  if ((end - start) & 1) sum += data[end - 1]! << 8;
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
   return sum;
 }
@@ -144,10 +154,9 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
   if (truncatedBy > 0) ctx.out += `truncated-ip - ${truncatedBy} bytes missing! `;
   else len = Math.min(len, length);
   if (ctx.opts.verbose) {
-    ctx.out += `(tos 0x${tos.toString(16)}`;
-    ctx.out += ['', ',ECT(1)', ',ECT(0)', ',CE'][tos & 3];
-    if (ttl >= 1) ctx.out += `, ttl ${ttl}`;
-    ctx.out += ', id ' + id + ', offset ' + (fragField & 0x1fff) * 8 + ', flags [' + IP_FLAGS[fragField >> 13]! + '], proto ' + (IPPROTO_NAMES[proto] ?? 'unknown') + ' (' + proto + '), length ' + b.u16(off + 2);
+    let head = TOS_TEXT[tos]!;
+    if (ttl >= 1) head += ', ttl ' + ttl;
+    ctx.out += head + ', id ' + id + ', offset ' + (fragField & 0x1fff) * 8 + ', flags [' + IP_FLAGS[fragField >> 13]! + PROTO_LENGTH_TEXT[proto]! + b.u16(off + 2);
     if (hlen > 20) {
       ctx.out += ', options (';
       let cut = false;
@@ -159,7 +168,7 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
         throw new Truncated('ip', true);
       }
     }
-    if (b.has(off, hlen) && onesSum(b.data.subarray(off, off + hlen)) !== 0xffff) {
+    if (b.has(off, hlen) && onesSumRange(b.data, off, off + hlen) !== 0xffff) {
       const stored = b.u16(off + 10);
       const tmp = b.data.slice(off, off + hlen);
       tmp[10] = 0; tmp[11] = 0;

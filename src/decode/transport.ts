@@ -1,7 +1,7 @@
 /** TCP and UDP (print-tcp.c / print-udp.c one-line forms) and the port-based dispatch above. */
-import { HEX2, Truncated } from './bytes.js';
+import { HEX2, hex4, Truncated } from './bytes.js';
 import type { Ctx } from './context.js';
-import { onesSum } from './ip.js';
+import { onesSumRange } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
 import { dnsPrint, ntpPrint, bootpPrint } from './apps.js';
 import { genevePrint } from './geneve.js';
@@ -101,9 +101,9 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
     }
   }
   if (ctx.opts.verbose && !ip.fragmented && b.has(off, length) && length >= hlen) {
-    const sum = onesSum(b.data.subarray(off, off + length), pseudoSum(ctx, ip, 6, length));
+    const sum = onesSumRange(b.data, off, off + length, pseudoSum(ctx, ip, 6, length));
     const stored = b.u16(off + 16);
-    ctx.out += `, cksum 0x${stored.toString(16).padStart(4, '0')}`;
+    ctx.out += ', cksum 0x' + hex4(stored);
     if (sum !== 0xffff) ctx.out += ` (incorrect -> 0x${shouldBe(stored, sum).toString(16).padStart(4, '0')})`;
     else ctx.out += ' (correct)';
   }
@@ -376,7 +376,7 @@ export function udpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
     const stored = b.u16(off + 6);
     if (stored === 0 && ip.v === 4) ctx.out += '[no cksum] ';
     else {
-      const sum = onesSum(b.data.subarray(off, off + ulen), pseudoSum(ctx, ip, 17, ulen));
+      const sum = onesSumRange(b.data, off, off + ulen, pseudoSum(ctx, ip, 17, ulen));
       if (sum !== 0xffff) ctx.out += `[bad udp cksum 0x${stored.toString(16).padStart(4, '0')} -> 0x${shouldBe(stored, sum).toString(16).padStart(4, '0')}!] `;
       else ctx.out += '[udp sum ok] ';
     }
