@@ -82,6 +82,11 @@ const readable = (env: Env, id: number, at: number, size: number): Uint8Array | 
   return true;
 };
 export const ktimeGetNs: Helper = (env) => BigInt.asUintN(64, env.clock());
+(ktimeGetNs as Helper & { halves: HalvesHelper }).halves = (env, lo, hi) => {
+  const t = BigInt.asUintN(64, env.clock());
+  lo[0] = Number(t & 0xffffffffn); hi[0] = Number(t >> 32n);
+  return true;
+};
 export const getPrandomU32: Helper = (env) => BigInt(env.random() >>> 0);
 (getPrandomU32 as Helper & { halves: HalvesHelper }).halves = (env, lo, hi) => { lo[0] = env.random() >>> 0; hi[0] = 0; return true; };
 export const getSmpProcessorId: Helper = (env) => BigInt(env.cpu >>> 0);

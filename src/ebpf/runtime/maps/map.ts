@@ -130,7 +130,10 @@ export class ArrayMap implements BpfMap, ArenaMap {
  * BPF_MAP_TYPE_HASH: arbitrary fixed-size keys, at most max_entries elements, preallocated
  * like the kernel's default htab: a chained table over one arena (layout in arena.ts). A
  * value keeps its slot while its key is present (updates write in place); a deleted slot is
- * reused by the next insertion.
+ * reused by the next insertion. One observable difference from the kernel: its htab replaces
+ * the element on an update of a present key (the new value in another element, a pointer
+ * looked up before still reads the old value), while here the pointer sees the new value, as
+ * with the kernel's array maps and BPF_F_LOCK updates.
  */
 export class HashMap implements BpfMap, ArenaMap {
   readonly layout: HashLayout;
