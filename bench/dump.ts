@@ -10,8 +10,9 @@
  * to `node -e 0` (the floor of any Node CLI) and tcpdump.
  *
  * TSBPF_BENCH_DUMP_PACKETS changes the packet count (TSBPF_BENCH_DUMP_LARGE the large file's,
- * 0 skips it); TSBPF_BENCH_DUMP_BEFORE=path/to/an/older/dist/src/cli/main.js adds a `before`
- * column measured in the same run (A/B against an older build).
+ * 0 skips it); TSBPF_BENCH_DUMP_ONLY=TEXT,... runs only the cases whose label contains one;
+ * TSBPF_BENCH_DUMP_BEFORE=path/to/an/older/dist/src/cli/main.js adds a `before` column
+ * measured in the same run (A/B against an older build).
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -35,18 +36,18 @@ function generate(path: string, packets: number): void {
   closeSync(fd);
 }
 
-interface Run { readonly seconds: number; readonly maxRssKb: number }
+interface Run { readonly seconds: number; readonly maxRssKb: number; readonly cpuSeconds: number }
 
-/** One run of `argv` under /usr/bin/time: wall time measured here (ns clock), peak RSS from time's %M. */
+/** One run of `argv` under /usr/bin/time: wall time measured here (ns clock), peak RSS and user+system CPU time from time. */
 function timed(argv: readonly string[], stdoutToNull: boolean): Run {
   const devnull = openSync('/dev/null', 'w');
   try {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { stdio: ['ignore', stdoutToNull ? devnull : 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', ...argv], { stdio: ['ignore', stdoutToNull ? devnull : 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const kb = Number(r.stderr.trim().split('\n').pop());
+    const [kb, user, sys] = (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
     if (r.status !== 0 || !Number.isFinite(kb)) throw new Error(`${argv.join(' ')} failed: ${r.stderr.trim()}`);
-    return { seconds, maxRssKb: kb };
+    return { seconds, maxRssKb: kb!, cpuSeconds: user! + sys! };
   } finally {
     closeSync(devnull);
   }
@@ -81,10 +82,14 @@ export const dumpBench: Benchmark = {
     const bigger = join(dir, 'bigger.pcap');
     if (large > 0) generate(bigger, large);
     const peak = new Map<string, number>();
+    // CPU time (user + system, all threads; 10 ms resolution) is steadier than wall time when
+    // other work shares the machine: a loaded machine delays the JIT's background compiles.
+    const cpu = new Map<string, number>();
     const variant = (name: string, argv: string[], toNull: boolean, count: number): Measure => ({
       measure: () => {
         const run = timed(argv, toNull);
         peak.set(name, Math.max(peak.get(name) ?? 0, run.maxRssKb));
+        cpu.set(name, Math.min(cpu.get(name) ?? Infinity, (run.cpuSeconds * 1e9) / count));
         return (run.seconds * 1e9) / count;
       },
     });
@@ -101,7 +106,9 @@ export const dumpBench: Benchmark = {
       ['print -x > /dev/null', big, ['-nnx'], true, packets],
     ];
     if (large > 0) runs.push([`-w OUT, ${large / 1e6}M packets`, bigger, ['-w', out], false, large]);
-    for (const [label, file, extra, toNull, count] of runs) {
+    // TSBPF_BENCH_DUMP_ONLY=TEXT[,TEXT...] keeps the cases whose label contains one (e.g. '-w,--count').
+    const only = process.env['TSBPF_BENCH_DUMP_ONLY']?.split(',');
+    for (const [label, file, extra, toNull, count] of runs.filter(([l]) => only === undefined || only.some((t) => l.includes(t)))) {
       const variants: Record<string, Measure> = {
         tsbpf: variant(`tsbpf ${label}`, [process.execPath, cli, 'dump', '-r', file, ...extra, EXPR], toNull, count),
       };
@@ -120,6 +127,8 @@ export const dumpBench: Benchmark = {
           ...notes,
           `peak RSS, max over repetitions (Node's floor, node -e 0: ${kib(floor)}; "over floor" is ours minus it):`,
           ...[...peak].map(([k, v]) => `  ${k}: ${kib(v)}${k.startsWith('tcpdump') ? '' : ` (over floor ${kib(v - floor)})`}`),
+          'CPU time (user + system, all threads), ns per packet, best over repetitions:',
+          ...[...cpu].map(([k, v]) => `  ${k}: ${v.toFixed(0)}`),
         ];
       },
     };
