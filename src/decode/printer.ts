@@ -42,10 +42,11 @@ export class PacketPrinter {
     const caplen = p.data.length, len = p.origLength;
     if (caplen === 0 || len < caplen || len > 262144 || caplen > 262144) return invalidHeader(caplen, len);
     const opts = this.options;
-    const ctx: Ctx = { b: new Bytes(p.data), opts, state: this.state, origLength: p.origLength, out: '' };
     // libpcap hands tcpdump microsecond timestamps unless nanoseconds were asked for: the
     // deltas of -ttt/-ttttt are computed after that truncation.
     const head = formatTimestamp(p.seconds, opts.nano ? p.nanos : p.nanos - (p.nanos % 1000), opts, this.ts);
+    // The line is built on the timestamp (one string piece fewer than joining them after).
+    const ctx: Ctx = { b: new Bytes(p.data), opts, state: this.state, origLength: p.origLength, out: head };
     let hdrlen = 0;
     try {
       hdrlen = this.link(ctx, p.linkType);
@@ -57,7 +58,7 @@ export class PacketPrinter {
       const ll = this.linkHeaderLength(ctx, p.linkType);
       hdrlen = e.soft ? ll : 0;
     }
-    if (opts.hex === 'none') return head + ctx.out + '\n';
+    if (opts.hex === 'none') return ctx.out + '\n';
     let dump = '';
     const d = ctx.dumpEnd === undefined ? p.data : p.data.subarray(0, ctx.dumpEnd);
     switch (opts.hex) {
@@ -69,7 +70,7 @@ export class PacketPrinter {
       case 'A': if (d.length > hdrlen) dump = asciiDump(d.subarray(hdrlen), this.scratch); break;
       default: break;
     }
-    return head + ctx.out + dump + '\n';
+    return ctx.out + dump + '\n';
   }
 
   /** The link header length for dumps after a soft truncation. */
