@@ -8,7 +8,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { R0, R1, R2, R3, R4, R9, R10, alu64, call, exit, ja, jmp, label, lddw, ldMapFd, ldx, link, st, stx, type Insn, type ProgramItem } from '../../src/ebpf/isa/index.js';
+import { R0, R1, R2, R3, R4, R6, R7, R9, R10, alu64, call, exit, ja, jmp, label, lddw, ldMapFd, ldx, link, st, stx, type Insn, type ProgramItem } from '../../src/ebpf/isa/index.js';
 import { compileWasm } from '../../src/ebpf/jit/index.js';
 import { createMap, createVm, standardHelpers, type BpfMap, type MapSpec } from '../../src/ebpf/runtime/index.js';
 import { Prng, testSeed } from '../helpers/prng.js';
@@ -103,4 +103,37 @@ test('map helpers: update flags, deletes, full hash maps, lookups and writes thr
   const summary = [...codes].sort((a, b) => Number(a[0] - b[0])).map(([c, x]) => `${c}: ${x}`).join(', ');
   console.log(`kernel map sequences: ${N} x ${OPS} operations identical, interpreter and JIT (seed ${seed}; return codes ${summary})`);
   for (const c of [0n, -2n, -7n, -17n, -22n]) assert.ok((codes.get(c) ?? 0) > 5, `the kernel returned ${c} often enough`);
+});
+
+test('pointers kept across updates and deletes read what the kernel\'s htab leaves there (spare element, slot reuse)', { skip }, () => {
+  const spec: MapSpec = { type: 'hash', keySize: 4, valueSize: 8, maxEntries: 4 };
+  /** map[key] = v (BPF_ANY) / delete map[key] / r6 = lookup(key) (0 → exit 99). */
+  const build = (ref: (d: number) => Insn): ProgramItem[] => {
+    const up = (key: number, v: number): ProgramItem[] => [st(4, R10, -4, key), st(8, R10, -16, v), ref(1), alu64.mov.reg(R2, R10), alu64.add.imm(R2, -4), alu64.mov.reg(R3, R10), alu64.add.imm(R3, -16), alu64.mov.imm(R4, 0), call(2)];
+    const del = (key: number): ProgramItem[] => [st(4, R10, -4, key), ref(1), alu64.mov.reg(R2, R10), alu64.add.imm(R2, -4), call(3)];
+    let n = 0;
+    const keep = (key: number): ProgramItem[] => [st(4, R10, -4, key), ref(1), alu64.mov.reg(R2, R10), alu64.add.imm(R2, -4), call(1), jmp.ne.imm(R0, 0, `ok${++n}`), alu64.mov.imm(R0, 99), exit(), label(`ok${n}`), alu64.mov.reg(R6, R0)];
+    const fold = (shift: number): ProgramItem[] => [ldx(8, R1, R6, 0), alu64.lsh.imm(R1, shift), alu64.or.reg(R7, R1)];
+    return [
+      alu64.mov.imm(R7, 0),
+      ...up(1, 1), ...keep(1), ...up(1, 2), ...fold(0), // the old element: 1
+      ...up(2, 3), ...keep(2), ...up(2, 4), ...up(2, 5), ...fold(8), // the old element was the spare again: 5
+      ...up(3, 6), ...keep(3), ...del(3), ...fold(16), // deleted, not reused: 6
+      ...keep(2), ...del(2), ...up(4, 7), ...fold(24), // deleted, reused by the next insertion: 7
+      alu64.mov.reg(R0, R7), exit(),
+    ];
+  };
+  const kmap = k().createMap({ ...spec, name: 'tsbpf_spare' });
+  let kernel: number;
+  try {
+    const prog = k().loadProgram({ type: 'socket-filter', insns: link(build(() => ldMapFd(R1, kmap.fd))) });
+    try { kernel = prog.testRun({ data: new Uint8Array(64) }).retval; } finally { prog.close(); }
+  } finally { kmap.close(); }
+  const ours = link(build(() => lddw(R1, 0, 1)));
+  for (const engine of ['interpreter', 'jit'] as const) {
+    const maps = [createMap(spec)];
+    const r0 = (engine === 'jit' ? compileWasm(ours, { helpers: standardHelpers(), maps }) : createVm(ours, { helpers: standardHelpers(), maps })).run({ data: new Uint8Array(64) }).r0;
+    assert.equal(Number(r0), kernel, `${engine}: 0x${r0.toString(16)}, kernel 0x${kernel.toString(16)}`);
+  }
+  console.log(`kernel stale pointers: 0x${kernel.toString(16)} (1, 5, 6, 7 expected from the htab's spare element and free list)`);
 });

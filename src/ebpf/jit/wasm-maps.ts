@@ -12,7 +12,7 @@
  *
  * `key` and `value` are linear addresses the caller translated and checked.
  */
-import { E_KEY, E_NEXT, E_USED, FMIX1, FMIX2, H_BUMP, H_COUNT, H_FREE, HASH_MUL, HASH_ROT, type HashLayout } from '../runtime/maps/arena.js';
+import { E_KEY, E_NEXT, E_USED, FMIX1, FMIX2, H_BUMP, H_COUNT, H_FREE, H_SPARE, HASH_MUL, HASH_ROT, type HashLayout } from '../runtime/maps/arena.js';
 import { E2BIG, EEXIST, EINVAL, ENOENT } from '../runtime/maps/map.js';
 import { Code, I32, I64, ModuleBuilder, OP } from './wasm/encoder.js';
 
@@ -99,24 +99,27 @@ function hashFns(m: ModuleBuilder, spec: ArenaMapSpec, L: HashLayout): ArenaFns 
     c.i32(1);
     c.end();
   };
-  /** s = slot + 1 of the key in the chain at bucket address `b` (e = its element), or 0. */
-  const find = (c: Code, key: number, b: number, s: number, e: number) => {
-    c.get(b).mem(OP.i32_load, 2).set(s);
+  /**
+   * s = slot + 1 of the key in the chain at bucket address `b` (e = its element, link = the
+   * address of the link to it: the bucket head or the previous element's next), or 0.
+   */
+  const find = (c: Code, key: number, b: number, s: number, e: number, link: number) => {
+    c.get(b).tee(link).mem(OP.i32_load, 2).set(s);
     c.block().loop();
     c.get(s).op(OP.i32_eqz).brIf(1);
     c.get(s).i32(1).op(OP.i32_sub).i32(L.elemStride).op(OP.i32_mul).i32(elems).op(OP.i32_add).set(e);
     same(c, key, e);
     c.brIf(1);
-    c.get(e).mem(OP.i32_load, 2, E_NEXT).set(s).br(0);
+    c.get(e).i32(E_NEXT).op(OP.i32_add).tee(link).mem(OP.i32_load, 2).set(s).br(0);
     c.end().end();
   };
   const lookup = m.declare([I32], [I64]);
   {
     const c = new Code([I32]);
-    const h = c.local(I32), b = c.local(I32), s = c.local(I32), e = c.local(I32);
+    const h = c.local(I32), b = c.local(I32), s = c.local(I32), e = c.local(I32), link = c.local(I32);
     bucket(c, 0, h);
     c.set(b);
-    find(c, 0, b, s, e);
+    find(c, 0, b, s, e, link);
     c.get(s).op(OP.i32_eqz).if(I64).i64(0n).else()
       .i32(0).mem(OP.i32_load, 2, spec.cellAt).op(OP.i64_extend_i32_u).i64(32n).op(OP.i64_shl)
       .get(s).i32(1).op(OP.i32_sub).i32(L.valueStride).op(OP.i32_mul).op(OP.i64_extend_i32_u).op(OP.i64_or).end();
@@ -126,32 +129,38 @@ function hashFns(m: ModuleBuilder, spec: ArenaMapSpec, L: HashLayout): ArenaFns 
   const update = m.declare([I32, I32, I64], [I64]);
   {
     const c = new Code([I32, I32, I64]);
-    const b = c.local(I32), s = c.local(I32), e = c.local(I32), h = c.local(I32);
+    const b = c.local(I32), s = c.local(I32), e = c.local(I32), h = c.local(I32), link = c.local(I32);
     c.get(2).i64(~4n).op(OP.i64_and).i64(2n).op(OP.i64_gt_u).get(2).i64(4n).op(OP.i64_and).op(OP.i64_eqz).op(OP.i32_eqz).op(OP.i32_or)
       .if().i64(errno(EINVAL)).op(OP.return).end();
     bucket(c, 0, h);
     c.set(b);
-    find(c, 0, b, s, e);
+    find(c, 0, b, s, e, link);
     c.get(s).if();
     c.get(2).i64(1n).op(OP.i64_eq).if().i64(errno(EEXIST)).op(OP.return).end();
+    // The kernel's replacement: unlink the old element, which becomes the spare; the spare takes the key.
+    c.get(link).get(e).mem(OP.i32_load, 2, E_NEXT).mem(OP.i32_store, 2);
+    c.get(e).i32(0).mem(OP.i32_store, 2, E_USED);
+    c.get(e).i32(0).mem(OP.i32_store, 2, E_NEXT);
+    c.i32(0).mem(OP.i32_load, 2, meta + H_SPARE).tee(h).i32(L.maxEntries + 1).get(h).op(OP.select);
+    c.i32(0).get(s).mem(OP.i32_store, 2, meta + H_SPARE);
+    c.set(s);
     c.else();
     c.get(2).i64(2n).op(OP.i64_eq).if().i64(errno(ENOENT)).op(OP.return).end();
     c.i32(0).mem(OP.i32_load, 2, meta + H_COUNT).i32(L.maxEntries).op(OP.i32_ge_u).if().i64(errno(E2BIG)).op(OP.return).end();
     // A slot: the most recently freed one, else the next never used.
     c.i32(0).mem(OP.i32_load, 2, meta + H_FREE).tee(s).if()
-      .get(s).i32(1).op(OP.i32_sub).i32(L.elemStride).op(OP.i32_mul).i32(elems).op(OP.i32_add).set(e)
-      .i32(0).get(e).mem(OP.i32_load, 2, E_NEXT).mem(OP.i32_store, 2, meta + H_FREE)
+      .i32(0).get(s).i32(1).op(OP.i32_sub).i32(L.elemStride).op(OP.i32_mul).i32(elems).op(OP.i32_add).mem(OP.i32_load, 2, E_NEXT).mem(OP.i32_store, 2, meta + H_FREE)
       .else()
       .i32(0).i32(0).mem(OP.i32_load, 2, meta + H_BUMP).i32(1).op(OP.i32_add).tee(s).mem(OP.i32_store, 2, meta + H_BUMP)
-      .get(s).i32(1).op(OP.i32_sub).i32(L.elemStride).op(OP.i32_mul).i32(elems).op(OP.i32_add).set(e)
       .end();
+    c.i32(0).i32(0).mem(OP.i32_load, 2, meta + H_COUNT).i32(1).op(OP.i32_add).mem(OP.i32_store, 2, meta + H_COUNT);
+    c.end();
+    c.get(s).i32(1).op(OP.i32_sub).i32(L.elemStride).op(OP.i32_mul).i32(elems).op(OP.i32_add).set(e);
     c.get(e).i32(E_KEY).op(OP.i32_add).get(0).i32(L.keySize);
     memoryCopy(c);
     c.get(e).i32(1).mem(OP.i32_store, 2, E_USED);
     c.get(e).get(b).mem(OP.i32_load, 2).mem(OP.i32_store, 2, E_NEXT);
     c.get(b).get(s).mem(OP.i32_store, 2);
-    c.i32(0).i32(0).mem(OP.i32_load, 2, meta + H_COUNT).i32(1).op(OP.i32_add).mem(OP.i32_store, 2, meta + H_COUNT);
-    c.end();
     c.get(s).i32(1).op(OP.i32_sub).i32(L.valueStride).op(OP.i32_mul).i32(B).op(OP.i32_add).get(1).i32(L.valueSize);
     memoryCopy(c);
     c.i64(0n);

@@ -7,17 +7,21 @@
  *
  * Hash map layout (all little-endian u32, the arena 8-byte aligned):
  *
- *   [0, n*V)          values: slot s's value at s*V, V = round_up(value_size, 8). This part
+ *   [0, (n+1)*V)      values: slot s's value at s*V, V = round_up(value_size, 8). This part
  *                     alone is the region programs see, so a value pointer can never reach
  *                     the table below (an overrun faults or lands in another value, as in an
  *                     array map).
- *   META              count, free-list head (slot+1, 0 = none), bump (slots never used yet), 0
+ *   META              count, free-list head (slot+1, 0 = none), bump (slots never used yet),
+ *                     spare (slot+1; 0 = slot n)
  *   META+16           buckets: B = roundup_pow_of_two(n) chain heads (slot+1, 0 = empty)
  *   ELEMS             element s at ELEMS + s*E, E = 8 + round_up(key_size, 8):
  *                     next in chain (slot+1), used flag, key (zero-padded)
  *
- * A new key takes the most recently freed slot, else the next never-used one; it goes at the
- * head of its bucket's chain (as the kernel's htab does). Iteration is in slot order.
+ * n + 1 slots, as the kernel's preallocated htab keeps a spare element (per CPU; one CPU here):
+ * a new key takes the most recently freed slot, else the next never-used one (never the spare);
+ * an update of a present key writes the new value into the spare, which takes the key's place,
+ * and the old element becomes the spare — a pointer looked up before still reads the old value,
+ * as in the kernel. Elements go at the head of their bucket's chain. Iteration is in slot order.
  */
 import type { MapSpec } from './map.js';
 
@@ -45,7 +49,7 @@ export interface HashLayout {
   readonly size: number;
 }
 
-export const H_COUNT = 0, H_FREE = 4, H_BUMP = 8;
+export const H_COUNT = 0, H_FREE = 4, H_BUMP = 8, H_SPARE = 12;
 export const E_NEXT = 0, E_USED = 4, E_KEY = 8;
 
 export function hashLayout(spec: MapSpec): HashLayout {
@@ -53,11 +57,11 @@ export function hashLayout(spec: MapSpec): HashLayout {
   const k8 = (spec.keySize + 7) & ~7;
   let buckets = 1;
   while (buckets < spec.maxEntries) buckets *= 2;
-  const meta = valueStride * spec.maxEntries;
+  const meta = valueStride * (spec.maxEntries + 1);
   const bucketsAt = meta + 16;
   const elemsAt = (bucketsAt + 4 * buckets + 7) & ~7;
   const elemStride = 8 + k8;
-  const size = elemsAt + elemStride * spec.maxEntries;
+  const size = elemsAt + elemStride * (spec.maxEntries + 1);
   if (size > MAX_ARENA) throw new MapSpecError(`hash map of ${spec.maxEntries} entries (key ${spec.keySize}, value ${spec.valueSize}) needs ${size} bytes, above the ${MAX_ARENA}-byte limit of a preallocated map`);
   return { keySize: spec.keySize, valueSize: spec.valueSize, maxEntries: spec.maxEntries, valueStride, buckets, meta, bucketsAt, elemsAt, elemStride, keyAt: E_KEY, size };
 }

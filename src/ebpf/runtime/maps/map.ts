@@ -5,7 +5,7 @@
  * program a pointer into the live value (writes through it change the map, as in the kernel).
  * New kinds (per-CPU, LRU, LPM trie, queue/stack, ring buffer, ...) implement `BpfMap`.
  */
-import { E_KEY, E_NEXT, E_USED, H_BUMP, H_COUNT, H_FREE, MAX_ARENA, MapSpecError, hashKey, hashLayout, type ArenaMap, type HashLayout } from './arena.js';
+import { E_KEY, E_NEXT, E_USED, H_BUMP, H_COUNT, H_FREE, H_SPARE, MAX_ARENA, MapSpecError, hashKey, hashLayout, type ArenaMap, type HashLayout } from './arena.js';
 
 export const EPERM = 1, ENOENT = 2, E2BIG = 7, EEXIST = 17, EINVAL = 22, ENOSPC = 28, ENOTSUPP = 524;
 
@@ -130,10 +130,8 @@ export class ArrayMap implements BpfMap, ArenaMap {
  * BPF_MAP_TYPE_HASH: arbitrary fixed-size keys, at most max_entries elements, preallocated
  * like the kernel's default htab: a chained table over one arena (layout in arena.ts). A
  * value keeps its slot while its key is present (updates write in place); a deleted slot is
- * reused by the next insertion. One observable difference from the kernel: its htab replaces
- * the element on an update of a present key (the new value in another element, a pointer
- * looked up before still reads the old value), while here the pointer sees the new value, as
- * with the kernel's array maps and BPF_F_LOCK updates.
+ * reused by the next insertion; an update of a present key moves it to the spare slot, as the
+ * kernel's htab does (arena.ts).
  */
 export class HashMap implements BpfMap, ArenaMap {
   readonly layout: HashLayout;
@@ -172,15 +170,20 @@ export class HashMap implements BpfMap, ArenaMap {
     for (let i = 0; i < L.keySize; i++) if (b[at + i] !== key[k + i]) return false;
     return true;
   }
-  /** Slot of the key at `key[at]`, or -1. */
-  private find(key: Uint8Array, at = 0): number {
+  /** The u32 index of the link (bucket head or previous element's next) to the key at `key[at]`, or -1. */
+  private linkTo(key: Uint8Array, at = 0): number {
     const L = this.layout, u32 = this.u32;
-    let s = u32[this.bucketOf(key, at) >>> 2]!;
-    while (s !== 0) {
-      if (this.sameKey(s - 1, key, at)) return s - 1;
-      s = u32[(L.elemsAt + (s - 1) * L.elemStride + E_NEXT) >>> 2]!;
+    let link = this.bucketOf(key, at) >>> 2;
+    for (let s = u32[link]!; s !== 0; s = u32[link]!) {
+      if (this.sameKey(s - 1, key, at)) return link;
+      link = (L.elemsAt + (s - 1) * L.elemStride + E_NEXT) >>> 2;
     }
     return -1;
+  }
+  /** Slot of the key at `key[at]`, or -1. */
+  private find(key: Uint8Array, at = 0): number {
+    const link = this.linkTo(key, at);
+    return link < 0 ? -1 : this.u32[link]! - 1;
   }
   valueAt(key: Uint8Array, at: number): number {
     const s = this.find(key, at);
@@ -194,25 +197,34 @@ export class HashMap implements BpfMap, ArenaMap {
     // kernel/bpf/hashtab.c htab_map_update_elem and check_flags, in their order.
     const f = mapFlags(flags);
     if (badFlags(f) || (f & BPF_F_LOCK)) return -EINVAL;
-    const L = this.layout, u32 = this.u32;
-    let s = this.find(key);
-    if (s >= 0 && (f & 3) === BPF_NOEXIST) return -EEXIST;
-    if (s < 0 && (f & 3) === BPF_EXIST) return -ENOENT;
-    if (s < 0) {
-      const m = L.meta >>> 2;
+    const L = this.layout, u32 = this.u32, m = L.meta >>> 2;
+    const link = this.linkTo(key);
+    if (link >= 0 && (f & 3) === BPF_NOEXIST) return -EEXIST;
+    if (link < 0 && (f & 3) === BPF_EXIST) return -ENOENT;
+    let s: number;
+    if (link >= 0) {
+      // The kernel's replacement: the spare element takes the key, the old one becomes the spare.
+      const old = u32[link]! - 1, oe = (L.elemsAt + old * L.elemStride) >>> 2;
+      u32[link] = u32[oe + (E_NEXT >>> 2)]!;
+      u32[oe + (E_USED >>> 2)] = 0;
+      u32[oe + (E_NEXT >>> 2)] = 0;
+      const spare = u32[m + (H_SPARE >>> 2)]!;
+      s = spare === 0 ? L.maxEntries : spare - 1;
+      u32[m + (H_SPARE >>> 2)] = old + 1;
+    } else {
       if (u32[m + (H_COUNT >>> 2)]! >= L.maxEntries) return -E2BIG;
       const free = u32[m + (H_FREE >>> 2)]!;
       if (free !== 0) {
         s = free - 1;
         u32[m + (H_FREE >>> 2)] = u32[(L.elemsAt + s * L.elemStride + E_NEXT) >>> 2]!;
       } else s = u32[m + (H_BUMP >>> 2)]!++;
-      const e = L.elemsAt + s * L.elemStride, bucket = this.bucketOf(key) >>> 2;
-      put(this.bytes, e + E_KEY, key, L.keySize);
-      u32[(e + E_USED) >>> 2] = 1;
-      u32[(e + E_NEXT) >>> 2] = u32[bucket]!;
-      u32[bucket] = s + 1;
       u32[m + (H_COUNT >>> 2)]!++;
     }
+    const e = L.elemsAt + s * L.elemStride, bucket = this.bucketOf(key) >>> 2;
+    put(this.bytes, e + E_KEY, key, L.keySize);
+    u32[(e + E_USED) >>> 2] = 1;
+    u32[(e + E_NEXT) >>> 2] = u32[bucket]!;
+    u32[bucket] = s + 1;
     put(this.bytes, s * L.valueStride, value, L.valueSize);
     return 0;
   }
@@ -238,8 +250,7 @@ export class HashMap implements BpfMap, ArenaMap {
   nextKey(key?: Uint8Array): Uint8Array | undefined {
     const L = this.layout, u32 = this.u32;
     const from = key === undefined ? 0 : this.find(key.subarray(0, L.keySize)) + 1;
-    const end = u32[(L.meta + H_BUMP) >>> 2]!;
-    for (let s = from; s < end; s++) {
+    for (let s = from; s <= L.maxEntries; s++) {
       const e = L.elemsAt + s * L.elemStride;
       if (u32[(e + E_USED) >>> 2] !== 0) return this.bytes.slice(e + E_KEY, e + E_KEY + L.keySize);
     }
