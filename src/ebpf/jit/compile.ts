@@ -579,6 +579,26 @@ class FunctionCompiler {
 
   private reg(r: Reg): number { return this.R[r]!; }
 
+  // Byte swaps inline: a call to a wasm function (V8 does not inline them here) would make every
+  // live register spill around it, as the memory slow paths did.
+  private sw32: number | undefined;
+  private sw64: number | undefined;
+
+  /** The i32 on the stack, byte-reversed. */
+  private bswap32(): void {
+    const x = this.sw32 ??= this.c.local(I32);
+    this.c.tee(x).i32(8).op(OP.i32_rotl).i32(0x00ff00ff).op(OP.i32_and).get(x).i32(8).op(OP.i32_rotr).i32(0xff00ff00 | 0).op(OP.i32_and).op(OP.i32_or);
+  }
+
+  /** The i64 on the stack, byte-reversed: swap bytes within halfwords, halfwords within words, then the words. */
+  private bswap64(): void {
+    const x = this.sw64 ??= this.c.local(I64), c = this.c;
+    for (const [mask, n] of [[0x00ff00ff00ff00ffn, 8n], [0x0000ffff0000ffffn, 16n]] as const) {
+      c.tee(x).i64(mask).op(OP.i64_and).i64(n).op(OP.i64_shl).get(x).i64(n).op(OP.i64_shr_u).i64(mask).op(OP.i64_and).op(OP.i64_or);
+    }
+    c.tee(x).i64(32n).op(OP.i64_shl).get(x).i64(32n).op(OP.i64_shr_u).op(OP.i64_or);
+  }
+
   private insn(i: number): void {
     const insn = this.p.insns[i]!, c = this.c, pc = this.p.pcOf[i]!;
     switch (insn.kind) {
@@ -593,8 +613,8 @@ class FunctionCompiler {
         if (insn.bits === 16) {
           c.get(d).op(OP.i32_wrap_i64).tee(this.x).i32(8).op(OP.i32_shl).i32(0xff00).op(OP.i32_and)
             .get(this.x).i32(8).op(OP.i32_shr_u).i32(0xff).op(OP.i32_and).op(OP.i32_or).op(OP.i64_extend_i32_u).set(d);
-        } else if (insn.bits === 32) c.get(d).op(OP.i32_wrap_i64).call(this.aux.bswap32).op(OP.i64_extend_i32_u).set(d);
-        else c.get(d).call(this.aux.bswap64).set(d);
+        } else if (insn.bits === 32) { c.get(d).op(OP.i32_wrap_i64); this.bswap32(); c.op(OP.i64_extend_i32_u).set(d); }
+        else { c.get(d); this.bswap64(); c.set(d); }
         return;
       }
       case 'ldx': {
@@ -650,7 +670,7 @@ class FunctionCompiler {
         else if (insn.size === 2) {
           c.mem(OP.i32_load16_u, 0, PACKET).tee(this.x).i32(8).op(OP.i32_shl).i32(0xff00).op(OP.i32_and)
             .get(this.x).i32(8).op(OP.i32_shr_u).op(OP.i32_or).op(OP.i64_extend_i32_u);
-        } else c.mem(OP.i32_load, 0, PACKET).call(this.aux.bswap32).op(OP.i64_extend_i32_u);
+        } else { c.mem(OP.i32_load, 0, PACKET); this.bswap32(); c.op(OP.i64_extend_i32_u); }
         // Only r0 changes, as in the interpreter (the kernel's verifier makes r1–r5 unreadable after it).
         c.set(this.reg(0));
         return;
