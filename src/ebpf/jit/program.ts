@@ -191,7 +191,6 @@ export class WasmProgram {
   private readonly ctxId: number;
   private readonly packetId: number;
   private readonly compiled: Compiled;
-  private readonly usesStack: boolean;
   private readonly hasCalls: boolean;
   /**
    * Bytes of stack zeroed (in wasm) at the start of a run, ending at the top of frame 0 (all 8
@@ -241,12 +240,10 @@ export class WasmProgram {
     this.cellOf = p.cellOf;
     const last = p.arenas[p.arenas.length - 1];
     this.heapBase = this.heapTop = last ? (last.at + last.map.arenaSize + 7) & ~7 : HEAP;
-    this.usesStack = p.insns.some((i) => ('dst' in i && i.dst === 10) || ('src' in i && (i.src === 10 || (typeof i.src === 'object' && 'reg' in i.src && i.src.reg === 10))));
     this.hasCalls = p.insns.some((i) => i.kind === 'call-local');
     const span = this.hasCalls ? undefined : stackSpan(p.insns);
     this.zeroStack = this.hasCalls ? FRAME * FRAMES : span ?? FRAME;
     this.stackWatch = span !== undefined && span < FRAME;
-    void this.usesStack;
     // Helpers that touch no memory need no write-back of attached regions around them.
     const standard = new Map<number, unknown>([[5, ktimeGetNs], [7, getPrandomU32], [8, getSmpProcessorId]]);
     this.pure = new Set([...standard].filter(([n, f]) => this.env.helpers.get(n) === f).map(([n]) => n));
