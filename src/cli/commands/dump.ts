@@ -12,7 +12,6 @@ import { linkTypeFromName, linkTypeInfo, linkTypeText } from '../../capture/link
 import type { PacketRef } from '../../capture/packet-ref.js';
 import type { CaptureHeader } from '../../capture/types.js';
 import type { HexMode, PrintOptions, TimestampMode } from '../../decode/index.js';
-import { compileFilter } from '../../filter/index.js';
 import { openSink, scanCaptureFile } from '../../node/io/capture-files.js';
 import { hostsLookup } from '../../node/host-names.js';
 import type { CliIO, Command } from '../command.js';
@@ -153,7 +152,9 @@ function localOffset(): number | ((sec: number) => number) {
   };
 }
 
-function compile(expr: string, linkType: number, snaplen: number, optimize: boolean): ClassicProgram {
+type FilterCompiler = typeof import('../../filter/index.js').compileFilter;
+
+function compile(compileFilter: FilterCompiler, expr: string, linkType: number, snaplen: number, optimize: boolean): ClassicProgram {
   const name = linkTypeInfo(linkType)?.name ?? String(linkType);
   return compileFilter(expr, { linkType: name, snaplen, optimize });
 }
@@ -172,6 +173,7 @@ export const dumpCommand: Command = {
       if (o.d > 0) {
         const name = o.linkType === undefined ? 'EN10MB' : (linkTypeInfo(o.linkType)?.name ?? String(o.linkType));
         const { formatListing } = await import('../../cbpf/listing.js');
+        const { compileFilter } = await import('../../filter/index.js');
         io.stdout(formatListing(compileFilter(expr, { linkType: name, snaplen: o.snaplen ?? 262144, optimize: o.optimize }), (['d', 'dd', 'ddd'] as const)[Math.min(o.d, 3) - 1]!));
         return 0;
       }
@@ -185,10 +187,12 @@ export const dumpCommand: Command = {
     o.linkType = undefined;
     // Modules only some runs need are loaded on demand: start-up is part of every run's time.
     const interpret = engine === 'interpreter' ? (await import('../../cbpf/interpreter.js')).interpret : undefined;
+    // The filter compiler (22 modules) only when there is an expression to compile or list.
+    const compileFilter = expr.trim() !== '' || o.d > 0 ? (await import('../../filter/index.js')).compileFilter : undefined;
     const printing = o.write === undefined && !o.countOnly && o.d === 0;
     const printer = printing ? new (await import('../../decode/index.js')).PacketPrinter(printOptions(o)) : undefined;
     const listing = o.d > 0 ? async (lt: number): Promise<string> =>
-      (await import('../../cbpf/listing.js')).formatListing(compile(expr, lt, snaplen, o.optimize), (['d', 'dd', 'ddd'] as const)[Math.min(o.d, 3) - 1]!) : undefined;
+      (await import('../../cbpf/listing.js')).formatListing(compile(compileFilter!, expr, lt, snaplen, o.optimize), (['d', 'dd', 'ddd'] as const)[Math.min(o.d, 3) - 1]!) : undefined;
     /** The filter of each link type, run on the packet where it lies in the reader's buffer. */
     const filters = new Map<number, ClassicFilterAtFn | null>();
     let header: CaptureHeader | undefined;
@@ -198,7 +202,7 @@ export const dumpCommand: Command = {
       if (m !== undefined) return m;
       if (expr.trim() === '') m = null;
       else {
-        const prog = compile(expr, linkType, snaplen, o.optimize);
+        const prog = compile(compileFilter!, expr, linkType, snaplen, o.optimize);
         if (interpret === undefined) m = compileClassicAt(prog);
         else {
           const meta = { wireLength: 0 };
