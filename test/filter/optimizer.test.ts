@@ -12,6 +12,7 @@ import { interpret } from '../../src/cbpf/interpreter.js';
 import { checkClassic } from '../../src/cbpf/checker.js';
 import { optimizeProgram } from '../../src/filter/optimize/optimize.js';
 import { Prng, testSeed } from '../helpers/prng.js';
+import { compileFilter } from '../../src/filter/compile-filter.js';
 
 const seed = testSeed(0x0b7_1a1e);
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -103,4 +104,16 @@ test('random filter-like programs: optimized ≡ input on every truncation', () 
   }
   assert.ok(runs > 2000, `only ${runs} valid programs`);
   assert.deepEqual(failures, [], `seed ${seed}`);
+});
+
+test('an ancillary load (ifindex) proves nothing about the packet length', () => {
+  // Found by the random-expressions test (IPV6, TSBPF_SEED=29): `ld [SKF_AD_OFF + 8]` ends near
+  // 2^32, so it was taken as proof that every packet load fits and the ip6 dst load was dropped:
+  // the optimized program accepted this 28-byte packet, which libpcap's and our unoptimized
+  // programs reject (the load of the destination address runs past its end).
+  const packet = Uint8Array.from([0x45, 0, 0, 0x24, 0x12, 0x34, 0, 0, 0x40, 0x01, 0x60, 0x9a, 1, 2, 3, 4, 1, 2, 3, 4, 8, 0, 0x88, 0x3d, 0xfe, 0x80, 0, 0]);
+  const plain = compileFilter('ifindex 2 and ip6 dst net fe80::/10', { linkType: 'IPV6', optimize: false }).instructions;
+  const opt = compileFilter('ifindex 2 and ip6 dst net fe80::/10', { linkType: 'IPV6' }).instructions;
+  for (const p of truncations([packet])) assert.equal(interpret(opt, p, { ifindex: 2 }), interpret(plain, p, { ifindex: 2 }), hex(p));
+  assert.equal(interpret(plain, packet, { ifindex: 2 }), 0);
 });

@@ -361,12 +361,22 @@ const REJECTING: Need = { abs: Infinity, ind: Infinity };
 const REJECTING_NOTHING: Need = ACCEPTING;
 
 const SIZES = [4, 2, 1, 0];
-const NONE = 0, ABS = 1, IND = 2;
-/** Whether `st` is a fallible packet load: ABS (absolute, and `ldxb 4*([k]&0xf)`), IND, or NONE. */
+const NONE = 0, ABS = 1, IND = 2, AUX = 3;
+/**
+ * Whether `st` is a fallible packet load: ABS (absolute, and `ldxb 4*([k]&0xf)`), IND, AUX, or
+ * NONE. AUX is a load at an offset of 2^31 or more: the kernel's ancillary data (SKF_AD_OFF,
+ * e.g. `ifindex`, `inbound`) or its negative offsets (SKF_NET_OFF, SKF_LL_OFF). Such a load says
+ * nothing about the packet's length (an ancillary load succeeds on a 1-byte packet), so it
+ * proves nothing, is needed by nothing, and is never skipped.
+ */
 function loadKind(st: OStmt): number {
   const cls = st.code & 0x07;
   const mode = st.code & 0xe0;
-  if (cls === BPF_LD) return mode === BPF_ABS ? ABS : mode === BPF_IND ? IND : NONE;
+  if (cls === BPF_LD) {
+    if (mode !== BPF_ABS && mode !== BPF_IND) return NONE;
+    if ((st.k >>> 0) >= 0x80000000) return AUX;
+    return mode === BPF_ABS ? ABS : IND;
+  }
   return cls === BPF_LDX && mode === BPF_MSH ? ABS : NONE;
 }
 /** The end offset of a packet load (`k` plus its size). */
@@ -467,6 +477,7 @@ function lengthsIn(blocks: OBlock[]): BlockMap<Have> {
 function covered(st: OStmt, n: Need, have: Have): boolean {
   const kind = loadKind(st);
   if (kind === NONE) return true;
+  if (kind === AUX) return false;
   const end = loadEnd(st);
   return kind === ABS ? end <= have.abs || n.abs >= end : end <= have.ind || n.ind >= end;
 }
@@ -820,7 +831,7 @@ function pullups(root: OBlock, exitA: BlockMap<number>): boolean {
 function hoistFaultLoads(root: OBlock): boolean {
   const order = reachable(root);
   const candidate = (t: OBlock): boolean => !isRet(t) && t.jt === t.jf && t.stmts.length > 0 &&
-    t.stmts.every((st) => (st.code & 0x07) === BPF_LD && (st.code & 0xe0) === BPF_ABS);
+    t.stmts.every((st) => (st.code & 0x07) === BPF_LD && loadKind(st) === ABS);
   if (!order.some(candidate)) return false;
   const preds = new BlockMap<OBlock[]>();
   for (const b of order) for (const t of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) if (t) { const l = preds.get(t) ?? []; l.push(b); preds.set(t, l); }
