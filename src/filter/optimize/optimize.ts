@@ -399,8 +399,13 @@ const meetNeed = (a: Need, b: Need): Need => ({ abs: Math.min(a.abs, b.abs), ind
 /** The need at the exit of a block's statements (before its jump or return). */
 function needOut(b: OBlock, needIn: BlockMap<Need>): Need {
   if (isRet(b)) return (b.code & 0x18) === BPF_K && b.k === 0 ? REJECTING : ACCEPTING;
-  const t = needIn.get(b.jt!) ?? ACCEPTING;
-  return b.jt === b.jf ? t : meetNeed(t, needIn.get(b.jf!) ?? ACCEPTING);
+  let t = needIn.get(b.jt!) ?? ACCEPTING;
+  if (b.jt === b.jf) return t;
+  // The true edge of `ld #pktlen; jge #k` is taken only by packets at least k long: a load
+  // ending within k fails only where every path through that edge is rejected anyway.
+  const len = provedLength(b);
+  if (len > t.abs) t = { abs: len, ind: t.ind };
+  return meetNeed(t, needIn.get(b.jf!) ?? ACCEPTING);
 }
 
 function needsIn(blocks: OBlock[]): BlockMap<Need> {
@@ -445,16 +450,22 @@ function haveOut(b: OBlock, h: Have): Have {
  * ending within it cannot fail.
  */
 function edgeHave(b: OBlock, h: Have, taken: boolean): Have {
-  if (!taken || b.jt === b.jf || isRet(b) || (b.code & BPF_X)) return h;
+  if (!taken || b.jt === b.jf) return h;
+  const len = provedLength(b);
+  return len > h.abs ? { abs: len, ind: h.ind } : h;
+}
+
+/** The packet length the true edge of `b`'s jump proves (`ld #pktlen; jgt/jge/jeq #k`), else 0. */
+function provedLength(b: OBlock): number {
+  if (isRet(b) || (b.code & BPF_X)) return 0;
   let lenInA = false;
   for (let i = b.stmts.length - 1; i >= 0; i--) {
     const st = b.stmts[i]!;
     if (def(st) === A) { lenInA = st.code === (BPF_LD | BPF_LEN | 0x00); break; }
   }
-  if (!lenInA) return h;
+  if (!lenInA) return 0;
   const op = b.code & 0xf0;
-  const len = op === BPF_JGT ? b.k + 1 : op === BPF_JGE || op === BPF_JEQ ? b.k : 0;
-  return len > h.abs ? { abs: len, ind: h.ind } : h;
+  return op === BPF_JGT ? (b.k >>> 0) + 1 : op === BPF_JGE || op === BPF_JEQ ? b.k >>> 0 : 0;
 }
 
 const minHave = (a: Have | undefined, b: Have): Have => a === undefined ? b : { abs: Math.min(a.abs, b.abs), ind: Math.min(a.ind, b.ind) };
@@ -474,12 +485,28 @@ function lengthsIn(blocks: OBlock[]): BlockMap<Have> {
  * Whether skipping `st` where `n` is needed afterwards (X unchanged) and `have` is proved
  * before it cannot change the result.
  */
-function covered(st: OStmt, n: Need, have: Have): boolean {
+function covered(st: OStmt, n: Need, have: Have, xMax = Infinity): boolean {
   const kind = loadKind(st);
   if (kind === NONE) return true;
   if (kind === AUX) return false;
   const end = loadEnd(st);
-  return kind === ABS ? end <= have.abs || n.abs >= end : end <= have.ind || n.ind >= end;
+  // An `[x + k]` load with X at most xMax fails only on packets shorter than end + xMax.
+  return kind === ABS ? end <= have.abs || n.abs >= end : end <= have.ind || n.ind >= end || n.abs >= end + xMax;
+}
+
+/**
+ * An upper bound of X before each statement of `b` (Infinity at its entry): `ldxb 4*([k]&0xf)`
+ * sets at most 60, `ldx #k` sets k.
+ */
+function xBounds(b: OBlock): number[] {
+  const out: number[] = [];
+  let x = Infinity;
+  for (const st of b.stmts) {
+    out.push(x);
+    if (def(st) !== X) continue;
+    x = st.code === (BPF_LDX | BPF_MSH | 0x10) ? 60 : st.code === (BPF_LDX | BPF_IMM) ? st.k >>> 0 : Infinity;
+  }
+  return out;
 }
 
 /** The packet length proved before each statement of `b`, given the length proved at its entry. */
@@ -513,6 +540,7 @@ function deadStores(blocks: OBlock[]): boolean {
     if (dead) {
       needIn ??= needsIn(blocks);
       const hs = lengthsAt(b, h);
+      const xs = xBounds(b);
       l = liveOut(b, live);
       let n = needOut(b, needIn);
       const kept: OStmt[] = [];
@@ -520,7 +548,7 @@ function deadStores(blocks: OBlock[]): boolean {
         const st = b.stmts[i]!;
         const d = def(st);
         // A dead load that may fail where nothing later fails in its place stays, for its fault.
-        if (!(l & bit(d)) && covered(st, n, hs[i]!)) { changed = true; continue; }
+        if (!(l & bit(d)) && covered(st, n, hs[i]!, xs[i])) { changed = true; continue; }
         l = (l & ~bit(d)) | usesMask(st);
         n = needBefore(st, n);
         kept.push(st);

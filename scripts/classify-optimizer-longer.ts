@@ -1,0 +1,77 @@
+/**
+ * Dev tool for the filter optimizer: for random expressions (the generator of
+ * test/filter/random-expressions.test.ts) where our optimized program is longer than libpcap's,
+ * decide whether libpcap's optimized program is equivalent to its unoptimized one (run both on
+ * generated packets at every truncation length, with random metadata). Not equivalent: fine
+ * (we refuse an unsafe transform). Equivalent: a real optimizer gap, printed with both listings.
+ * Run: `npx tsx scripts/classify-optimizer-longer.ts [COUNT] [SEED] [-v]`.
+ */
+import { Prng } from '../test/helpers/prng.js';
+import { tcpdumpPrograms } from '../test/helpers/tcpdump-filter.js';
+import { packetSet } from '../test/helpers/filter-packets.js';
+import { compileFilter, FilterError } from '../src/filter/index.js';
+import { systemResolver } from '../src/node/filter-resolver.js';
+import { interpret } from '../src/cbpf/interpreter.js';
+import type { ClassicInsn } from '../src/cbpf/insn.js';
+
+// Same as test/filter/random-expressions.test.ts (kept in step by hand).
+const PRIMS = [
+  'ip', 'ip6', 'arp', 'tcp', 'udp', 'icmp', 'icmp6', 'sctp', 'igmp', 'vlan', 'vlan 5', 'mpls', 'pppoes',
+  'host 10.0.0.1', 'src host 192.168.1.1', 'dst host 1.2.3.4', 'net 10.0.0.0/8', 'src net 192.168.0.0/16',
+  'ip6 host 2001:db8::1', 'ip6 net fe80::/10', 'port 80', 'tcp port 22', 'udp port 53', 'src port 1000',
+  'dst portrange 1000-2000', 'ip proto 17', 'ip6 proto 6', 'less 80', 'greater 100', 'ether broadcast',
+  'ether multicast', 'ip multicast', 'ether host 00:11:22:33:44:55', 'ether proto 0x0806',
+  'tcp[tcpflags] & tcp-syn != 0', 'tcp[13] = 18', 'icmp[icmptype] = icmp-echo', 'ip[8] < 64', 'ip[0] & 0xf > 5',
+  'udp[2:2] = 53', 'len > 60', 'ip[2:2] - 20 > 40', 'ip[9] = 6 or ip[9] = 17', 'stp', 'ipx', 'iso',
+];
+function expr(r: Prng, depth: number): string {
+  if (depth <= 0 || r.bool(0.35)) return r.pick(PRIMS);
+  switch (r.int(4)) {
+    case 0: return `not ${expr(r, depth - 1)}`;
+    case 1: return `(${expr(r, depth - 1)} and ${expr(r, depth - 1)})`;
+    case 2: return `(${expr(r, depth - 1)} or ${expr(r, depth - 1)})`;
+    default: return `${expr(r, depth - 1)} ${r.pick(['and', 'or', '&&', '||'])} ${expr(r, depth - 1)}`;
+  }
+}
+
+const args = process.argv.slice(2).filter((a) => a !== '-v');
+const verbose = process.argv.includes('-v');
+const COUNT = Number(args[0] ?? 150);
+const SEED = Number(args[1] ?? 0x0f117e55) >>> 0;
+const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+const listing = (p: readonly ClassicInsn[]): string => p.map((x, i) => `  ${String(i).padStart(3)}: ${x.code.toString(16).padStart(4, '0')} ${x.jt} ${x.jf} ${x.k >>> 0}`).join('\n');
+
+/** A packet on which the two programs disagree, at any truncation length. */
+function differ(linkType: string, a: readonly ClassicInsn[], b: readonly ClassicInsn[], seed: number): Uint8Array | undefined {
+  for (const p of packetSet(linkType, [a, b], seed, 1500)) {
+    for (let n = p.bytes.length; n >= 0; n--) {
+      const bytes = p.bytes.subarray(0, n);
+      if (interpret(a, bytes, p.meta) !== interpret(b, bytes, p.meta)) return bytes;
+    }
+  }
+  return undefined;
+}
+
+const r = new Prng(SEED);
+const items = Array.from({ length: COUNT }, () => ({ linkType: r.pick(['EN10MB', 'EN10MB', 'EN10MB', 'LINUX_SLL', 'RAW', 'IEEE802_11']), expr: expr(r, 3) }));
+const oracle = await tcpdumpPrograms(items.flatMap((c) => [{ ...c, optimize: true }, { ...c, optimize: false }]));
+let ours = 0, theirs = 0, longer = 0, notEquiv = 0, gaps = 0, gapExcess = 0, unsafeExcess = 0;
+const lines: string[] = [];
+items.forEach((c, i) => {
+  const o = oracle[2 * i]!, plain = oracle[2 * i + 1]!;
+  if (!o.ok || !plain.ok) return;
+  let mine: readonly ClassicInsn[];
+  try { mine = compileFilter(c.expr, { linkType: c.linkType, optimize: true, resolver: systemResolver() }).instructions; }
+  catch (err) { if (err instanceof FilterError) return; throw err; }
+  ours += mine.length; theirs += o.insns.length;
+  if (mine.length <= o.insns.length) return;
+  longer++;
+  const d = differ(c.linkType, o.insns, plain.insns, (SEED + i) >>> 0);
+  const excess = mine.length - o.insns.length;
+  if (d) { notEquiv++; unsafeExcess += excess; lines.push(`unsafe +${excess} ${c.linkType} '${c.expr}' (${hex(d)})`); return; }
+  gaps++; gapExcess += excess;
+  lines.push(`GAP +${excess} ${mine.length}/${o.insns.length} #${i} ${c.linkType} '${c.expr}'`);
+  if (verbose) lines.push(`ours:\n${listing(mine)}\nlibpcap:\n${listing(o.insns)}`);
+});
+console.log(lines.join('\n'));
+console.log(`${COUNT} expressions, seed ${SEED}: ours/libpcap ${ours}/${theirs}; longer ${longer}: libpcap not equivalent ${notEquiv} (+${unsafeExcess}), real gaps ${gaps} (+${gapExcess})`);
