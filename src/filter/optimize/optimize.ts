@@ -251,12 +251,11 @@ function decide(V: Values, s: State, b: OBlock): boolean | undefined {
   if (ac !== undefined) return jumpOutcome(op, ac, k);
   const f = lookup(s.facts, a, op, k);
   if (f !== undefined) return f;
-  // As libpcap's fold_edge: only an equality known on the path decides another equality (as
-  // false). Deciding more (`jgt` from a known `jeq`) would prune loads libpcap keeps, and its
-  // optimized programs fault on short packets where such loads remain.
-  if (op !== BPF_JEQ || (b.code & BPF_X)) return undefined;
+  // A value known equal to a constant on the path decides every comparison of it (libpcap's
+  // fold_edge decides only other equalities; loads this prunes go only where the need
+  // analysis proves their faults do not matter).
   const known = knownEq(s.facts, a);
-  return known !== undefined && known !== k ? false : undefined;
+  return known !== undefined ? jumpOutcome(op, known, k) : undefined;
 }
 
 function edgeState(V: Values, s: State, b: OBlock, taken: boolean): State {
