@@ -255,7 +255,32 @@ function decide(V: Values, s: State, b: OBlock): boolean | undefined {
   // fold_edge decides only other equalities; loads this prunes go only where the need
   // analysis proves their faults do not matter).
   const known = knownEq(s.facts, a);
-  return known !== undefined ? jumpOutcome(op, known, k) : undefined;
+  if (known !== undefined) return jumpOutcome(op, known, k);
+  return decideByRange(s.facts, a, op, k >>> 0);
+}
+
+/**
+ * A comparison decided by the bounds and the bits known zero that the path's facts give the
+ * value (`jgt`/`jge` outcomes bound it, a false `jset #m` clears the bits of m): `jeq #k`
+ * outside them is false, `jgt`/`jge` beyond them decided, `jset` on known-zero bits false.
+ */
+function decideByRange(facts: Fact | null, vn: number, op: number, k: number): boolean | undefined {
+  let lo = 0, hi = 0xffffffff, zero = 0, any = false;
+  for (let f = facts; f; f = f.next) {
+    if (f.vn !== vn) continue;
+    const fk = f.k >>> 0;
+    if (f.op === BPF_JGT) { any = true; if (f.val) lo = Math.max(lo, fk + 1); else hi = Math.min(hi, fk); }
+    else if (f.op === BPF_JGE) { any = true; if (f.val) lo = Math.max(lo, fk); else hi = Math.min(hi, fk - 1); }
+    else if (f.op === BPF_JSET && !f.val) { any = true; zero = (zero | fk) >>> 0; }
+  }
+  if (!any) return undefined;
+  switch (op) {
+    case BPF_JEQ: return k < lo || k > hi || (k & zero) !== 0 ? false : undefined;
+    case BPF_JGT: return lo > k ? true : hi <= k ? false : undefined;
+    case BPF_JGE: return lo >= k ? true : hi < k ? false : undefined;
+    case BPF_JSET: return (k & ~zero) === 0 ? false : undefined;
+  }
+  return undefined;
 }
 
 function edgeState(V: Values, s: State, b: OBlock, taken: boolean): State {
