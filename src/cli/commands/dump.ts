@@ -247,7 +247,7 @@ export const dumpCommand: Command = {
       if (writer) writer.writeRef(p);
       else if (printer) {
         out += printer.format(p.toPacket());
-        if (out.length > 1 << 16) flushOut();
+        if (out.length > 1 << 14) flushOut();
       }
       return selected < limit;
     };
