@@ -4,7 +4,8 @@
  * decide whether libpcap's optimized program is equivalent to its unoptimized one (run both on
  * generated packets at every truncation length, with random metadata). Not equivalent: fine
  * (we refuse an unsafe transform). Equivalent: a real optimizer gap, printed with both listings.
- * Run: `npx tsx scripts/classify-optimizer-longer.ts [COUNT] [SEED] [-v]`.
+ * Run: `npx tsx scripts/classify-optimizer-longer.ts [COUNT] [SEED] [-v] [-a]` (-v: listings of
+ * the gaps, -a: every expression's lengths).
  */
 import { Prng } from '../test/helpers/prng.js';
 import { tcpdumpPrograms } from '../test/helpers/tcpdump-filter.js';
@@ -34,7 +35,8 @@ function expr(r: Prng, depth: number): string {
   }
 }
 
-const args = process.argv.slice(2).filter((a) => a !== '-v');
+const args = process.argv.slice(2).filter((a) => a !== '-v' && a !== '-a');
+const all = process.argv.includes('-a'); // also print every expression's lengths
 const verbose = process.argv.includes('-v');
 const COUNT = Number(args[0] ?? 150);
 const SEED = Number(args[1] ?? 0x0f117e55) >>> 0;
@@ -64,6 +66,7 @@ items.forEach((c, i) => {
   try { mine = compileFilter(c.expr, { linkType: c.linkType, optimize: true, resolver: systemResolver() }).instructions; }
   catch (err) { if (err instanceof FilterError) return; throw err; }
   ours += mine.length; theirs += o.insns.length;
+  if (all) lines.push(`len ${mine.length}/${o.insns.length} #${i} ${c.linkType} '${c.expr}'`);
   if (mine.length <= o.insns.length) return;
   longer++;
   const d = differ(c.linkType, o.insns, plain.insns, (SEED + i) >>> 0);

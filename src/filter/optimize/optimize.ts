@@ -638,7 +638,12 @@ function forward(root: OBlock, exitA: BlockMap<number>): boolean {
       let xSkipped = false;
       for (let guard = 0; guard < 64 && !isRet(target); guard++) {
         const sim: State = { regs: es.regs.slice(), facts: es.facts };
-        for (const st of target.stmts) step(V, sim, st, false);
+        // Whether every X the skipped block sets is the X of the edge (a recomputed header length).
+        let xKept = true;
+        for (const st of target.stmts) {
+          step(V, sim, st, false);
+          if (def(st) === X && (sim.regs[X] === UNKNOWN || sim.regs[X] !== es.regs[X])) xKept = false;
+        }
         const td = decide(V, sim, target);
         if (td === undefined) break;
         const next = (td ? target.jt : target.jf)!;
@@ -650,7 +655,7 @@ function forward(root: OBlock, exitA: BlockMap<number>): boolean {
         }
         if (conflict) break;
         // Nor may it skip a load that could fail where no later load fails in its place.
-        const xc = skippable(target, next, needIn, edgeHave(b, hOut, taken), xSkipped);
+        const xc = skippable(target, next, needIn, edgeHave(b, hOut, taken), xSkipped, xKept);
         if (xc === undefined) break;
         xSkipped = xc;
         // The skipped block does not run: registers keep their values on this edge; what was
@@ -673,13 +678,15 @@ function forward(root: OBlock, exitA: BlockMap<number>): boolean {
 /**
  * `have` is what is proved where the threaded edge leaves; `xChanged`, whether a block already
  * skipped on this edge sets X (an `[x + k]` load after that used another X than the one `have`
- * and the new path see). Returns undefined when not, else whether X is set in `target`.
+ * and the new path see); `xKept`, whether every X `target` sets is the edge's X (the same value
+ * recomputed, which changes no `[x + k]` address). Returns undefined when not, else whether X
+ * is then changed.
  */
-function skippable(target: OBlock, next: OBlock, needIn: BlockMap<Need>, have: Have, xChanged: boolean): boolean | undefined {
+function skippable(target: OBlock, next: OBlock, needIn: BlockMap<Need>, have: Have, xChanged: boolean, xKept: boolean): boolean | undefined {
   const n = needIn.get(next) ?? ACCEPTING;
   for (const st of target.stmts) {
     if (loadKind(st) === IND && xChanged || !covered(st, n, have)) return undefined;
-    if (def(st) === X) xChanged = true;
+    if (def(st) === X && !xKept) xChanged = true;
   }
   return xChanged;
 }
