@@ -519,17 +519,17 @@ function covered(st: OStmt, n: Need, have: Have, xMax = Infinity): boolean {
 }
 
 /**
- * An upper bound of X before each statement of `b` (Infinity at its entry): `ldxb 4*([k]&0xf)`
- * sets at most 60, `ldx #k` sets k.
+ * An upper bound of X before each statement of `b` and at its exit, given the bound at its
+ * entry: `ldxb 4*([k]&0xf)` sets at most 60, `ldx #k` sets k.
  */
-function xBounds(b: OBlock): number[] {
+function xBounds(b: OBlock, x: number): number[] {
   const out: number[] = [];
-  let x = Infinity;
   for (const st of b.stmts) {
     out.push(x);
     if (def(st) !== X) continue;
     x = st.code === (BPF_LDX | BPF_MSH | 0x10) ? 60 : st.code === (BPF_LDX | BPF_IMM) ? st.k >>> 0 : Infinity;
   }
+  out.push(x);
   return out;
 }
 
@@ -549,9 +549,14 @@ function deadStores(blocks: OBlock[]): boolean {
   // later, or a load that stays before it, covers it.)
   const haveIn = new BlockMap<Have>();
   if (blocks.length > 0) haveIn.set(blocks[0]!, NOTHING);
+  // An upper bound of X at each block's entry (the largest over its predecessors).
+  const xIn = new BlockMap<number>();
   let changed = false;
   for (const b of blocks) {
     const h = haveIn.get(b) ?? NOTHING;
+    const xs = xBounds(b, xIn.get(b) ?? Infinity);
+    const xOut = xs[xs.length - 1]!;
+    for (const t of b.jt === b.jf ? [b.jt] : [b.jt, b.jf]) if (t) xIn.set(t, Math.max(xIn.get(t) ?? 0, xOut));
     // Most blocks have no dead statement: find one before computing anything else.
     let l = liveOut(b, live);
     let dead = false;
@@ -564,7 +569,6 @@ function deadStores(blocks: OBlock[]): boolean {
     if (dead) {
       needIn ??= needsIn(blocks);
       const hs = lengthsAt(b, h);
-      const xs = xBounds(b);
       l = liveOut(b, live);
       let n = needOut(b, needIn);
       const kept: OStmt[] = [];
