@@ -32,3 +32,12 @@ export interface Ctx {
   /** Where -x/-X/-A dumps stop when a printer narrowed the captured data and did not restore it. */
   dumpEnd?: number;
 }
+
+/**
+ * A context with every field present, in one order: all contexts then share one hidden class
+ * and the printers' property reads stay monomorphic (a spread copy with an added field made a
+ * second shape that every printer below it then had to handle).
+ */
+export function makeCtx(b: Bytes, opts: PrintOptions, state: DecodeState, origLength: number, out: string, nested = false): Ctx {
+  return { b, opts, state, origLength, out, nested, dumpEnd: undefined };
+}

@@ -1,6 +1,6 @@
 /** GRE versions 0 and 1 (print-gre.c), with the IPv4, IPv6, MPLS and Ethernet payloads of version 0. */
 import { Bytes, Truncated } from './bytes.js';
-import type { Ctx } from './context.js';
+import { makeCtx, type Ctx } from './context.js';
 import { ipPrint, ip6Print } from './ip.js';
 import { ETHERTYPE_NAMES, etherPrint } from './link.js';
 import { mplsPrint } from './mpls.js';
@@ -78,6 +78,6 @@ export function grePrint(ctx: Ctx, off: number, length: number): void {
 export function innerEther(ctx: Ctx, at: number, len: number): void {
   // Too short for an Ethernet header: ether_print's own check (a soft stop).
   if (!ctx.b.has(at, 14)) { ctx.out += ' [|ether]'; throw new Truncated('', true); }
-  const inner: Ctx = { ...ctx, b: new Bytes(ctx.b.data.subarray(at)), origLength: len, out: ctx.out };
+  const inner = makeCtx(new Bytes(ctx.b.data.subarray(at)), ctx.opts, ctx.state, len, ctx.out, ctx.nested);
   try { etherPrint(inner); } finally { ctx.out = inner.out; }
 }

@@ -1,7 +1,7 @@
 /** ICMP, ICMPv6 (neighbor discovery, MLD) and IGMP one-line forms. */
 import { Bytes, ip6String, Truncated } from './bytes.js';
 import { host4, host6, hostText } from './names.js';
-import type { Ctx } from './context.js';
+import { makeCtx, type Ctx } from './context.js';
 import { ipPrint, onesSum } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
 import { shouldBe, type IpInfo } from './transport.js';
@@ -93,7 +93,7 @@ export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): vo
     if (!b.has(off + 8, 4)) throw new Truncated('icmp');
     // The quoted datagram is printed with its own total length, the capture ending there too.
     const ipLen = b.u16(off + 10);
-    const inner: Ctx = { ...ctx, b: new Bytes(b.data.subarray(0, Math.min(b.length, off + 8 + ipLen))), nested: true };
+    const inner = makeCtx(new Bytes(b.data.subarray(0, Math.min(b.length, off + 8 + ipLen))), ctx.opts, ctx.state, ctx.origLength, ctx.out, true);
     try { ipPrint(inner, off + 8, ipLen); } finally { ctx.out = inner.out; }
   }
 }

@@ -4,7 +4,7 @@
  * printer knows where -x/-X/-A start.
  */
 import { Bytes, etherName, hex4, linkAddrString } from './bytes.js';
-import type { Ctx } from './context.js';
+import { makeCtx, type Ctx } from './context.js';
 import { arpPrint } from './arp.js';
 import { ipPrint, ip6Print } from './ip.js';
 import { hexAsciiDump } from './hexdump.js';
@@ -176,7 +176,7 @@ const LLC_FLAGS: Record<number, string> = { 0x00: 'Command', 0x01: 'Response', 0
 function llcPrint(ctx: Ctx, off: number, length: number, macs: () => string): number {
   const b = ctx.b;
   const view = new Bytes(b.data.subarray(0, Math.min(b.length, off + length)));
-  const c: Ctx = { ...ctx, b: view, out: ctx.out };
+  const c = makeCtx(view, ctx.opts, ctx.state, ctx.origLength, ctx.out, ctx.nested);
   if (length < 3 || !view.has(off, 3)) {
     // Too short for an LLC header: tcpdump says so and shows what there is.
     c.out += ' [|llc]';

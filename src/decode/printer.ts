@@ -5,7 +5,7 @@
  */
 import type { CapturePacket } from '../capture/types.js';
 import { AddressText, Bytes, Truncated } from './bytes.js';
-import type { Ctx, DecodeState } from './context.js';
+import { makeCtx, type Ctx, type DecodeState } from './context.js';
 import { asciiDump, DumpScratch, hexAsciiDump, hexDump } from './hexdump.js';
 import { etherPrint, nullPrint, pppPrint, rawPrint, sll2Print, sllPrint } from './link.js';
 import { DEFAULT_PRINT_OPTIONS, type PrintOptions } from './options.js';
@@ -46,7 +46,7 @@ export class PacketPrinter {
     // deltas of -ttt/-ttttt are computed after that truncation.
     const head = formatTimestamp(p.seconds, opts.nano ? p.nanos : p.nanos - (p.nanos % 1000), opts, this.ts);
     // The line is built on the timestamp (one string piece fewer than joining them after).
-    const ctx: Ctx = { b: new Bytes(p.data), opts, state: this.state, origLength: p.origLength, out: head };
+    const ctx = makeCtx(new Bytes(p.data), opts, this.state, p.origLength, head);
     let hdrlen = 0;
     try {
       hdrlen = this.link(ctx, p.linkType);
