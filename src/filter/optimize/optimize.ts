@@ -45,7 +45,14 @@ class Values {
   }
   konst(k: number): number { return this.numbered(k >>> 0, k >>> 0); }
   /** The value an absolute load reads (keys above 2^32: code and offset). */
-  load(code: number, k: number): number { return this.numbered((code + 1) * 0x1_0000_0000 + (k >>> 0)); }
+  load(code: number, k: number): number {
+    const v = this.numbered((code + 1) * 0x1_0000_0000 + (k >>> 0));
+    const size = [4, 2, 1, 0][(code >> 3) & 3]!;
+    if ((code & 0x07) === BPF_LD && (k >>> 0) < 0x80000000 && size > 0) this.packetBytes.set(v, { k: k >>> 0, size });
+    return v;
+  }
+  /** The packet bytes an absolute load's value is (ancillary loads excluded). */
+  readonly packetBytes = new Map<number, { readonly k: number; readonly size: number }>();
   /** A value equal to no other (an unknown input, or one a rewrite invalidated). */
   fresh(): number { this.consts.push(undefined); return this.consts.length - 1; }
   constOf(v: number | undefined): number | undefined { return v === undefined ? undefined : this.consts[v]; }
@@ -256,7 +263,39 @@ function decide(V: Values, s: State, b: OBlock): boolean | undefined {
   // analysis proves their faults do not matter).
   const known = knownEq(s.facts, a);
   if (known !== undefined) return jumpOutcome(op, known, k);
-  return decideByRange(s.facts, a, op, k >>> 0);
+  return decideByRange(s.facts, a, op, k >>> 0) ?? decideByBytes(V, s.facts, a, op, k >>> 0);
+}
+
+/**
+ * A comparison of a packet load decided by the bytes that loads overlapping it are known to
+ * hold on the path (`ldb [20] = 0x11` fixes the high byte of `ldh [20]`).
+ */
+function decideByBytes(V: Values, facts: Fact | null, vn: number, op: number, k: number): boolean | undefined {
+  const t = V.packetBytes.get(vn);
+  if (!t) return undefined;
+  let mask = 0, val = 0;
+  for (let f = facts; f; f = f.next) {
+    if (f.op !== BPF_JEQ || !f.val || f.vn === vn) continue;
+    const o = V.packetBytes.get(f.vn);
+    if (!o || o.k >= t.k + t.size || t.k >= o.k + o.size) continue;
+    for (let p = Math.max(t.k, o.k); p < Math.min(t.k + t.size, o.k + o.size); p++) {
+      const shift = 8 * (t.k + t.size - 1 - p);
+      const bit = (0xff << shift) >>> 0;
+      if (mask & bit) continue; // the first fact for a byte holds
+      mask = (mask | bit) >>> 0;
+      val = (val | ((((f.k >>> 0) >>> (8 * (o.k + o.size - 1 - p))) & 0xff) << shift)) >>> 0;
+    }
+  }
+  if (mask === 0) return undefined;
+  const full = t.size === 4 ? 0xffffffff : (1 << (8 * t.size)) - 1;
+  const lo = val, hi = (val | (full & ~mask)) >>> 0;
+  switch (op) {
+    case BPF_JEQ: return ((k & mask) >>> 0) !== val || k > full ? false : mask === full ? true : undefined;
+    case BPF_JGT: return lo > k ? true : hi <= k ? false : undefined;
+    case BPF_JGE: return lo >= k ? true : hi < k ? false : undefined;
+    case BPF_JSET: return (k & val) !== 0 ? true : ((k & ~(mask & ~val)) >>> 0) === 0 ? false : undefined;
+  }
+  return undefined;
 }
 
 /**
