@@ -9,7 +9,7 @@
  */
 import { Prng } from '../test/helpers/prng.js';
 import { tcpdumpPrograms } from '../test/helpers/tcpdump-filter.js';
-import { packetSet } from '../test/helpers/filter-packets.js';
+import { packetSet, baseFrames, probes } from '../test/helpers/filter-packets.js';
 import { compileFilter, FilterError } from '../src/filter/index.js';
 import { systemResolver } from '../src/node/filter-resolver.js';
 import { interpret } from '../src/cbpf/interpreter.js';
@@ -40,15 +40,33 @@ const all = process.argv.includes('-a'); // also print every expression's length
 const verbose = process.argv.includes('-v');
 const COUNT = Number(args[0] ?? 150);
 const SEED = Number(args[1] ?? 0x0f117e55) >>> 0;
+const PACKETS = Number(process.env.PACKETS ?? 6000);
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const listing = (p: readonly ClassicInsn[]): string => p.map((x, i) => `  ${String(i).padStart(3)}: ${x.code.toString(16).padStart(4, '0')} ${x.jt} ${x.jf} ${x.k >>> 0}`).join('\n');
 
 /** A packet on which the two programs disagree, at any truncation length. */
 function differ(linkType: string, a: readonly ClassicInsn[], b: readonly ClassicInsn[], seed: number): Uint8Array | undefined {
-  for (const p of packetSet(linkType, [a, b], seed, 1500)) {
+  for (const p of packetSet(linkType, [a, b], seed, PACKETS)) {
     for (let n = p.bytes.length; n >= 0; n--) {
       const bytes = p.bytes.subarray(0, n);
       if (interpret(a, bytes, p.meta) !== interpret(b, bytes, p.meta)) return bytes;
+    }
+  }
+  // Then frames with many of the programs' probes written at once (deep paths need several).
+  const r = new Prng(seed ^ 0x5a5a5a5a);
+  const base = baseFrames(linkType, r);
+  const ps = [...probes(a), ...probes(b)];
+  if (ps.length === 0) return undefined;
+  for (let i = 0; i < PACKETS * 4; i++) {
+    const p = Uint8Array.from(r.pick(base));
+    for (let j = 0, n = 1 + r.int(12); j < n; j++) {
+      const { offset, size, value } = r.pick(ps);
+      for (let q = 0; q < size; q++) if (offset + q < p.length) p[offset + q] = (value >>> (8 * (size - 1 - q))) & 0xff;
+    }
+    const meta = { pktType: r.int(5), ifindex: r.int(4) };
+    for (let n = p.length; n >= 0; n--) {
+      const bytes = p.subarray(0, n);
+      if (interpret(a, bytes, meta) !== interpret(b, bytes, meta)) return bytes;
     }
   }
   return undefined;
