@@ -124,6 +124,37 @@ export class AddressText {
   }
 }
 
+/**
+ * The "src.sport > dst.dport: " text of recently printed transport endpoints, in a direct-mapped
+ * table keyed by the address strings (from AddressText, so usually the same objects) and the
+ * ports. Each text is one flat string: appended to a line it is one piece instead of seven,
+ * which both the concatenation and the flattening before the write would pay for.
+ */
+export class EndpointText {
+  private readonly ports = new Int32Array(4096);
+  private readonly src: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
+  private readonly dst: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
+  private readonly text: string[] = new Array<string>(4096).fill('');
+
+  private static slot(src: string, dst: string, ports: number): number {
+    const h = ports ^ Math.imul(src.length * 64 + dst.length, 0x85ebca6b) ^ (src.charCodeAt(src.length - 1) << 8) ^ dst.charCodeAt(dst.length - 1);
+    return Math.imul(h, 0x9e3779b1) >>> 20;
+  }
+
+  get(src: string, dst: string, sport: number, dport: number): string | undefined {
+    const ports = (sport << 16) | dport;
+    const slot = EndpointText.slot(src, dst, ports);
+    return this.ports[slot] === ports && this.src[slot] === src && this.dst[slot] === dst ? this.text[slot] : undefined;
+  }
+
+  set(src: string, dst: string, sport: number, dport: number, text: string): string {
+    const ports = (sport << 16) | dport;
+    const slot = EndpointText.slot(src, dst, ports);
+    this.ports[slot] = ports; this.src[slot] = src; this.dst[slot] = dst; this.text[slot] = text;
+    return text;
+  }
+}
+
 /** RFC 5952 text of an IPv6 address, as inet_ntop (and tcpdump) writes it. */
 export function ip6String(b: Bytes, off: number, proto = 'ip6'): string {
   b.need(off, 16, proto);

@@ -3,7 +3,7 @@
  * sequence bases) and the output being built. Output is accumulated in `out` rather than
  * returned so that a truncated packet still prints everything decoded before the cut.
  */
-import type { AddressText, Bytes } from './bytes.js';
+import type { AddressText, Bytes, EndpointText } from './bytes.js';
 import type { PrintOptions } from './options.js';
 
 export interface TcpSeqEntry { lowIsn: number; highIsn: number }
@@ -18,6 +18,9 @@ export interface DecodeState {
   readonly tcpSeq: Map<string, Map<string, Map<number, TcpSeqEntry>>>;
   /** Text of recently printed addresses. */
   readonly addresses: AddressText;
+  /** Recent "src.sport > dst.dport: " texts of TCP and of UDP (port names differ). */
+  readonly tcpEndpoints: EndpointText;
+  readonly udpEndpoints: EndpointText;
 }
 
 export interface Ctx {

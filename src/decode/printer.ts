@@ -4,7 +4,7 @@
  * keeps: previous and first timestamps for -ttt/-ttttt and TCP initial sequence numbers.
  */
 import type { CapturePacket } from '../capture/types.js';
-import { AddressText, Bytes, Truncated } from './bytes.js';
+import { AddressText, Bytes, EndpointText, Truncated } from './bytes.js';
 import { makeCtx, type Ctx, type DecodeState } from './context.js';
 import { asciiDump, DumpScratch, hexAsciiDump, hexDump } from './hexdump.js';
 import { etherPrint, nullPrint, pppPrint, rawPrint, sll2Print, sllPrint } from './link.js';
@@ -29,7 +29,7 @@ function invalidHeader(caplen: number, len: number): string {
 
 export class PacketPrinter {
   readonly options: PrintOptions;
-  private readonly state: DecodeState = { tcpSeq: new Map(), addresses: new AddressText() };
+  private readonly state: DecodeState = { tcpSeq: new Map(), addresses: new AddressText(), tcpEndpoints: new EndpointText(), udpEndpoints: new EndpointText() };
   private readonly ts: TsState = {};
   /** The byte buffer the -x/-X/-A dumps are built in. */
   private readonly scratch = new DumpScratch();

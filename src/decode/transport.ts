@@ -21,8 +21,13 @@ export interface IpInfo {
 }
 
 function endpoints(ctx: Ctx, ip: IpInfo, sport: number, dport: number, table: Readonly<Record<number, string>>): string {
-  const sp = port(ctx, sport, table), dp = port(ctx, dport, table);
-  return ip.direct ? ip.src + '.' + sp + ' > ' + ip.dst + '.' + dp + ': ' : sp + ' > ' + dp + ': ';
+  if (ip.direct) {
+    const cache = table === TCP_SERVICES ? ctx.state.tcpEndpoints : ctx.state.udpEndpoints;
+    const hit = cache.get(ip.src, ip.dst, sport, dport);
+    if (hit !== undefined) return hit;
+    return cache.set(ip.src, ip.dst, sport, dport, [ip.src, '.', port(ctx, sport, table), ' > ', ip.dst, '.', port(ctx, dport, table), ': '].join(''));
+  }
+  return port(ctx, sport, table) + ' > ' + port(ctx, dport, table) + ': ';
 }
 
 function port(ctx: Ctx, p: number, table: Readonly<Record<number, string>>): string {
