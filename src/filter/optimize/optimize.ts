@@ -554,7 +554,7 @@ function covered(st: OStmt, n: Need, have: Have, xMax = Infinity): boolean {
   if (kind === AUX) return false;
   const end = loadEnd(st);
   // An `[x + k]` load with X at most xMax fails only on packets shorter than end + xMax.
-  return kind === ABS ? end <= have.abs || n.abs >= end : end <= have.ind || n.ind >= end || n.abs >= end + xMax;
+  return kind === ABS ? end <= have.abs || n.abs >= end : end <= have.ind || n.ind >= end || n.abs >= end + xMax || have.abs >= end + xMax;
 }
 
 /**
