@@ -643,7 +643,11 @@ function forward(root: OBlock, exitA: BlockMap<number>): boolean {
   const incoming = new BlockMap<State[]>();
   const entry = (): State => ({ regs: new Array(M + 16).fill(UNKNOWN), facts: null });
   incoming.set(root, [entry()]);
-  for (const b of blocks) {
+  // The last `ret #0` (an edge every path of which rejects goes there, after its source).
+  let reject: OBlock | undefined;
+  let rejectAt = -1;
+  blocks.forEach((b, i) => { if (isRet(b) && (b.code & 0x18) === BPF_K && b.k === 0) { reject = b; rejectAt = i; } });
+  for (const [bi, b] of blocks.entries()) {
     const ins = incoming.get(b);
     if (!ins) continue; // no longer reachable
     const s = meet(ins);
@@ -707,6 +711,9 @@ function forward(root: OBlock, exitA: BlockMap<number>): boolean {
         target = next;
         changed = true;
       }
+      // An edge on which every path from its target rejects (or faults, which rejects too)
+      // goes to `ret #0`: nothing skipped can change that result.
+      if (reject && bi < rejectAt && !isRet(target) && onlyRejects(V, es, target, { n: 24 })) { target = reject; changed = true; }
       if (b.jt === b.jf) { b.jt = target; b.jf = target; } else if (taken) b.jt = target; else b.jf = target;
       haveIn.set(target, minHave(haveIn.get(target), edgeHave(b, hOut, taken)));
       const list = incoming.get(target) ?? [];
@@ -715,6 +722,20 @@ function forward(root: OBlock, exitA: BlockMap<number>): boolean {
     }
   }
   return changed;
+}
+
+/**
+ * Whether every path from `b`, entered in state `s`, ends in `ret #0` (comparisons decided by
+ * what the path knows; at most `budget.n` blocks looked at).
+ */
+function onlyRejects(V: Values, s: State, b: OBlock, budget: { n: number }): boolean {
+  if (isRet(b)) return (b.code & 0x18) === BPF_K && b.k === 0;
+  if (--budget.n < 0) return false;
+  const sim: State = { regs: s.regs.slice(), facts: s.facts };
+  for (const st of b.stmts) step(V, sim, st, false);
+  const d = decide(V, sim, b);
+  if (d !== false && !onlyRejects(V, edgeState(V, sim, b, true), b.jt!, budget)) return false;
+  return d === true || onlyRejects(V, edgeState(V, sim, b, false), b.jf!, budget);
 }
 
 /** Whether the statements of `target` may be skipped on an edge that goes on to `next`. */
