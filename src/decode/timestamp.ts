@@ -79,7 +79,8 @@ export function formatTimestamp(sec: number, ns: number, opts: PrintOptions, st:
         st.clockSec = local;
         st.clockText = `${pad(Math.floor(day / 3600))}:${pad(Math.floor(day / 60) % 60)}:${pad(day % 60)}.`;
       }
-      return st.clockText + frac(ns, opts.nano) + ' ';
+      // (The fraction and space joined first: a short flat string, so two pieces instead of three.)
+      return st.clockText + (frac(ns, opts.nano) + ' ');
     }
   }
 }

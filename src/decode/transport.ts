@@ -1,5 +1,5 @@
 /** TCP and UDP (print-tcp.c / print-udp.c one-line forms) and the port-based dispatch above. */
-import { HEX2, hex4, Truncated } from './bytes.js';
+import { HEX2, hex4, hexRun, Truncated } from './bytes.js';
 import type { Ctx } from './context.js';
 import { onesSumRange } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
@@ -54,10 +54,14 @@ const FLAG_TEXT: readonly string[] = Array.from({ length: 256 }, (_, f) => {
   for (const [bit, ch] of TCP_FLAGS) if (f & bit) fl += ch;
   return `Flags [${fl || 'none'}]`;
 });
+/** FLAG_TEXT followed by the sequence number's label. */
+const FLAG_SEQ_TEXT: readonly string[] = FLAG_TEXT.map((t) => t + ', seq ');
 const TCPOPT_NAMES: Record<number, string> = {
   0: 'eol', 1: 'nop', 2: 'mss', 3: 'wscale', 4: 'sackOK', 5: 'sack', 6: 'echo', 7: 'echoreply', 8: 'TS', 11: 'cc', 12: 'ccnew',
   13: '-', 19: 'md5', 20: 'scps', 28: 'uto', 29: 'tcp-ao', 30: 'mptcp', 34: 'tfo', 254: 'exp',
 };
+
+const TCPOPT_COMMA_NAMES: Record<number, string> = Object.fromEntries(Object.entries(TCPOPT_NAMES).map(([k, v]) => [k, ',' + v]));
 
 const HTTP_METHODS = new Set(['GET', 'PUT', 'COPY', 'HEAD', 'LOCK', 'MOVE', 'POLL', 'POST', 'BCOPY', 'BMOVE', 'MKCOL', 'TRACE', 'LABEL', 'MERGE',
   'DELETE', 'SEARCH', 'UNLOCK', 'REPORT', 'UPDATE', 'NOTIFY', 'BDELETE', 'CONNECT', 'OPTIONS', 'CHECKIN', 'PROPFIND', 'CHECKOUT', 'CCM_POST',
@@ -82,7 +86,9 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
   let ack = b.u32(off + 8);
   const win = b.u16(off + 14);
   const urp = b.u16(off + 18);
-  ctx.out += FLAG_TEXT[flags]!;
+  // The flags text is appended with what follows it (one string piece fewer per line).
+  const flagText = FLAG_TEXT[flags]!;
+  let flagsOut = false;
   let thseq = 0, thack = 0, rev = false;
   if (flags & 16) {
     const sa = ip.src, da = ip.dst;
@@ -108,16 +114,18 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
   if (ctx.opts.verbose && !ip.fragmented && b.has(off, length) && length >= hlen) {
     const sum = onesSumRange(b.data, off, off + length, pseudoSum(ctx, ip, 6, length));
     const stored = b.u16(off + 16);
+    ctx.out += flagText;
+    flagsOut = true;
     ctx.out += ', cksum 0x' + hex4(stored);
     if (sum !== 0xffff) ctx.out += ` (incorrect -> 0x${shouldBe(stored, sum).toString(16).padStart(4, '0')})`;
     else ctx.out += ' (correct)';
   }
-  if (hlen > length) { ctx.out += ` [bad hdr length ${hlen} - too long, > ${length}]`; return; }
+  if (hlen > length) { if (!flagsOut) ctx.out += flagText; ctx.out += ` [bad hdr length ${hlen} - too long, > ${length}]`; return; }
   const dlen = length - hlen;
   if (ctx.opts.verbose > 1 || dlen > 0 || flags & 7) {
-    ctx.out += `, seq ${seq}`;
+    ctx.out += (flagsOut ? ', seq ' : FLAG_SEQ_TEXT[flags]!) + seq;
     if (dlen > 0) ctx.out += `:${(seq + dlen) >>> 0}`;
-  }
+  } else if (!flagsOut) ctx.out += flagText;
   if (flags & 16) ctx.out += `, ack ${ack}`;
   ctx.out += `, win ${win}`;
   if (flags & 32) ctx.out += `, urg ${urp}`;
@@ -167,18 +175,20 @@ export function shouldBe(stored: number, sum: number): number {
 
 function tcpOptions(ctx: Ctx, off: number, hlen: number, sackBase: number, sigEnd: number): void {
   const b = ctx.b;
+  // The separator goes out with the next option's name (one piece), or alone before a cut.
   let sep = '';
   while (hlen > 0) {
-    ctx.out += sep;
-    const opt = b.u8(off++, 'tcp');
+    if (off >= b.length) { ctx.out += sep; b.u8(off, 'tcp'); }
+    const opt = b.data[off++]!;
     let len = 1;
     if (opt !== 0 && opt !== 1) {
-      len = b.u8(off++, 'tcp');
-      if (len < 2 || len > hlen) { ctx.out += '[bad opt]'; return; }
+      if (off >= b.length) { ctx.out += sep; b.u8(off, 'tcp'); }
+      len = b.data[off++]!;
+      if (len < 2 || len > hlen) { ctx.out += sep + '[bad opt]'; return; }
       hlen--;
     }
     hlen--;
-    ctx.out += TCPOPT_NAMES[opt] ?? `unknown-${opt}`;
+    ctx.out += sep === '' ? (TCPOPT_NAMES[opt] ?? `unknown-${opt}`) : (TCPOPT_COMMA_NAMES[opt] ?? `,unknown-${opt}`);
     try {
       optionData(ctx, opt, len, off, hlen, sackBase, sigEnd);
     } catch (e) {
@@ -205,8 +215,8 @@ function tcpOptions(ctx: Ctx, off: number, hlen: number, sackBase: number, sigEn
 function fastOpen(ctx: Ctx, off: number, datalen: number): void {
   if (datalen === 0) { ctx.out += ' cookiereq'; return; }
   if (datalen % 2 !== 0 || datalen < 4 || datalen > 16) { ctx.out += ' (invalid)'; return; }
-  ctx.out += ' cookie ';
-  for (let i = 0; i < datalen; i++) ctx.out += HEX2[ctx.b.u8(off + i, 'tcp')]!;
+  // (Captured: optionData's lenCheck covered the option's data.)
+  ctx.out += ' cookie ' + hexRun(ctx.b.data, off, datalen);
 }
 
 class OptionDataTruncated extends Truncated {}
@@ -245,7 +255,7 @@ function optionData(ctx: Ctx, opt: number, len: number, off: number, hlen: numbe
         if (!lenCheck(ctx, off, 16, hlen)) return;
         // tcpdump checks the signature only over a fully captured segment, and has no secret.
         ctx.out += ctx.b.length < sigEnd ? " snaplen too short, can't check - " : " shared secret not supplied with -M, can't check - ";
-        for (let i = 0; i < 16; i++) ctx.out += HEX2[b.u8(off + i)]!;
+        ctx.out += hexRun(b.data, off, 16);
         break;
       }
       case 28: {
