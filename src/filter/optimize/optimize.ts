@@ -51,6 +51,8 @@ class Values {
     if ((code & 0x07) === BPF_LD && (k >>> 0) < 0x80000000 && size > 0) this.packetBytes.set(v, { k: k >>> 0, size });
     return v;
   }
+  /** The values that are another value `and` a constant. */
+  readonly masked = new Map<number, { readonly src: number; readonly mask: number }>();
   /** The packet bytes an absolute load's value is (ancillary loads excluded). */
   readonly packetBytes = new Map<number, { readonly k: number; readonly size: number }>();
   /** A value equal to no other (an unknown input, or one a rewrite invalidated). */
@@ -234,7 +236,9 @@ function step(V: Values, s: State, st: OStmt, rewrite: boolean): OStmt | null {
       // 0 + X, 0 | X, 0 ^ X are X itself (`tcp[k]` index arithmetic starts from `ld #0`).
       if (ac === 0 && src === BPF_X && (op === BPF_ADD || op === BPF_OR || op === BPF_XOR)) return set(A, r[X]!, out);
       const operand = src === BPF_X ? r[X]! : V.konst(kv!);
-      return set(A, V.vn(`alu${op}:${a}:${operand}`), out);
+      const v = V.vn(`alu${op}:${a}:${operand}`);
+      if (op === BPF_AND && kv !== undefined) V.masked.set(v, { src: a, mask: kv >>> 0 });
+      return set(A, v, out);
     }
     case BPF_MISC: {
       if ((st.code & 0xf8) === BPF_TAX) { if (r[A] === UNKNOWN) r[A] = V.fresh(); return set(X, r[A]!, st); }
@@ -263,7 +267,28 @@ function decide(V: Values, s: State, b: OBlock): boolean | undefined {
   // analysis proves their faults do not matter).
   const known = knownEq(s.facts, a);
   if (known !== undefined) return jumpOutcome(op, known, k);
-  return decideByRange(s.facts, a, op, k >>> 0) ?? decideByBytes(V, s.facts, a, op, k >>> 0);
+  return decideByRange(s.facts, a, op, k >>> 0) ?? decideByBytes(V, s.facts, a, op, k >>> 0) ?? decideByMasks(V, s.facts, a, op, k >>> 0);
+}
+
+/**
+ * Comparisons decided through `and #m`: a value known equal to c decides its masked value
+ * (c & m), and a masked value known (not) equal to c decides `jeq #k` of the value when
+ * k & m is not (is) c.
+ */
+function decideByMasks(V: Values, facts: Fact | null, vn: number, op: number, k: number): boolean | undefined {
+  const m = V.masked.get(vn);
+  if (m) {
+    const c = knownEq(facts, m.src);
+    if (c !== undefined) return jumpOutcome(op, (c & m.mask) >>> 0, k);
+  }
+  if (op !== BPF_JEQ) return undefined;
+  for (let f = facts; f; f = f.next) {
+    if (f.op !== BPF_JEQ) continue;
+    const g = V.masked.get(f.vn);
+    if (!g || g.src !== vn) continue;
+    if (((k & g.mask) >>> 0) === (f.k >>> 0) !== f.val) return false;
+  }
+  return undefined;
 }
 
 /**
