@@ -21,6 +21,8 @@ export interface DecodeState {
   /** Recent "src.sport > dst.dport: " texts of TCP and of UDP (port names differ). */
   readonly tcpEndpoints: EndpointText;
   readonly udpEndpoints: EndpointText;
+  /** Recent "SRC > DST, " texts of Ethernet headers (-e), keyed by the two address texts. */
+  readonly macPairs: EndpointText;
 }
 
 export interface Ctx {

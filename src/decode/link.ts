@@ -29,8 +29,11 @@ export const defaultPrint = (ctx: Ctx): boolean => !ctx.opts.quiet && !['x', 'xx
 
 const isVlan = (t: number): boolean => t === 0x8100 || t === 0x88a8 || t === 0x9100 || t === 0x9200;
 
+/** "ethertype NAME (0xHHHH)" of every named type, each one flat string (one piece per -e line instead of five). */
+const ETHERTYPE_TEXT: ReadonlyMap<number, string> = new Map([...ETHERTYPE_NAMES].map(([t, n]) => [t, ['ethertype ', n, ' (0x', hex4(t), ')'].join('')]));
+
 function etherTypeText(ctx: Ctx, type: number): string {
-  return ctx.opts.quiet ? (ETHERTYPE_NAMES.get(type) ?? `Unknown Ethertype (0x${hex4(type)})`) : `ethertype ${ETHERTYPE_NAMES.get(type) ?? 'Unknown'} (0x${hex4(type)})`;
+  return ctx.opts.quiet ? (ETHERTYPE_NAMES.get(type) ?? `Unknown Ethertype (0x${hex4(type)})`) : (ETHERTYPE_TEXT.get(type) ?? `ethertype Unknown (0x${hex4(type)})`);
 }
 
 /** Dispatches on an Ethernet type; false when the type is not decoded. */
@@ -50,7 +53,11 @@ export function etherTypePrint(ctx: Ctx, type: number, off: number, length: numb
  */
 function macPair(ctx: Ctx): string {
   const names = ctx.state.addresses;
-  return etherName(ctx.b, 6, ctx.opts.numeric, names) + ' > ' + etherName(ctx.b, 0, ctx.opts.numeric, names) + ', ';
+  if (!ctx.b.has(0, 12)) return etherName(ctx.b, 6, ctx.opts.numeric, names) + ' > ' + etherName(ctx.b, 0, ctx.opts.numeric, names) + ', ';
+  // Kept per address pair (the text depends only on the two addresses), as one flat string.
+  const src = names.mac(ctx.b.data, 6), dst = names.mac(ctx.b.data, 0);
+  const pairs = ctx.state.macPairs;
+  return pairs.get(src, dst, 0, 0) ?? pairs.set(src, dst, 0, 0, [etherName(ctx.b, 6, ctx.opts.numeric, names), ' > ', etherName(ctx.b, 0, ctx.opts.numeric, names), ', '].join(''));
 }
 
 export function etherPrint(ctx: Ctx): number {
