@@ -237,6 +237,8 @@ export const dumpCommand: Command = {
     const limit = o.count ?? Infinity;
     let lastLinkType = -1;
     let lastMatcher: ClassicFilterAtFn | null = null;
+    // What the printer reads of a packet, refilled for each one (the printer keeps no reference).
+    const printed = { data: new Uint8Array(0) as Uint8Array, origLength: 0, seconds: 0, nanos: 0, linkType: 0 };
     // Called for every packet with one reused ref into the read buffer: no allocation unless printed.
     const each = (p: PacketRef): boolean => {
       if (o.d > 0) { firstLinkType = p.linkType; return false; }
@@ -246,7 +248,8 @@ export const dumpCommand: Command = {
       selected++;
       if (writer) writer.writeRef(p);
       else if (printer) {
-        out += printer.format(p.toPacket());
+        printed.data = p.data(); printed.origLength = p.origLength; printed.seconds = p.seconds; printed.nanos = p.nanos; printed.linkType = p.linkType;
+        out += printer.format(printed);
         if (out.length > 1 << 14) flushOut();
       }
       return selected < limit;
