@@ -656,7 +656,7 @@ function deadStores(blocks: OBlock[]): boolean {
 
 // ---- the forward pass ----------------------------------------------------------------------
 
-function forward(root: OBlock, exitA: BlockMap<number>): boolean {
+function forward(root: OBlock, exitA: BlockMap<number>, dropRejectTests: boolean): boolean {
   const V = new Values();
   let changed = false;
   const blocks = reachable(root);
@@ -702,6 +702,16 @@ function forward(root: OBlock, exitA: BlockMap<number>): boolean {
       const t = d ? b.jt! : b.jf!;
       b.jt = t; b.jf = t;
       changed = true;
+    }
+    // A jump to `ret #0` whose other successor rejects anyway when entered on that edge (what
+    // the failed comparison teaches decides it) is no jump: both edges go to the other one.
+    if (dropRejectTests && b.jt !== b.jf) {
+      const rej = (t: OBlock): boolean => isRet(t) && (t.code & 0x18) === BPF_K && t.k === 0;
+      const toReject = rej(b.jf!) ? false : rej(b.jt!) ? true : undefined;
+      if (toReject !== undefined) {
+        const other = (toReject ? b.jf : b.jt)!;
+        if (!isRet(other) && onlyRejects(V, edgeState(V, s, b, toReject), other, { n: 24 })) { b.jt = other; b.jf = other; changed = true; }
+      }
     }
     for (const taken of b.jt === b.jf ? [true] : [true, false]) {
       let es = edgeState(V, s, b, taken);
@@ -1141,10 +1151,18 @@ function simplify(root: OBlock): [OBlock, boolean] {
 
 /** Optimizes a lowered program; the result is equivalent under libpcap's optimized semantics. */
 export function optimizeProgram(insns: readonly ClassicInsn[], trace?: (stage: string, insns: ClassicInsn[]) => void): ClassicInsn[] {
+  // Removing a test whose failure rejects anyway (see forward) sometimes keeps two copies of a
+  // later test from merging: the optimizer runs with and without it and keeps the shorter.
+  const a = optimizeWith(insns, true, trace);
+  const b = optimizeWith(insns, false);
+  return b.length < a.length ? b : a;
+}
+
+function optimizeWith(insns: readonly ClassicInsn[], dropRejectTests: boolean, trace?: (stage: string, insns: ClassicInsn[]) => void): ClassicInsn[] {
   let root = buildCfg(insns);
   for (let round = 0; round < 100; round++) {
     const exitA = new BlockMap<number>();
-    let changed = forward(root, exitA);
+    let changed = forward(root, exitA, dropRejectTests);
     trace?.(`forward ${round}`, lowerBlocks(root));
     if (!changed) { changed = pullups(root, exitA); trace?.(`pullups ${round}`, lowerBlocks(root)); }
     changed = deadStores(reachable(root)) || changed;
