@@ -2,13 +2,18 @@
  * The filter optimizer: pure passes over its own CFG (cfg.ts), iterated to a fixed point.
  * - value numbering with constant folding and propagation along paths (A, X and M[] hold value
  *   numbers; a jump's outcome on an edge becomes a fact on that edge), which removes reloads
- *   and folds decided comparisons;
+ *   and folds decided comparisons (decided by a known equality, by bounds and known-zero bits,
+ *   by the bytes of overlapping loads, or through `and #m`);
+ * - an edge on which every path from its target rejects goes to `ret #0`, and a jump to `ret #0`
+ *   whose other successor rejects anyway on that edge goes (the whole optimizer runs with and
+ *   without this last rule and keeps the shorter program);
  * - jump threading: an edge into a block whose comparison is decided on that edge goes straight
  *   to the decided successor when the skipped block changes nothing the successor needs;
  * - dead-store elimination; a packet load whose value is unused goes only when its failure on a
- *   short packet cannot change the result (a load at least as far runs on every accepting path
- *   after it, or one already ran on every path to it), so the optimized program stays
- *   equivalent to the unoptimized one on truncated packets too;
+ *   short packet cannot change the result (a load at least as far, or a `ld #pktlen; jge #k`
+ *   at least as far, runs on every accepting path after it, or one already ran on every path
+ *   to it; an `[x + k]` load after `ldxb 4*([n]&0xf)` counts as one ending 60 further), so the
+ *   optimized program stays equivalent to the unoptimized one on truncated packets too;
  * - libpcap's or/and pull-ups, where they skip or advance no load that could fail;
  * - loads kept only for their faults moved into their predecessor (no jump of their own);
  * - removal of jumps with equal successors and merging of equal blocks;
