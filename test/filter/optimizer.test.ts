@@ -46,6 +46,29 @@ test('`len` compared with jgt proves the packet long enough for a load within it
   assert.equal(sameOn(p, [new Uint8Array(48)]), undefined);
 });
 
+test('`len` compared with jge is a need: a dead load within it goes, one beyond it stays', () => {
+  // ldxb 4*([14]&0xf); ldh [x + 16] (dead); ld #len; jge #K → ret #1 | ret #0. The indexed load
+  // ends at most 60 + 18 = 78 bytes in: it goes under K = 100, stays under K = 70.
+  const p = (k: number): ClassicInsn[] => [insn(0xb1, 0, 0, 14), insn(0x48, 0, 0, 16), insn(0x80, 0, 0, 0), insn(0x35, 0, 1, k), insn(0x06, 0, 0, 1), insn(0x06, 0, 0, 0)];
+  assert.deepEqual(optimizeProgram(p(100)).map((i) => i.code), [0x80, 0x35, 0x06, 0x06]);
+  assert.ok(optimizeProgram(p(70)).some((i) => i.code === 0x48));
+  const packets = [new Uint8Array(120).fill(0x4f), new Uint8Array(120).fill(0x45)];
+  assert.equal(sameOn(p(100), packets), undefined);
+  assert.equal(sameOn(p(70), packets), undefined);
+});
+
+test('comparisons decided by overlapping bytes and known-zero bits: every path rejects', () => {
+  // ldb [20]; jeq #0x11 → (ldh [20]; jeq #0x800 → ret #1 | ret #0) | ret #0: 0x11xx is never 0x800.
+  const bytes = [insn(0x30, 0, 0, 20), insn(0x15, 0, 3, 0x11), insn(0x28, 0, 0, 20), insn(0x15, 0, 1, 0x800), insn(0x06, 0, 0, 1), insn(0x06, 0, 0, 0)];
+  // ldh [20]; jset #0x1fff → ret #0 | (ldh [20]; jeq #0x800 → ret #1 | ret #0): 0x800 has a bit of 0x1fff.
+  const bits = [insn(0x28, 0, 0, 20), insn(0x45, 3, 0, 0x1fff), insn(0x28, 0, 0, 20), insn(0x15, 0, 1, 0x800), insn(0x06, 0, 0, 1), insn(0x06, 0, 0, 0)];
+  for (const p of [bytes, bits]) {
+    assert.deepEqual(optimizeProgram(p).map((i) => [i.code, i.k]), [[0x06, 0]]);
+    const q = new Uint8Array(40); q[20] = 0x08; q[21] = 0x00;
+    assert.equal(sameOn(p, [q, new Uint8Array(40).fill(0x11)]), undefined);
+  }
+});
+
 /** A random filter-like program: a chain of blocks, each loads, maybe computes, then tests. */
 function randomProgram(r: Prng): ClassicInsn[] {
   type Slot = { code: number; k: number; jt?: number; jf?: number };
