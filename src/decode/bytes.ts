@@ -39,6 +39,16 @@ export class Bytes {
   }
 }
 
+/**
+ * A sequential (flat) copy of `s`. V8 keeps a concatenation of 13 or more characters as a tree
+ * of its pieces; a table entry or cached text built that way would add all its pieces to every
+ * line it is appended to, each walked again when the output is flattened for writing.
+ */
+export function flat(s: string): string {
+  // (A JSON round trip makes a new sequential string; a join of one non-empty piece returns the tree.)
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
 /** Two lowercase hex digits of every byte value (printing hot paths index it instead of toString(16)). */
 export const HEX2: readonly string[] = Array.from({ length: 256 }, (_, v) => v.toString(16).padStart(2, '0'));
 /** Decimal text of every byte value. */
@@ -97,7 +107,7 @@ export class AddressText {
     const slot = Math.imul(key, 0x9e3779b1) >>> 22;
     const hit = this.v4Text[slot];
     if (hit !== undefined && this.v4Keys[slot] === key) return hit;
-    const text = DEC8[d[off]!]! + '.' + DEC8[d[off + 1]!]! + '.' + DEC8[d[off + 2]!]! + '.' + DEC8[d[off + 3]!]!;
+    const text = flat(DEC8[d[off]!]! + '.' + DEC8[d[off + 1]!]! + '.' + DEC8[d[off + 2]!]! + '.' + DEC8[d[off + 3]!]!);
     this.v4Keys[slot] = key;
     this.v4Text[slot] = text;
     return text;
@@ -110,7 +120,7 @@ export class AddressText {
     const slot = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> 23;
     const hit = this.macText[slot];
     if (hit !== undefined && this.macKeys[2 * slot] === hi && this.macKeys[2 * slot + 1] === lo) return hit;
-    const text = HEX2[d[off]!]! + ':' + HEX2[d[off + 1]!]! + ':' + HEX2[d[off + 2]!]! + ':' + HEX2[d[off + 3]!]! + ':' + HEX2[d[off + 4]!]! + ':' + HEX2[d[off + 5]!]!;
+    const text = flat(HEX2[d[off]!]! + ':' + HEX2[d[off + 1]!]! + ':' + HEX2[d[off + 2]!]! + ':' + HEX2[d[off + 3]!]! + ':' + HEX2[d[off + 4]!]! + ':' + HEX2[d[off + 5]!]!);
     this.macKeys[2 * slot] = hi;
     this.macKeys[2 * slot + 1] = lo;
     this.macText[slot] = text;
@@ -128,7 +138,7 @@ export class AddressText {
     const k = this.v6Keys, at = slot * 4;
     const hit = this.v6Text[slot];
     if (hit !== undefined && k[at] === w0 && k[at + 1] === w1 && k[at + 2] === w2 && k[at + 3] === w3) return hit;
-    const text = ip6String(b, off);
+    const text = flat(ip6String(b, off));
     k[at] = w0; k[at + 1] = w1; k[at + 2] = w2; k[at + 3] = w3;
     this.v6Text[slot] = text;
     return text;

@@ -1,5 +1,5 @@
 /** IPv4 and IPv6 (with extension headers) and the protocol demultiplexer above them. */
-import { Truncated } from './bytes.js';
+import { flat, Truncated } from './bytes.js';
 import { host4, host6, hostText } from './names.js';
 import { grePrint } from './gre.js';
 import { ahPrint, espPrint } from './ipsec.js';
@@ -21,9 +21,9 @@ export const IPPROTO_NAMES: Record<number, string> = {
 const IP_FLAGS: readonly string[] = Array.from({ length: 8 }, (_, f) => [f & 1 ? '+' : '', f & 2 ? 'DF' : '', f & 4 ? 'rsvd' : ''].filter((x) => x).join(', ') || 'none');
 
 /** "(tos 0x.." with its ECN suffix, for every TOS byte (-v). */
-const TOS_TEXT: readonly string[] = Array.from({ length: 256 }, (_, t) => '(tos 0x' + t.toString(16) + ['', ',ECT(1)', ',ECT(0)', ',CE'][t & 3]!);
+const TOS_TEXT: readonly string[] = Array.from({ length: 256 }, (_, t) => flat('(tos 0x' + t.toString(16) + ['', ',ECT(1)', ',ECT(0)', ',CE'][t & 3]!));
 /** "], proto NAME (N), length " for every protocol number (-v). */
-const PROTO_LENGTH_TEXT: readonly string[] = Array.from({ length: 256 }, (_, p) => '], proto ' + (IPPROTO_NAMES[p] ?? 'unknown') + ' (' + p + '), length ');
+const PROTO_LENGTH_TEXT: readonly string[] = Array.from({ length: 256 }, (_, p) => flat('], proto ' + (IPPROTO_NAMES[p] ?? 'unknown') + ' (' + p + '), length '));
 
 const IPOPT_NAMES: Record<number, string> = { 0: 'EOL', 1: 'NOP', 68: 'timestamp', 130: 'security', 7: 'RR', 137: 'SSRR', 131: 'LSRR', 148: 'RA', 82: 'traceroute' };
 

@@ -1,5 +1,5 @@
 /** TCP and UDP (print-tcp.c / print-udp.c one-line forms) and the port-based dispatch above. */
-import { HEX2, hex4, hexRun, Truncated } from './bytes.js';
+import { flat, HEX2, hex4, hexRun, Truncated } from './bytes.js';
 import type { Ctx } from './context.js';
 import { onesSumRange } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
@@ -52,10 +52,10 @@ const TCP_FLAGS: readonly [number, string][] = [[1, 'F'], [2, 'S'], [4, 'R'], [8
 const FLAG_TEXT: readonly string[] = Array.from({ length: 256 }, (_, f) => {
   let fl = '';
   for (const [bit, ch] of TCP_FLAGS) if (f & bit) fl += ch;
-  return `Flags [${fl || 'none'}]`;
+  return flat(`Flags [${fl || 'none'}]`);
 });
 /** FLAG_TEXT followed by the sequence number's label. */
-const FLAG_SEQ_TEXT: readonly string[] = FLAG_TEXT.map((t) => t + ', seq ');
+const FLAG_SEQ_TEXT: readonly string[] = FLAG_TEXT.map((t) => flat(t + ', seq '));
 const TCPOPT_NAMES: Record<number, string> = {
   0: 'eol', 1: 'nop', 2: 'mss', 3: 'wscale', 4: 'sackOK', 5: 'sack', 6: 'echo', 7: 'echoreply', 8: 'TS', 11: 'cc', 12: 'ccnew',
   13: '-', 19: 'md5', 20: 'scps', 28: 'uto', 29: 'tcp-ao', 30: 'mptcp', 34: 'tfo', 254: 'exp',
