@@ -20,6 +20,9 @@ export const IPPROTO_NAMES: Record<number, string> = {
 /** The -v "flags [...]" text for the three flag bits (MF, DF, reserved). */
 const IP_FLAGS: readonly string[] = Array.from({ length: 8 }, (_, f) => [f & 1 ? '+' : '', f & 2 ? 'DF' : '', f & 4 ? 'rsvd' : ''].filter((x) => x).join(', ') || 'none');
 
+/** ", offset 0, flags [FLAGS" for every value of the three flag bits (-v). */
+const OFFSET0_FLAGS: readonly string[] = IP_FLAGS.map((f) => flat(', offset 0, flags [' + f));
+
 /** "(tos 0x.." with its ECN suffix, for every TOS byte (-v). */
 const TOS_TEXT: readonly string[] = Array.from({ length: 256 }, (_, t) => flat('(tos 0x' + t.toString(16) + ['', ',ECT(1)', ',ECT(0)', ',CE'][t & 3]!));
 /** "], proto NAME (N), length " for every protocol number (-v). */
@@ -156,7 +159,9 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
   if (ctx.opts.verbose) {
     let head = TOS_TEXT[tos]!;
     if (ttl >= 1) head += ', ttl ' + ttl;
-    ctx.out += head + ', id ' + id + ', offset ' + (fragField & 0x1fff) * 8 + ', flags [' + IP_FLAGS[fragField >> 13]! + PROTO_LENGTH_TEXT[proto]! + b.u16(off + 2);
+    // Grouped into short flat pieces (and one table entry for an unfragmented packet's offset and flags).
+    const fo = fragField & 0x1fff;
+    ctx.out += head + (', id ' + id) + (fo === 0 ? OFFSET0_FLAGS[fragField >> 13]! : ', offset ' + fo * 8 + ', flags [' + IP_FLAGS[fragField >> 13]!) + PROTO_LENGTH_TEXT[proto]! + b.u16(off + 2);
     if (hlen > 20) {
       ctx.out += ', options (';
       let cut = false;
