@@ -661,7 +661,7 @@ function deadStores(blocks: OBlock[]): boolean {
 
 // ---- the forward pass ----------------------------------------------------------------------
 
-function forward(root: OBlock, exitA: BlockMap<number>, dropRejectTests: boolean): boolean {
+function forward(root: OBlock, exitA: BlockMap<number>, dropRejectTests: DropRejectTests | undefined): boolean {
   const V = new Values();
   let changed = false;
   const blocks = reachable(root);
@@ -715,7 +715,7 @@ function forward(root: OBlock, exitA: BlockMap<number>, dropRejectTests: boolean
       const toReject = rej(b.jf!) ? false : rej(b.jt!) ? true : undefined;
       if (toReject !== undefined) {
         const other = (toReject ? b.jf : b.jt)!;
-        if (!isRet(other) && onlyRejects(V, edgeState(V, s, b, toReject), other, { n: 24 })) { b.jt = other; b.jf = other; changed = true; }
+        if (!isRet(other) && onlyRejects(V, edgeState(V, s, b, toReject), other, { n: 24 })) { b.jt = other; b.jf = other; changed = true; dropRejectTests.dropped = true; }
       }
     }
     for (const taken of b.jt === b.jf ? [true] : [true, false]) {
@@ -1158,12 +1158,18 @@ function simplify(root: OBlock): [OBlock, boolean] {
 export function optimizeProgram(insns: readonly ClassicInsn[], trace?: (stage: string, insns: ClassicInsn[]) => void): ClassicInsn[] {
   // Removing a test whose failure rejects anyway (see forward) sometimes keeps two copies of a
   // later test from merging: the optimizer runs with and without it and keeps the shorter.
-  const a = optimizeWith(insns, true, trace);
-  const b = optimizeWith(insns, false);
+  // When no test was removed, the second run would make the same decisions: it is skipped.
+  const drops: DropRejectTests = { dropped: false };
+  const a = optimizeWith(insns, drops, trace);
+  if (!drops.dropped) return a;
+  const b = optimizeWith(insns, undefined);
   return b.length < a.length ? b : a;
 }
 
-function optimizeWith(insns: readonly ClassicInsn[], dropRejectTests: boolean, trace?: (stage: string, insns: ClassicInsn[]) => void): ClassicInsn[] {
+/** Enables removing tests whose failure rejects anyway; records whether one was removed. */
+interface DropRejectTests { dropped: boolean }
+
+function optimizeWith(insns: readonly ClassicInsn[], dropRejectTests: DropRejectTests | undefined, trace?: (stage: string, insns: ClassicInsn[]) => void): ClassicInsn[] {
   let root = buildCfg(insns);
   for (let round = 0; round < 100; round++) {
     const exitA = new BlockMap<number>();
