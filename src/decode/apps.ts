@@ -3,7 +3,7 @@ import { etherName, ip4String, ip6String, Truncated } from './bytes.js';
 import { host4 } from './names.js';
 import { dhcpOptionName, dhcpOptionValue } from './dhcp-options.js';
 import type { Ctx } from './context.js';
-import { civilFromDays } from './timestamp.js';
+import { civilFromDays, relTime } from './timestamp.js';
 
 const TYPES: Record<number, string> = {
   1: 'A', 2: 'NS', 3: 'MD', 4: 'MF', 5: 'CNAME', 6: 'SOA', 7: 'MB', 8: 'MG', 9: 'MR', 10: 'NULL', 11: 'WKS', 12: 'PTR', 13: 'HINFO',
@@ -88,16 +88,6 @@ function question(ctx: Ctx, at: number, msg: number, mdns = false): number {
   ctx.out += '? ';
   printName(ctx, at, msg);
   return after + 4;
-}
-
-/** tcpdump's unsigned_relts_print: 1w2d3h4m5s. */
-function relTime(secs: number): string {
-  if (secs === 0) return '0s';
-  let s = '';
-  for (const [n, unit] of [[31536000, 'y'], [604800, 'w'], [86400, 'd'], [3600, 'h'], [60, 'm'], [1, 's']] as const) {
-    if (secs >= n) { s += `${Math.floor(secs / n)}${unit}`; secs %= n; }
-  }
-  return s;
 }
 
 /** One resource record (ns_rprint); returns the offset after it, or the captured end when cut short. */

@@ -5,6 +5,7 @@ import { makeCtx, type Ctx } from './context.js';
 import { ipPrint, onesSum } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
 import { shouldBe, type IpInfo } from './transport.js';
+import { relTime } from './timestamp.js';
 
 const ICMP_NAMES: Record<number, string> = {
   0: 'echo reply', 4: 'source quench', 8: 'echo request', 10: 'router solicitation', 13: 'time stamp request',
@@ -128,16 +129,6 @@ const ND_OPT_NAMES: Record<number, string> = {
   8: 'homeagent information', 24: 'route info', 25: 'rdnss', 31: 'dnssl',
 };
 const MLDV2_RECORD = ['', 'is_in', 'is_ex', 'to_in', 'to_ex', 'allow', 'block'];
-
-/** tcpdump's unsigned_relts_print: 1w2d3h4m5s. */
-function relTime(secs: number): string {
-  if (secs === 0) return '0s';
-  let s = '';
-  for (const [n, unit] of [[31536000, 'y'], [604800, 'w'], [86400, 'd'], [3600, 'h'], [60, 'm'], [1, 's']] as const) {
-    if (secs >= n) { s += `${Math.floor(secs / n)}${unit}`; secs %= n; }
-  }
-  return s;
-}
 
 const flagList = (bits: readonly [number, string][], v: number): string => bits.filter(([m]) => v & m).map(([, n]) => n).join(', ') || 'none';
 const lifetime = (v: number): string => (v === 0xffffffff ? 'infinity' : `${v}s`);

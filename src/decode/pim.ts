@@ -9,6 +9,7 @@ import type { Ctx } from './context.js';
 import { host4 } from './names.js';
 import { ipPrint, ip6Print, onesSum } from './ip.js';
 import { hexPrint } from './ppp-payload.js';
+import { relTime } from './timestamp.js';
 
 const TYPES = ['Hello', 'Register', 'Register Stop', 'Join / Prune', 'Bootstrap', 'Assert', 'Graft', 'Graft Acknowledgement',
   'Candidate RP Advertisement', 'Prune Refresh', 'DF Election', 'ECMP Redirect'];
@@ -16,16 +17,6 @@ const HELLO_OPTIONS: Record<number, string> = {
   1: 'Hold Time', 2: 'LAN Prune Delay', 18: 'DR Priority (Old)', 19: 'DR Priority', 20: 'Generation ID', 21: 'State Refresh Capability',
   22: 'Bi-Directional Capability', 24: 'Address List', 65001: 'Address List (Old)',
 };
-
-/** tcpdump's unsigned_relts_print: 1y2w3d4h5m6s. */
-function relTime(secs: number): string {
-  if (secs === 0) return '0s';
-  let s = '';
-  for (const [n, unit] of [[31536000, 'y'], [604800, 'w'], [86400, 'd'], [3600, 'h'], [60, 'm'], [1, 's']] as const) {
-    if (secs >= n) { s += `${Math.floor(secs / n)}${unit}`; secs %= n; }
-  }
-  return s;
-}
 
 export function pimPrint(ctx: Ctx, off: number, length: number, ipOff?: number): void {
   const first = ctx.b.u8(off, 'pim');

@@ -13,6 +13,16 @@ export interface TsState {
 
 const pad = (v: number, n = 2): string => String(v).padStart(n, '0');
 
+/** tcpdump's unsigned_relts_print: a duration in seconds as 1y2w3d4h5m6s (DNS TTLs, PIM hold times, MLD response times). */
+export function relTime(secs: number): string {
+  if (secs === 0) return '0s';
+  let s = '';
+  for (const [n, unit] of [[31536000, 'y'], [604800, 'w'], [86400, 'd'], [3600, 'h'], [60, 'm'], [1, 's']] as const) {
+    if (secs >= n) { s += `${Math.floor(secs / n)}${unit}`; secs %= n; }
+  }
+  return s;
+}
+
 /** Three decimal digits of 0..999, for the sub-second digits of every line. */
 const DEC3: readonly string[] = Array.from({ length: 1000 }, (_, v) => String(v).padStart(3, '0'));
 
