@@ -19,6 +19,7 @@ import { needsTool } from '../helpers/oracles.js';
 import { Prng, testSeed } from '../helpers/prng.js';
 import { tcpdumpPrograms } from '../helpers/tcpdump-filter.js';
 import { packetSet } from '../helpers/filter-packets.js';
+import { PRIMS, randomExpr } from '../helpers/filter-expressions.js';
 import { compileFilter, FilterError } from '../../src/filter/index.js';
 import { systemResolver } from '../../src/node/filter-resolver.js';
 import { interpret } from '../../src/cbpf/interpreter.js';
@@ -28,29 +29,9 @@ import type { ClassicInsn } from '../../src/cbpf/insn.js';
 const COUNT = Number(process.env.TSBPF_FILTER_RANDOM ?? 150);
 const seed = testSeed(0x0f117e55);
 
-const PRIMS = [
-  'ip', 'ip6', 'arp', 'tcp', 'udp', 'icmp', 'icmp6', 'sctp', 'igmp', 'vlan', 'vlan 5', 'mpls', 'pppoes',
-  'host 10.0.0.1', 'src host 192.168.1.1', 'dst host 1.2.3.4', 'net 10.0.0.0/8', 'src net 192.168.0.0/16',
-  'ip6 host 2001:db8::1', 'ip6 net fe80::/10', 'port 80', 'tcp port 22', 'udp port 53', 'src port 1000',
-  'dst portrange 1000-2000', 'ip proto 17', 'ip6 proto 6', 'less 80', 'greater 100', 'ether broadcast',
-  'ether multicast', 'ip multicast', 'ether host 00:11:22:33:44:55', 'ether proto 0x0806',
-  'tcp[tcpflags] & tcp-syn != 0', 'tcp[13] = 18', 'icmp[icmptype] = icmp-echo', 'ip[8] < 64', 'ip[0] & 0xf > 5',
-  'udp[2:2] = 53', 'len > 60', 'ip[2:2] - 20 > 40', 'ip[9] = 6 or ip[9] = 17', 'stp', 'ipx', 'iso',
-];
-
-function expr(r: Prng, depth: number): string {
-  if (depth <= 0 || r.bool(0.35)) return r.pick(PRIMS);
-  switch (r.int(4)) {
-    case 0: return `not ${expr(r, depth - 1)}`;
-    case 1: return `(${expr(r, depth - 1)} and ${expr(r, depth - 1)})`;
-    case 2: return `(${expr(r, depth - 1)} or ${expr(r, depth - 1)})`;
-    default: return `${expr(r, depth - 1)} ${r.pick(['and', 'or', '&&', '||'])} ${expr(r, depth - 1)}`;
-  }
-}
-
 test('random expressions: same verdicts as libpcap', { ...needsTool('tcpdump'), timeout: 300_000 }, async (t) => {
   const r = new Prng(seed);
-  const items = Array.from({ length: COUNT }, () => ({ linkType: r.pick(['EN10MB', 'EN10MB', 'EN10MB', 'LINUX_SLL', 'RAW', 'IEEE802_11']), expr: expr(r, 3) }));
+  const items = Array.from({ length: COUNT }, () => ({ linkType: r.pick(['EN10MB', 'EN10MB', 'EN10MB', 'LINUX_SLL', 'RAW', 'IEEE802_11']), expr: randomExpr(r, 3) }));
   const queries = items.flatMap((c) => [{ ...c, optimize: true }, { ...c, optimize: false }]);
   const oracle = await tcpdumpPrograms(queries);
   const failures: string[] = [];
