@@ -56,21 +56,49 @@ export function compileUncached(program: ClassicProgram | readonly ClassicInsn[]
   return factory(loadPacket, loadAncillary);
 }
 
-const read = (at: string, size: number): string =>
-  size === 1 ? `p[${at}]`
-  : size === 2 ? `((p[${at}] << 8) | p[${at} + 1])`
-  : `(((p[${at}] << 24) | (p[${at} + 1] << 16) | (p[${at} + 2] << 8) | p[${at} + 3]) >>> 0)`;
+/**
+ * How the generated function reaches its packet: its header and prelude, how it reads `size`
+ * bytes big-endian at an already bounds-checked index expression, the packet as an array of its
+ * own (for the rare loads that go through the shared helpers) and the wire length. `n` is always
+ * the captured length. jit.ts's shape takes the packet as an array; jit-at.ts's, a packet inside
+ * a larger buffer.
+ */
+export interface PacketShape {
+  prelude(facts: { usesLen: boolean; usesPacketHelpers: boolean }): string[];
+  read(at: string, size: number): string;
+  readonly view: string;
+  readonly wireLength: string;
+}
+
+const WHOLE_PACKET: PacketShape = {
+  prelude: ({ usesLen }) => [
+    'return function classicFilter(p, meta) {', 'const n = p.length;', 'let a = 0, x = 0, t = 0;',
+    ...(usesLen ? ['const len = meta === undefined || meta.wireLength === undefined ? n : meta.wireLength >>> 0;'] : []),
+  ],
+  read: (at, size) =>
+    size === 1 ? `p[${at}]`
+    : size === 2 ? `((p[${at}] << 8) | p[${at} + 1])`
+    : `(((p[${at}] << 24) | (p[${at} + 1] << 16) | (p[${at} + 2] << 8) | p[${at} + 3]) >>> 0)`,
+  view: 'p',
+  wireLength: 'len',
+};
 
 const sizeOf = (code: number): number => (code & 0x18) === BPF_W ? 4 : (code & 0x18) === BPF_H ? 2 : 1;
 
 /** The body of the factory function: `return function classicFilter(p, meta) { ... }`. */
 export function classicJitSource(program: ClassicProgram | readonly ClassicInsn[], options: ClassicJitOptions = {}): string {
+  return classicJitSourceFor(program, WHOLE_PACKET, options);
+}
+
+/** The factory body for a packet reached as `shape` says. */
+export function classicJitSourceFor(program: ClassicProgram | readonly ClassicInsn[], shape: PacketShape, options: ClassicJitOptions = {}): string {
   const insns = assertClassicCached(program);
   const len = insns.length;
 
   const targets = new Set<number>();
   const cells = new Set<number>();
   let usesLen = false;
+  let usesPacketHelpers = false;
   insns.forEach((ins, i) => {
     if (ins.code === (BPF_JMP | BPF_JA)) { if (ins.k !== 0) targets.add(i + 1 + ins.k); }
     else if (isConditionalJump(ins.code)) {
@@ -78,16 +106,17 @@ export function classicJitSource(program: ClassicProgram | readonly ClassicInsn[
       if (ins.jf !== 0) targets.add(i + 1 + ins.jf);
     }
     const cls = ins.code & 7;
-    if (((cls === BPF_LD || cls === BPF_LDX) && (ins.code & 0xe0) === BPF_MEM) || cls === BPF_ST || cls === BPF_STX) cells.add(ins.k);
-    if ((ins.code & 0xe0) === BPF_LEN && (cls === BPF_LD || cls === BPF_LDX)) usesLen = true;
+    const mode = ins.code & 0xe0;
+    if (((cls === BPF_LD || cls === BPF_LDX) && mode === BPF_MEM) || cls === BPF_ST || cls === BPF_STX) cells.add(ins.k);
+    if (mode === BPF_LEN && (cls === BPF_LD || cls === BPF_LDX)) usesLen = true;
+    if ((cls === BPF_LD && (mode === BPF_ABS || mode === BPF_IND)) || (cls === BPF_LDX && mode === BPF_MSH)) usesPacketHelpers = true;
   });
   const structured = targets.size <= (options.maxNesting ?? DEFAULT_MAX_NESTING);
   const goto = (from: number, to: number): string =>
     to === from + 1 ? '' : structured ? `break L${to};` : `{ pc = ${to}; continue; }`;
 
   const out: string[] = [];
-  out.push('"use strict";', 'return function classicFilter(p, meta) {', 'const n = p.length;', 'let a = 0, x = 0, t = 0;');
-  if (usesLen) out.push('const len = meta === undefined || meta.wireLength === undefined ? n : meta.wireLength >>> 0;');
+  out.push('"use strict";', ...shape.prelude({ usesLen, usesPacketHelpers }));
   for (const c of [...cells].sort((l, r) => l - r)) out.push(`let m${c} = 0;`);
   const sorted = [...targets].sort((l, r) => r - l);
   if (structured) {
@@ -100,14 +129,15 @@ export function classicJitSource(program: ClassicProgram | readonly ClassicInsn[
     if (targets.has(i)) out.push(structured ? `} // L${i}` : `case ${i}:`);
     const { code, jt, jf, k } = insns[i]!;
     out.push(`// ${i}: code 0x${code.toString(16)} jt ${jt} jf ${jf} k ${k}`);
-    out.push(emit(i, code, jt, jf, k, goto));
+    out.push(emit(shape, i, code, jt, jf, k, goto));
   }
   if (!structured) out.push('default: return 0;', '}');
   out.push('return 0;', '};');
   return out.join('\n');
 }
 
-function emit(i: number, code: number, jt: number, jf: number, k: number, goto: (from: number, to: number) => string): string {
+function emit(shape: PacketShape, i: number, code: number, jt: number, jf: number, k: number, goto: (from: number, to: number) => string): string {
+  const { read, view } = shape;
   const ki = k | 0; // k as the kernel's signed int offset
   switch (code) {
     case BPF_RET | BPF_K: return `return ${k};`;
@@ -118,10 +148,10 @@ function emit(i: number, code: number, jt: number, jf: number, k: number, goto: 
     case BPF_LD | BPF_B | BPF_ABS: {
       if (isAncillaryOffset(k)) {
         if (ki - SKF_AD_OFF === SKF_AD_ALU_XOR_X) return 'a = (a ^ x) >>> 0;';
-        return `a = loadAncillary(${ki}, p, meta, a, x);`;
+        return `a = loadAncillary(${ki}, ${view}, meta, a, x);`;
       }
       const size = sizeOf(code);
-      if (ki < 0) return `t = loadPacket(p, meta, ${ki}, ${size}); if (t < 0) return 0; a = t;`;
+      if (ki < 0) return `t = loadPacket(${view}, meta, ${ki}, ${size}); if (t < 0) return 0; a = t;`;
       return `if (n < ${k + size}) return 0; a = ${read(String(k), size)};`;
     }
     case BPF_LD | BPF_W | BPF_IND:
@@ -129,13 +159,13 @@ function emit(i: number, code: number, jt: number, jf: number, k: number, goto: 
     case BPF_LD | BPF_B | BPF_IND: {
       const size = sizeOf(code);
       return `t = (x + ${ki}) | 0; if (t >= 0 && t <= n - ${size}) a = ${read('t', size)}; ` +
-        `else { t = loadPacket(p, meta, t, ${size}); if (t < 0) return 0; a = t; }`;
+        `else { t = loadPacket(${view}, meta, t, ${size}); if (t < 0) return 0; a = t; }`;
     }
     case BPF_LDX | BPF_B | BPF_MSH:
-      if (ki < 0) return `t = loadPacket(p, meta, ${ki}, 1); if (t < 0) return 0; x = (t & 15) << 2;`;
-      return `if (n <= ${k}) return 0; x = (p[${k}] & 15) << 2;`;
-    case BPF_LD | BPF_W | BPF_LEN: return 'a = len;';
-    case BPF_LDX | BPF_W | BPF_LEN: return 'x = len;';
+      if (ki < 0) return `t = loadPacket(${view}, meta, ${ki}, 1); if (t < 0) return 0; x = (t & 15) << 2;`;
+      return `if (n <= ${k}) return 0; x = (${read(String(k), 1)} & 15) << 2;`;
+    case BPF_LD | BPF_W | BPF_LEN: return `a = ${shape.wireLength};`;
+    case BPF_LDX | BPF_W | BPF_LEN: return `x = ${shape.wireLength};`;
     case BPF_LD | BPF_IMM: return `a = ${k};`;
     case BPF_LDX | BPF_IMM: return `x = ${k};`;
     case BPF_LD | BPF_MEM: return `a = m${k};`;
