@@ -17,7 +17,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { needsTool } from '../helpers/oracles.js';
 import { Prng, testSeed } from '../helpers/prng.js';
-import { tcpdumpPrograms } from '../helpers/tcpdump-filter.js';
+import { tcpdumpPrograms, type OracleResult } from '../helpers/tcpdump-filter.js';
 import { packetSet } from '../helpers/filter-packets.js';
 import { PRIMS, randomExpr } from '../helpers/filter-expressions.js';
 import { compileFilter, FilterError } from '../../src/filter/index.js';
@@ -117,6 +117,24 @@ function runnable(p: readonly ClassicInsn[]): boolean {
   try { interpret(p, new Uint8Array(0), { pktType: 0, ifindex: 0 }); return true; } catch { return false; }
 }
 
+/**
+ * Our program for `c` when libpcap compiles it too (with, unoptimized, the same listing); else
+ * undefined, with a failure recorded unless both reject it with the same message.
+ */
+function compileLikeLibpcap(c: { linkType: string; expr: string }, optimize: boolean, o: OracleResult, label: string, failures: string[]): readonly ClassicInsn[] | undefined {
+  let mine: readonly ClassicInsn[];
+  try { mine = compileFilter(c.expr, { linkType: c.linkType, optimize, resolver: systemResolver() }).instructions; }
+  catch (err) {
+    if (!(err instanceof FilterError)) throw err;
+    if (o.ok) failures.push(`${label}: we reject (${err.message})`);
+    else if (o.message !== err.message) failures.push(`${label}: '${err.message}' vs '${o.message}'`);
+    return undefined;
+  }
+  if (!o.ok) { failures.push(`${label}: libpcap rejects (${o.message})`); return undefined; }
+  if (!optimize && !same(mine, o.insns)) failures.push(`${label}: unoptimized listing differs from libpcap's`);
+  return mine;
+}
+
 test('encapsulations on every link type: same rejections, listings and verdicts as libpcap', { ...needsTool('tcpdump'), timeout: 300_000 }, async (t) => {
   const items = LINKS.flatMap((linkType) => ENCAPS.map((expr) => ({ linkType, expr })));
   const oracle = await tcpdumpPrograms(items.flatMap((c) => [{ ...c, optimize: true }, { ...c, optimize: false }]));
@@ -128,16 +146,8 @@ test('encapsulations on every link type: same rejections, listings and verdicts 
     const progs: Partial<Record<'opt' | 'plain', readonly ClassicInsn[]>> = {};
     for (const optimize of [true, false]) {
       const o = oracle[2 * i + (optimize ? 0 : 1)]!;
-      let mine: readonly ClassicInsn[];
-      try { mine = compileFilter(c.expr, { linkType: c.linkType, optimize, resolver: systemResolver() }).instructions; }
-      catch (err) {
-        if (!(err instanceof FilterError)) throw err;
-        if (o.ok) failures.push(`${label}: we reject (${err.message})`);
-        else if (o.message !== err.message) failures.push(`${label}: '${err.message}' vs '${o.message}'`);
-        return;
-      }
-      if (!o.ok) { failures.push(`${label}: libpcap rejects (${o.message})`); return; }
-      if (!optimize && !same(mine, o.insns)) failures.push(`${label}: unoptimized listing differs from libpcap's`);
+      const mine = compileLikeLibpcap(c, optimize, o, label, failures);
+      if (mine === undefined || !o.ok) return;
       // Unrunnable here: the unoptimized listing (checked above) is all that can be compared.
       if (!runnable(o.insns)) { unrunnable++; continue; }
       progs[optimize ? 'opt' : 'plain'] = mine;
@@ -189,16 +199,8 @@ test('random expressions with encapsulations on every link type: same as libpcap
     const label = `${c.linkType} '${c.expr}'`;
     for (const optimize of [true, false]) {
       const o = oracle[2 * i + (optimize ? 0 : 1)]!;
-      let mine: readonly ClassicInsn[];
-      try { mine = compileFilter(c.expr, { linkType: c.linkType, optimize, resolver: systemResolver() }).instructions; }
-      catch (err) {
-        if (!(err instanceof FilterError)) throw err;
-        if (o.ok) failures.push(`${label}: we reject (${err.message})`);
-        else if (o.message !== err.message) failures.push(`${label}: '${err.message}' vs '${o.message}'`);
-        return;
-      }
-      if (!o.ok) { failures.push(`${label}: libpcap rejects (${o.message})`); return; }
-      if (!optimize && !same(mine, o.insns)) failures.push(`${label}: unoptimized listing differs from libpcap's`);
+      const mine = compileLikeLibpcap(c, optimize, o, label, failures);
+      if (mine === undefined || !o.ok) return;
       compiled++;
       const plain = oracle[2 * i + 1]!;
       // Unrunnable here: the unoptimized listing (checked above) is all that can be compared.
