@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runCli } from '../../src/cli/run-cli.js';
 import { corpus, writeCapture } from '../helpers/capture-corpus.js';
+import { dump } from '../helpers/cli.js';
 import { needsTool } from '../helpers/oracles.js';
 import { Prng, testSeed } from '../helpers/prng.js';
 import { tcpdumpText } from '../helpers/tcpdump-print.js';
@@ -19,12 +19,6 @@ process.env.TZ = 'UTC';
 const SEED = testSeed(4242);
 const dir = mkdtempSync(join(tmpdir(), 'tsbpf-dump-errors-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function dump(args: readonly string[]): Promise<{ stdout: string; stderr: string; status: number }> {
-  let stdout = '', stderr = '';
-  const status = await runCli(['dump', ...args], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, readInput: async () => new Uint8Array(0) });
-  return { stdout, stderr, status };
-}
 
 async function same(name: string, bytes: Uint8Array): Promise<void> {
   const file = join(dir, name);

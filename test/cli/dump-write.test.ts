@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CaptureWriter, type CaptureFormat } from '../../src/capture/index.js';
-import { runCli } from '../../src/cli/run-cli.js';
 import { corpus, type CorpusFrame } from '../helpers/capture-corpus.js';
+import { dump } from '../helpers/cli.js';
 import { needsTool } from '../helpers/oracles.js';
 import { Prng, testSeed } from '../helpers/prng.js';
 import { samplesDir } from '../helpers/tcpdump-print.js';
@@ -21,14 +21,6 @@ import { samplesDir } from '../helpers/tcpdump-print.js';
 process.env.TZ = 'UTC';
 const dir = mkdtempSync(join(tmpdir(), 'tsbpf-dump-w-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function dump(args: readonly string[]): Promise<{ stdout: string; stderr: string; status: number }> {
-  let stdout = '', stderr = '';
-  const status = await runCli(['dump', ...args], {
-    stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, readInput: async () => new Uint8Array(0),
-  });
-  return { stdout, stderr, status };
-}
 
 function tcpdump(args: readonly string[]): { stdout: string; stderr: string; status: number } {
   const r = spawnSync('tcpdump', args, { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });

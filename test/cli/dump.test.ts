@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runCli } from '../../src/cli/run-cli.js';
 import { corpus, writeCapture } from '../helpers/capture-corpus.js';
+import { dump } from '../helpers/cli.js';
 import { needsTool } from '../helpers/oracles.js';
 import { samplesDir, tcpdumpText } from '../helpers/tcpdump-print.js';
 
@@ -17,14 +17,6 @@ import { samplesDir, tcpdumpText } from '../helpers/tcpdump-print.js';
 process.env.TZ = 'UTC';
 const dir = mkdtempSync(join(tmpdir(), 'tsbpf-dump-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function dump(args: readonly string[]): Promise<{ stdout: string; stderr: string; status: number }> {
-  let stdout = '', stderr = '';
-  const status = await runCli(['dump', ...args], {
-    stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, readInput: async () => new Uint8Array(0),
-  });
-  return { stdout, stderr, status };
-}
 
 const FILTERS = [
   'tcp', 'udp', 'icmp', 'arp', 'ip', 'ip6', 'tcp port 80', 'port 53', 'udp port 53', 'host 192.168.1.10',
