@@ -20,8 +20,9 @@
  * on a known constant. It answers whether
  * no accepting return stays reachable. It does not replay libpcap's or/and pull-ups.
  */
-import { BPF_ADD, BPF_ALU, BPF_AND, BPF_DIV, BPF_IMM, BPF_IND, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_JSET, BPF_K, BPF_LD, BPF_LDX, BPF_LEN, BPF_LSH, BPF_MEM, BPF_MISC, BPF_MOD, BPF_MSH, BPF_MUL, BPF_NEG, BPF_OR, BPF_RET, BPF_RSH, BPF_ST, BPF_STX, BPF_SUB, BPF_TXA, BPF_X, BPF_XOR } from '../../cbpf/opcodes.js';
+import { BPF_ALU, BPF_AND, BPF_IMM, BPF_IND, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_JSET, BPF_K, BPF_LD, BPF_LDX, BPF_LEN, BPF_MEM, BPF_MISC, BPF_MSH, BPF_NEG, BPF_RET, BPF_ST, BPF_STX, BPF_SUB, BPF_TXA, BPF_X } from '../../cbpf/opcodes.js';
 import type { Block } from '../ir/block.js';
+import { foldAlu } from '../ir/alu-fold.js';
 
 interface Node {
   stmts: { code: number; k: number }[];
@@ -114,7 +115,7 @@ function evalStmts(V: ValueNumbers, n: Node, entry: number[]): void {
         const b = srcX ? V.consts.get(val[X]!) : s.k >>> 0;
         // With alter = 0, libpcap folds `op #k` on a constant A but leaves `op x` alone.
         if (!srcX && a !== undefined && b !== undefined) {
-          const r = fold(op, a, b);
+          const r = foldAlu(op, a, b);
           if (r !== undefined) { val[A] = V.k(r); break; }
         }
         val[A] = V.of(`alu:${s.code}:${val[A]}:${srcX ? val[X] : V.k(s.k)}`);
@@ -125,22 +126,6 @@ function evalStmts(V: ValueNumbers, n: Node, entry: number[]): void {
   }
   n.val = val;
   n.oval = (n.code & BPF_X) !== 0 ? val[X]! : V.k(n.k);
-}
-
-function fold(op: number, a: number, b: number): number | undefined {
-  switch (op) {
-    case BPF_ADD: return (a + b) >>> 0;
-    case BPF_SUB: return (a - b) >>> 0;
-    case BPF_MUL: return Math.imul(a, b) >>> 0;
-    case BPF_DIV: return b === 0 ? undefined : Math.floor(a / b) >>> 0;
-    case BPF_MOD: return b === 0 ? undefined : (a % b) >>> 0;
-    case BPF_AND: return (a & b) >>> 0;
-    case BPF_OR: return (a | b) >>> 0;
-    case BPF_XOR: return (a ^ b) >>> 0;
-    case BPF_LSH: return b >= 32 ? 0 : (a << b) >>> 0;
-    case BPF_RSH: return b >= 32 ? 0 : a >>> b;
-  }
-  return undefined;
 }
 
 /** opt_peep's rewrites of the final comparison (the A it leaves is never used afterwards here). */

@@ -23,13 +23,14 @@
  * (`Have`) and what later paths need (`Need`), so no fault is lost or added.
  */
 import {
-  BPF_ALU, BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_MOD, BPF_AND, BPF_OR, BPF_XOR, BPF_LSH, BPF_RSH, BPF_NEG,
+  BPF_ALU, BPF_ADD, BPF_SUB, BPF_MUL, BPF_AND, BPF_OR, BPF_XOR, BPF_LSH, BPF_RSH, BPF_NEG,
   BPF_JEQ, BPF_JGT, BPF_JGE, BPF_JSET, BPF_JMP, BPF_LD, BPF_LDX, BPF_ST, BPF_STX, BPF_MISC, BPF_RET,
   BPF_IMM, BPF_ABS, BPF_IND, BPF_MEM, BPF_LEN, BPF_MSH, BPF_X, BPF_K, BPF_A, BPF_TAX,
 } from '../../cbpf/opcodes.js';
 import type { ClassicInsn } from '../../cbpf/insn.js';
 import { lowerBlocks } from '../ir/lower.js';
 import { buildCfg, reachable, isRet, BlockMap, type OBlock, type OStmt } from './cfg.js';
+import { foldAlu } from '../ir/alu-fold.js';
 
 // ---- value numbers -------------------------------------------------------------------------
 
@@ -137,23 +138,6 @@ function meet(states: State[]): State {
   return { regs, facts: states.length === 1 ? states[0]!.facts : meetFacts(states.map((s) => s.facts)) };
 }
 
-function aluFold(op: number, a: number, b: number): number | undefined {
-  switch (op) {
-    case BPF_ADD: return (a + b) >>> 0;
-    case BPF_SUB: return (a - b) >>> 0;
-    case BPF_MUL: return Math.imul(a, b) >>> 0;
-    case BPF_DIV: return b === 0 ? undefined : Math.floor(a / b) >>> 0;
-    case BPF_MOD: return b === 0 ? undefined : (a % b) >>> 0;
-    case BPF_AND: return (a & b) >>> 0;
-    case BPF_OR: return (a | b) >>> 0;
-    case BPF_XOR: return (a ^ b) >>> 0;
-    case BPF_LSH: return b >= 32 ? 0 : (a << b) >>> 0;
-    case BPF_RSH: return b >= 32 ? 0 : a >>> b;
-    case BPF_NEG: return (-a) >>> 0;
-  }
-  return undefined;
-}
-
 function jumpOutcome(op: number, a: number, k: number): boolean {
   switch (op) {
     case BPF_JEQ: return a === k;
@@ -222,7 +206,7 @@ function step(V: Values, s: State, st: OStmt, rewrite: boolean): OStmt | null {
       const a = r[A]!;
       const ac = V.constOf(a);
       if (op === BPF_NEG) {
-        if (ac !== undefined) { const c = aluFold(op, ac, 0)!; return set(A, V.konst(c), rewrite ? { code: BPF_LD | BPF_IMM, k: c } : st); }
+        if (ac !== undefined) { const c = foldAlu(op, ac, 0)!; return set(A, V.konst(c), rewrite ? { code: BPF_LD | BPF_IMM, k: c } : st); }
         return set(A, V.vn(`neg:${a}`), st);
       }
       let src = st.code & BPF_X;
@@ -230,7 +214,7 @@ function step(V: Values, s: State, st: OStmt, rewrite: boolean): OStmt | null {
       let out = st;
       if (src === BPF_X && kv !== undefined && rewrite) { out = { code: BPF_ALU | op | BPF_K, k: kv }; src = BPF_K; }
       if (ac !== undefined && kv !== undefined) {
-        const c = aluFold(op, ac, kv);
+        const c = foldAlu(op, ac, kv);
         if (c !== undefined) return set(A, V.konst(c), rewrite ? { code: BPF_LD | BPF_IMM, k: c } : out);
       }
       if (kv === 0 && src === BPF_K) {
