@@ -8,7 +8,7 @@ import { Gen } from './codegen/context.js';
 import { findLinkType, LINK_TYPE_NAMES } from './codegen/link-types.js';
 import { genExpr, finish } from './codegen/compile.js';
 import { lowerBlocks } from './ir/lower.js';
-import { libpcapRejectsAll } from './codegen/libpcap-rejects-all.js';
+import { libpcapRejectsAll } from './optimize/libpcap-rejects-all.js';
 import { defaultResolver, type NameResolver } from './names/resolver.js';
 import { optimizeProgram } from './optimize/optimize.js';
 
