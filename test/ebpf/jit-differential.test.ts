@@ -11,25 +11,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createVm, createMap, standardHelpers, VmFault, type BpfMap } from '../../src/ebpf/runtime/index.js';
+import { createVm, createMap, standardHelpers, type BpfMap } from '../../src/ebpf/runtime/index.js';
 import { compileWasm } from '../../src/ebpf/jit/index.js';
 import type { Insn } from '../../src/ebpf/isa/index.js';
 import { Prng, testSeed } from '../helpers/prng.js';
+import { hexOutcome as outcome, type DataEngine as Engine } from '../helpers/ebpf-outcome.js';
 import { randomInput, randomProgram } from '../helpers/random-ebpf.js';
 import { MEM_MAPS, PACKET_BYTES, randomMemProgram } from '../helpers/random-ebpf-mem.js';
 import { randomInsn } from '../helpers/ebpf-random.js';
-
-interface Engine { run(input: { data: Uint8Array }): { r0: bigint; data: Uint8Array | undefined; instructions: number } }
-
-function outcome(engine: Engine, data: Uint8Array): string {
-  try {
-    const r = engine.run({ data });
-    return `r0=${r.r0.toString(16)} n=${r.instructions} data=${Buffer.from(r.data ?? []).toString('hex')}`;
-  } catch (err) {
-    if (err instanceof VmFault) return `fault ${err.message} index=${err.index} addr=${err.address?.toString(16)} size=${err.size}`;
-    throw err;
-  }
-}
 
 function mapState(maps: readonly BpfMap[]): string {
   return maps.map((m) => {

@@ -12,18 +12,9 @@ import { compileWasm } from '../../src/ebpf/jit/index.js';
 import { createVm, standardHelpers, type RunInput } from '../../src/ebpf/runtime/index.js';
 import { assembleConformance } from '../../src/ebpf/asm/conformance/index.js';
 import type { Insn } from '../../src/ebpf/isa/index.js';
+import { runOutcome, type Engine } from '../helpers/ebpf-outcome.js';
 
-interface Engine { run(input?: RunInput): { r0: bigint; instructions: number; data?: Uint8Array | undefined } }
-
-function outcome(e: Engine, input: RunInput): string {
-  try {
-    const r = e.run(input);
-    return `ok r0=${r.r0} n=${r.instructions} data=${r.data ? [...r.data].join(',') : '-'}`;
-  } catch (err) {
-    const f = err as { code?: string; index?: number; pc?: number; message: string };
-    return `fault ${f.code} index=${f.index} pc=${f.pc} ${f.message}`;
-  }
-}
+const outcome = (e: Engine, input: RunInput): string => runOutcome(e, input, (f) => `fault ${f.code} index=${f.index} pc=${f.pc} ${f.message}`);
 
 test('packet fast path: every size, offset -10..10, loads and stores, lengths 0..9, checked and unchecked', () => {
   let cases = 0;

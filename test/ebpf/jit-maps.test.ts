@@ -11,22 +11,11 @@ import assert from 'node:assert/strict';
 import { alu64, atomic, call, exit, jmp, label, lddw, ldx, link, st, stx, R0, R1, R2, R3, R4, R6, R10, type Insn } from '../../src/ebpf/isa/index.js';
 import { compileWasm } from '../../src/ebpf/jit/index.js';
 import {
-  BPF_NOEXIST, E2BIG, EEXIST, EINVAL, ENOENT, HashMap, createMap, createVm, isArenaMap, standardHelpers, VmFault, type BpfMap,
+  BPF_NOEXIST, E2BIG, EEXIST, EINVAL, ENOENT, HashMap, createMap, createVm, isArenaMap, standardHelpers, type BpfMap,
 } from '../../src/ebpf/runtime/index.js';
 import { Prng, testSeed } from '../helpers/prng.js';
+import { hexOutcome as outcome } from '../helpers/ebpf-outcome.js';
 import { MAP_SPECS, MAPS_PACKET_BYTES, randomMapProgram } from '../helpers/random-ebpf-maps.js';
-
-interface Engine { run(input: { data: Uint8Array }): { r0: bigint; data: Uint8Array | undefined; instructions: number } }
-
-function outcome(engine: Engine, data: Uint8Array): string {
-  try {
-    const r = engine.run({ data });
-    return `r0=${r.r0.toString(16)} n=${r.instructions} data=${Buffer.from(r.data ?? []).toString('hex')}`;
-  } catch (err) {
-    if (err instanceof VmFault) return `fault ${err.message} index=${err.index} addr=${err.address?.toString(16)} size=${err.size}`;
-    throw err;
-  }
-}
 
 /** Keys in iteration order with their values (user-space API), then the arena's bytes. */
 function state(maps: readonly BpfMap[]): string[] {

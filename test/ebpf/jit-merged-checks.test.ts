@@ -13,18 +13,9 @@ import { compileWasm } from '../../src/ebpf/jit/index.js';
 import { createVm, standardHelpers, type RunInput } from '../../src/ebpf/runtime/index.js';
 import { R0, R1, R3, R6, R7, R10, alu64, exit, jmp, label, ldx, link, st, stx, type Insn, type ProgramItem, type Reg, type Size } from '../../src/ebpf/isa/index.js';
 import { Prng, testSeed } from '../helpers/prng.js';
+import { runOutcome, type Engine } from '../helpers/ebpf-outcome.js';
 
-interface Engine { run(input?: RunInput): { r0: bigint; instructions: number; data?: Uint8Array | undefined } }
-
-function outcome(e: Engine, input: RunInput): string {
-  try {
-    const r = e.run(input);
-    return `ok r0=${r.r0} n=${r.instructions} data=${r.data ? [...r.data].join(',') : '-'}`;
-  } catch (err) {
-    const f = err as { code?: string; index?: number; message: string; address?: bigint };
-    return `fault ${f.code} index=${f.index} ${f.message} addr=${f.address}`;
-  }
-}
+const outcome = (e: Engine, input: RunInput): string => runOutcome(e, input, (f) => `fault ${f.code} index=${f.index} ${f.message} addr=${f.address}`);
 
 const SIZES: readonly Size[] = [1, 2, 4, 8];
 
