@@ -7,7 +7,7 @@
 import { insn, type ClassicInsn } from '../../src/cbpf/insn.js';
 import { checkClassic } from '../../src/cbpf/checker.js';
 import type { PacketMeta } from '../../src/cbpf/metadata.js';
-import type { Prng } from '../helpers/prng.js';
+import { Prng } from '../helpers/prng.js';
 
 export interface GenOptions {
   /** Linux ancillary loads (SKF_AD_OFF + n); libpcap does not implement them. */
@@ -199,3 +199,31 @@ export function toDdd(p: readonly ClassicInsn[]): string {
 }
 
 export const hexOf = (b: Uint8Array): string => (b.length === 0 ? '-' : Buffer.from(b).toString('hex'));
+
+/** Every feature on: ancillary loads, SKF_LL_OFF/SKF_NET_OFF loads, shifts by X >= 32. */
+const ALL = { ancillary: true, negativeOffsets: true, wideShiftX: true } as const;
+
+/**
+ * The loop of the JIT ≡ interpreter properties: `programs` seeded random valid programs with
+ * every feature on (5% up to 200 instructions), each compiled once, then `packetsPer` packets
+ * (10% of them netlink attributes) given to `check` with the generator, which it goes on
+ * drawing from (metadata seed, placement). `where` names the seed, program and packet for a
+ * failure message. Returns the number of (program, packet) pairs checked.
+ */
+export function randomTriples<J>(
+  seed: number, programs: number, packetsPer: number, compile: (prog: ClassicInsn[]) => J,
+  check: (jit: J, prog: ClassicInsn[], packet: Uint8Array, rng: Prng, where: string) => void,
+): number {
+  const rng = new Prng(seed);
+  let pairs = 0;
+  for (let n = 0; n < programs; n++) {
+    const prog = randomValidProgram(rng, { ...ALL, maxLength: rng.bool(0.05) ? 200 : 32 });
+    const jit = compile(prog);
+    for (let j = 0; j < packetsPer; j++) {
+      const packet = rng.bool(0.1) ? randomNlaPacket(rng) : randomPacket(rng);
+      check(jit, prog, packet, rng, `seed ${seed} program #${n} packet #${j}`);
+      pairs++;
+    }
+  }
+  return pairs;
+}

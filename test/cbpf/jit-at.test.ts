@@ -12,35 +12,24 @@ import { classicJitAtSource, compileClassicAt, compileClassicAtUncached } from '
 import { compileFilter } from '../../src/filter/index.js';
 import { Prng, testSeed } from '../helpers/prng.js';
 import { corpus } from '../helpers/capture-corpus.js';
-import { hexOf, randomMeta, randomNlaPacket, randomPacket, randomValidProgram, toDdd } from './classic-gen.js';
-
-const ALL = { ancillary: true, negativeOffsets: true, wideShiftX: true } as const;
+import { hexOf, randomMeta, randomTriples, toDdd } from './classic-gen.js';
 
 function property(seed: number, programs: number, packetsPer: number, maxNesting?: number): number {
-  const rng = new Prng(seed);
-  let pairs = 0;
-  for (let n = 0; n < programs; n++) {
-    const prog = randomValidProgram(rng, { ...ALL, maxLength: rng.bool(0.05) ? 200 : 32 });
-    const jit = maxNesting === undefined ? compileClassicAt(prog) : compileClassicAtUncached(prog, { maxNesting });
-    for (let j = 0; j < packetsPer; j++) {
-      const packet = rng.bool(0.1) ? randomNlaPacket(rng) : randomPacket(rng);
-      // The packet between random bytes: a read past its end (or before it) would see them.
-      const before = rng.int(40);
-      const buf = rng.bytes(before + packet.length + rng.int(40));
-      buf.set(packet, before);
-      const metaSeed = rng.u32();
-      const meta = randomMeta(new Prng(metaSeed), packet);
-      const wire = meta.wireLength ?? packet.length;
-      const want = interpret(prog, packet, meta);
-      const got = jit(buf, before, packet.length, wire, randomMeta(new Prng(metaSeed), packet));
-      if (got !== want) {
-        assert.fail(`seed ${seed} program #${n} packet #${j} (meta seed ${metaSeed}, offset ${before}): interpreter ${want}, JIT-at ${got}\n` +
-          `packet ${hexOf(packet)}\n${toDdd(prog)}\n${classicJitAtSource(prog, maxNesting === undefined ? {} : { maxNesting })}`);
-      }
-      pairs++;
+  return randomTriples(seed, programs, packetsPer, (prog) => (maxNesting === undefined ? compileClassicAt(prog) : compileClassicAtUncached(prog, { maxNesting })), (jit, prog, packet, rng, where) => {
+    // The packet between random bytes: a read past its end (or before it) would see them.
+    const before = rng.int(40);
+    const buf = rng.bytes(before + packet.length + rng.int(40));
+    buf.set(packet, before);
+    const metaSeed = rng.u32();
+    const meta = randomMeta(new Prng(metaSeed), packet);
+    const wire = meta.wireLength ?? packet.length;
+    const want = interpret(prog, packet, meta);
+    const got = jit(buf, before, packet.length, wire, randomMeta(new Prng(metaSeed), packet));
+    if (got !== want) {
+      assert.fail(`${where} (meta seed ${metaSeed}, offset ${before}): interpreter ${want}, JIT-at ${got}\n` +
+        `packet ${hexOf(packet)}\n${toDdd(prog)}\n${classicJitAtSource(prog, maxNesting === undefined ? {} : { maxNesting })}`);
     }
-  }
-  return pairs;
+  });
 }
 
 test('JIT-at = interpreter on 60k seeded random triples, packet inside a larger buffer (labeled blocks)', (t) => {

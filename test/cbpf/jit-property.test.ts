@@ -13,30 +13,19 @@ import { insn } from '../../src/cbpf/insn.js';
 import { ClassicProgram } from '../../src/cbpf/program.js';
 import { ClassicCheckError } from '../../src/cbpf/checker.js';
 import { Prng, testSeed } from '../helpers/prng.js';
-import { hexOf, randomMeta, randomNlaPacket, randomPacket, randomValidProgram, toDdd } from './classic-gen.js';
-
-const ALL = { ancillary: true, negativeOffsets: true, wideShiftX: true } as const;
+import { hexOf, randomMeta, randomTriples, toDdd } from './classic-gen.js';
 
 function property(seed: number, programs: number, packetsPer: number, maxNesting?: number): number {
-  const rng = new Prng(seed);
-  let pairs = 0;
-  for (let n = 0; n < programs; n++) {
-    const prog = randomValidProgram(rng, { ...ALL, maxLength: rng.bool(0.05) ? 200 : 32 });
-    const jit = maxNesting === undefined ? compileClassic(prog) : compileUncached(prog, { maxNesting });
-    for (let j = 0; j < packetsPer; j++) {
-      const packet = rng.bool(0.1) ? randomNlaPacket(rng) : randomPacket(rng);
-      const metaSeed = rng.u32();
-      // Two identical metadata objects, so that `random` yields the same sequence for both.
-      const want = interpret(prog, packet, randomMeta(new Prng(metaSeed), packet));
-      const got = jit(packet, randomMeta(new Prng(metaSeed), packet));
-      if (got !== want) {
-        assert.fail(`seed ${seed} program #${n} packet #${j} (meta seed ${metaSeed}): interpreter ${want}, JIT ${got}\n` +
-          `packet ${hexOf(packet)}\n${toDdd(prog)}\n${classicJitSource(prog, maxNesting === undefined ? {} : { maxNesting })}`);
-      }
-      pairs++;
+  return randomTriples(seed, programs, packetsPer, (prog) => (maxNesting === undefined ? compileClassic(prog) : compileUncached(prog, { maxNesting })), (jit, prog, packet, rng, where) => {
+    const metaSeed = rng.u32();
+    // Two identical metadata objects, so that `random` yields the same sequence for both.
+    const want = interpret(prog, packet, randomMeta(new Prng(metaSeed), packet));
+    const got = jit(packet, randomMeta(new Prng(metaSeed), packet));
+    if (got !== want) {
+      assert.fail(`${where} (meta seed ${metaSeed}): interpreter ${want}, JIT ${got}\n` +
+        `packet ${hexOf(packet)}\n${toDdd(prog)}\n${classicJitSource(prog, maxNesting === undefined ? {} : { maxNesting })}`);
     }
-  }
-  return pairs;
+  });
 }
 
 test('JIT = interpreter on 100k seeded random program/packet/metadata triples (labeled blocks)', (t) => {
