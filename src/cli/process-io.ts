@@ -1,0 +1,51 @@
+/**
+ * The real process behind runCli, shared by the two entries of the `tsbpf` executable: main.ts
+ * (a plain `node dist/src/cli/main.js`) and snapshot-entry.ts (the V8 start-up snapshot). Every
+ * fact about the process (what standard output is, isTTY, the arguments) is read when
+ * `runProcess` is called, never when this module loads: in the snapshot, module loading happened
+ * on the build machine.
+ */
+import { fstatSync, writeSync } from 'node:fs';
+import type { CliIO, Command } from './command.js';
+import { runCli } from './run-cli.js';
+import { stdoutBytesWriter } from './stdout-bytes.js';
+
+/**
+ * Standard output as a file or /dev/null is a synchronous stream that copies every string
+ * into a new Buffer before writing it; writing the string to the descriptor directly skips
+ * that (dump's printed lines: ~15% of the run). Pipes and terminals keep the stream.
+ */
+function stdoutIsFile(): boolean {
+  try {
+    const st = fstatSync(1);
+    return st.isFile() || (st.isCharacterDevice() && !process.stdout.isTTY);
+  } catch {
+    return false;
+  }
+}
+
+function writeStdout(text: string): void {
+  const n = writeSync(1, text);
+  if (n === Buffer.byteLength(text)) return;
+  // A short write: finish from the encoded bytes.
+  const bytes = Buffer.from(text);
+  for (let at = n; at < bytes.length;) at += writeSync(1, bytes, at);
+}
+
+/** The process's standard streams and file reading as a CliIO. */
+export function processIO(): CliIO {
+  return {
+    stdout: stdoutIsFile() ? writeStdout : (text: string) => { process.stdout.write(text); },
+    stdoutBytes: stdoutBytesWriter(stdoutIsFile()),
+    stderr: (text: string) => { process.stderr.write(text); },
+    readInput: async (path?: string) => (await import('../node/io/files.js')).readInput(path),
+  };
+}
+
+/** Runs `tsbpf ARGV...` on the real process and sets its exit status. */
+export async function runProcess(argv: readonly string[], registry?: readonly Command[]): Promise<void> {
+  const io = processIO();
+  // EPIPE on stdout (e.g. `tsbpf ... | head`) is a normal end, not a crash.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
+  process.exitCode = await runCli(argv, io, registry);
+}
