@@ -4,6 +4,11 @@
  */
 export interface CliIO {
   readonly stdout: (text: string) => void;
+  /**
+   * Standard output as bytes, when the io can take them directly (dump's printed lines). The
+   * bytes are only borrowed: the caller reuses the buffer once this returns.
+   */
+  readonly stdoutBytes?: (bytes: Uint8Array) => void;
   readonly stderr: (text: string) => void;
   /** Reads a whole file, or standard input when `path` is undefined or '-'. */
   readonly readInput: (path?: string) => Promise<Uint8Array>;

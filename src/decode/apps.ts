@@ -48,29 +48,29 @@ function printName(ctx: Ctx, at: number, msg: number, silentCut = false): number
   let s = '';
   let hops = 0;
   for (;;) {
-    if (at >= b.length) { ctx.out += s; throw new Truncated('domain'); }
+    if (at >= b.length) { ctx.out.s(s); throw new Truncated('domain'); }
     const l = b.data[at]!;
     if ((l & 0xc0) === 0xc0) {
       if (end < 0) end = at + 2;
       const target = msg + (((l & 0x3f) << 8) | b.u8(at + 1, 'domain'));
-      if (++hops > 64 || target >= at) { ctx.out += `${s}<LOOP>`; return end; }
+      if (++hops > 64 || target >= at) { ctx.out.v(s).s('<LOOP>'); return end; }
       at = target;
       continue;
     }
     if (l === 0) { if (end < 0) end = at + 1; break; }
-    if (l & 0xc0) { ctx.out += `${s}<ELT ${(l & 0xc0).toString(16)}>`; return at + 1; }
+    if (l & 0xc0) { ctx.out.v(s).s('<ELT ').v((l & 0xc0).toString(16)).s('>'); return at + 1; }
     // A label whose characters start past the capture ends the name quietly (fqdn_print's
     // loop condition); one cut inside is printed up to the cut, then truncated.
-    if (silentCut && at + 1 >= b.length) { ctx.out += s; return -1; }
+    if (silentCut && at + 1 >= b.length) { ctx.out.s(s); return -1; }
     for (let i = 0; i < l; i++) {
-      if (at + 1 + i >= b.length) { ctx.out += s; throw new Truncated('domain'); }
+      if (at + 1 + i >= b.length) { ctx.out.s(s); throw new Truncated('domain'); }
       const c = b.data[at + 1 + i]!;
       s += CHAR_TEXT[c]!;
     }
     s += '.';
     at += l + 1;
   }
-  ctx.out += s === '' ? '.' : s;
+  ctx.out.s(s === '' ? '.' : s);
   return end;
 }
 
@@ -80,12 +80,12 @@ function question(ctx: Ctx, at: number, msg: number, mdns = false): number {
   if (after < 0 || !b.has(after, 4)) throw new Truncated('domain');
   const type = b.u16(after, 'domain');
   const cls = b.u16(after + 2, 'domain');
-  ctx.out += ` ${TYPES[type] ?? `Type${type}`}`;
+  ctx.out.s(' ').v(TYPES[type] ?? `Type${type}`);
   // mDNS: the top class bit asks for a unicast response.
   const klass = mdns ? cls & 0x7fff : cls;
-  if (klass !== 1) ctx.out += ` ${CLASSES[klass] ?? `(Class ${klass})`}`;
-  if (mdns) ctx.out += cls & 0x8000 ? ' (QU)' : ' (QM)';
-  ctx.out += '? ';
+  if (klass !== 1) ctx.out.s(' ').v(CLASSES[klass] ?? `(Class ${klass})`);
+  if (mdns) ctx.out.s(cls & 0x8000 ? ' (QU)' : ' (QM)');
+  ctx.out.s('? ');
   printName(ctx, at, msg);
   return after + 4;
 }
@@ -93,50 +93,50 @@ function question(ctx: Ctx, at: number, msg: number, mdns = false): number {
 /** One resource record (ns_rprint); returns the offset after it, or the captured end when cut short. */
 function record(ctx: Ctx, at: number, msg: number, mdns = false): number {
   const b = ctx.b;
-  if (ctx.opts.verbose) { ctx.out += ' '; at = printName(ctx, at, msg, true); } else at = nskip(ctx, at);
+  if (ctx.opts.verbose) { ctx.out.s(' '); at = printName(ctx, at, msg, true); } else at = nskip(ctx, at);
   if (at < 0 || !b.has(at, 10)) return b.length;
   const type = b.u16(at), cls = b.u16(at + 2), rdlen = b.u16(at + 8);
   // mDNS: the top class bit is the cache-flush flag.
   const klass = mdns ? cls & 0x7fff : cls;
-  if (klass !== 1 && type !== 41) ctx.out += ` ${CLASSES[klass] ?? `(Class ${klass})`}`;
-  if (mdns && cls & 0x8000) ctx.out += ' (Cache flush)';
-  if (ctx.opts.verbose > 2 && type !== 41) ctx.out += ` [${relTime(b.u32(at + 4))}]`;
+  if (klass !== 1 && type !== 41) ctx.out.s(' ').v(CLASSES[klass] ?? `(Class ${klass})`);
+  if (mdns && cls & 0x8000) ctx.out.s(' (Cache flush)');
+  if (ctx.opts.verbose > 2 && type !== 41) ctx.out.s(` [${relTime(b.u32(at + 4))}]`);
   const rd = at + 10;
   const next = rd + rdlen;
-  ctx.out += ` ${TYPES[type] ?? `Type${type}`}`;
+  ctx.out.s(' ').v(TYPES[type] ?? `Type${type}`);
   if (next > b.length) throw new Truncated('domain');
   switch (type) {
-    case 1: ctx.out += ` ${ip4String(b, rd, 'domain')}`; break;
-    case 2: case 5: case 12: case 39: ctx.out += ' '; printName(ctx, rd, msg); break;
-    case 15: ctx.out += ' '; printName(ctx, rd + 2, msg); ctx.out += ` ${b.u16(rd)}`; break;
+    case 1: ctx.out.s(` ${ip4String(b, rd, 'domain')}`); break;
+    case 2: case 5: case 12: case 39: ctx.out.s(' '); printName(ctx, rd, msg); break;
+    case 15: ctx.out.s(' '); printName(ctx, rd + 2, msg); ctx.out.s(` ${b.u16(rd)}`); break;
     case 6: {
       if (!ctx.opts.verbose) break;
-      ctx.out += ' ';
+      ctx.out.s(' ');
       let p = printName(ctx, rd, msg);
-      ctx.out += ' ';
+      ctx.out.s(' ');
       p = printName(ctx, p, msg);
       b.need(p, 20, 'domain');
-      ctx.out += ` ${b.u32(p)} ${b.u32(p + 4)} ${b.u32(p + 8)} ${b.u32(p + 12)} ${b.u32(p + 16)}`;
+      ctx.out.s(` ${b.u32(p)} ${b.u32(p + 4)} ${b.u32(p + 8)} ${b.u32(p + 12)} ${b.u32(p + 16)}`);
       break;
     }
-    case 28: ctx.out += ` ${ip6String(b, rd, 'domain')}`; break;
-    case 33: ctx.out += ' '; printName(ctx, rd + 6, msg); ctx.out += `:${b.u16(rd + 4)} ${b.u16(rd)} ${b.u16(rd + 2)}`; break;
+    case 28: ctx.out.s(` ${ip6String(b, rd, 'domain')}`); break;
+    case 33: ctx.out.s(' '); printName(ctx, rd + 6, msg); ctx.out.s(`:${b.u16(rd + 4)} ${b.u16(rd)} ${b.u16(rd + 2)}`); break;
     case 16: {
       let p = rd;
       while (p < next) {
         // Character strings are printed as far as captured (fn_print_char's notation).
         const l = b.u8(p, 'domain');
-        ctx.out += ' "';
+        ctx.out.s(' "');
         for (let i = 0; i < l; i++) {
           if (p + 1 + i >= b.length) throw new Truncated('domain');
-          ctx.out += CHAR_TEXT[b.data[p + 1 + i]!]!;
+          ctx.out.s(CHAR_TEXT[b.data[p + 1 + i]!]!);
         }
-        ctx.out += '"';
+        ctx.out.s('"');
         p += l + 1;
       }
       break;
     }
-    case 41: ctx.out += ` UDPsize=${cls}`; if (b.u16(at + 6) & 0x8000) ctx.out += ' DO'; break;
+    case 41: ctx.out.s(' UDPsize=').v(cls); if (b.u16(at + 6) & 0x8000) ctx.out.s(' DO'); break;
     default: break;
   }
   return next;
@@ -180,10 +180,10 @@ function section(ctx: Ctx, at: number, msg: number, count: number, label: string
   const b = ctx.b;
   let left = count;
   if (at < b.length && left) {
-    ctx.out += label;
+    ctx.out.s(label);
     at = record(ctx, at, msg, mdns);
     left--;
-    while (at < b.length && left) { ctx.out += ','; at = record(ctx, at, msg, mdns); left--; }
+    while (at < b.length && left) { ctx.out.s(','); at = record(ctx, at, msg, mdns); left--; }
   }
   if (left) throw new Truncated('domain');
   return at;
@@ -191,7 +191,7 @@ function section(ctx: Ctx, at: number, msg: number, count: number, label: string
 
 export function dnsPrint(ctx: Ctx, off: number, length: number, mdns = false): void {
   const b = ctx.b;
-  if (length < 12) { ctx.out += `domain [length ${length} < 12] (invalid)`; return; }
+  if (length < 12) { ctx.out.s('domain [length ').v(length).s(' < 12] (invalid)'); return; }
   try {
     const id = b.u16(off, 'domain'), flags = b.u16(off + 2, 'domain');
     const qd = b.u16(off + 4, 'domain'), an = b.u16(off + 6, 'domain'), ns = b.u16(off + 8, 'domain'), ar = b.u16(off + 10, 'domain');
@@ -199,21 +199,21 @@ export function dnsPrint(ctx: Ctx, off: number, length: number, mdns = false): v
     let at = off + 12;
     const rcode = flags & 0xf | extendedRcode(ctx, off, qd, an + ns, ar);
     if (flags & 0x8000) {
-      ctx.out += `${id}${OPS[op]}${RCODES[rcode] ?? ` Resp${rcode}`}${flags & 0x400 ? '*' : ''}${flags & 0x80 ? '' : '-'}${flags & 0x200 ? '|' : ''}${flags & 0x20 ? '$' : ''}`;
-      if (qd !== 1) ctx.out += ` [${qd}q]`;
+      ctx.out.v(id).v(OPS[op]).v(RCODES[rcode] ?? ` Resp${rcode}`).v(flags & 0x400 ? '*' : '').v(flags & 0x80 ? '' : '-').v(flags & 0x200 ? '|' : '').v(flags & 0x20 ? '$' : '');
+      if (qd !== 1) ctx.out.s(' [').v(qd).s('q]');
       for (let i = 0; i < qd; i++) {
-        if (i !== 0) ctx.out += ',';
-        if (ctx.opts.verbose > 1) { ctx.out += ' q:'; at = question(ctx, at, off, mdns); continue; }
+        if (i !== 0) ctx.out.s(',');
+        if (ctx.opts.verbose > 1) { ctx.out.s(' q:'); at = question(ctx, at, off, mdns); continue; }
         at = nskip(ctx, at);
         if (at < 0) throw new Truncated('domain');
         at += 4;
       }
-      ctx.out += ` ${an}/${ns}/${ar}`;
+      ctx.out.s(' ').v(an).s('/').v(ns).s('/').v(ar);
       let left = an;
       if (left) {
         at = record(ctx, at, off, mdns);
         left--;
-        while (at < b.length && left) { ctx.out += ','; at = record(ctx, at, off, mdns); left--; }
+        while (at < b.length && left) { ctx.out.s(','); at = record(ctx, at, off, mdns); left--; }
       }
       if (left) throw new Truncated('domain');
       if (ctx.opts.verbose > 1) {
@@ -221,17 +221,17 @@ export function dnsPrint(ctx: Ctx, off: number, length: number, mdns = false): v
         at = section(ctx, at, off, ar, ' ar:', mdns);
       }
     } else {
-      ctx.out += `${id}${OPS[op]}${flags & 0x100 ? '+' : ''}${flags & 0x10 ? '%' : ''}`;
-      if (flags & 0x6cf) ctx.out += ` [b2&3=0x${flags.toString(16)}]`;
+      ctx.out.v(id).v(OPS[op]).v(flags & 0x100 ? '+' : '').v(flags & 0x10 ? '%' : '');
+      if (flags & 0x6cf) ctx.out.s(' [b2&3=0x').v(flags.toString(16)).s(']');
       if (op === 1) {
-        if (qd) ctx.out += ` [${qd}q]`;
-        if (an !== 1) ctx.out += ` [${an}a]`;
+        if (qd) ctx.out.s(' [').v(qd).s('q]');
+        if (an !== 1) ctx.out.s(' [').v(an).s('a]');
       } else {
-        if (an) ctx.out += ` [${an}a]`;
-        if (qd !== 1) ctx.out += ` [${qd}q]`;
+        if (an) ctx.out.s(' [').v(an).s('a]');
+        if (qd !== 1) ctx.out.s(' [').v(qd).s('q]');
       }
-      if (ns) ctx.out += ` [${ns}n]`;
-      if (ar) ctx.out += ` [${ar}au]`;
+      if (ns) ctx.out.s(' [').v(ns).s('n]');
+      if (ar) ctx.out.s(' [').v(ar).s('au]');
       let left = qd;
       if (left) {
         at = question(ctx, at, off, mdns);
@@ -240,9 +240,9 @@ export function dnsPrint(ctx: Ctx, off: number, length: number, mdns = false): v
       }
       if (left) throw new Truncated('domain');
     }
-    ctx.out += ` (${length})`;
+    ctx.out.s(' (').v(length).s(')');
   } catch (e) {
-    if (e instanceof Truncated) { ctx.out += ' [|domain]'; return; }
+    if (e instanceof Truncated) { ctx.out.s(' [|domain]'); return; }
     throw e;
   }
 }
@@ -254,51 +254,51 @@ export function ntpPrint(ctx: Ctx, off: number, length: number): void {
   const first = b.u8(off, 'ntp');
   const version = (first >> 3) & 7;
   const mode = first & 7;
-  ctx.out += `NTPv${version}, ${NTP_MODES[mode]}, length ${length}`;
+  ctx.out.s('NTPv').v(version).s(', ').v(NTP_MODES[mode]).s(', length ').v(length);
   if (!ctx.opts.verbose) return;
   // Printed field by field, so a cut packet shows everything before the cut.
   const li = first >> 6;
-  ctx.out += `\n\tLeap indicator: ${['', '+1s', '-1s', 'clock unsynchronized'][li]} (${first & 0xc0})`;
+  ctx.out.s('\n\tLeap indicator: ').v(['', '+1s', '-1s', 'clock unsynchronized'][li]).s(' (').v(first & 0xc0).s(')');
   if (mode === 7) return;
   if (mode === 6) { ntpControl(ctx, off, length); return; }
   if (length < 48) { ntpInvalid(ctx, off, length); return; }
   const stratum = b.u8(off + 1, 'ntp');
-  ctx.out += `, Stratum ${stratum} (${stratum === 0 ? 'unspecified' : stratum === 1 ? 'primary reference' : stratum <= 15 ? 'secondary reference' : 'reserved'})`;
+  ctx.out.s(', Stratum ').v(stratum).s(' (').v(stratum === 0 ? 'unspecified' : stratum === 1 ? 'primary reference' : stratum <= 15 ? 'secondary reference' : 'reserved').s(')');
   const poll = (b.u8(off + 2, 'ntp') << 24) >> 24;
-  ctx.out += `, poll ${poll}${poll > -32 && poll < 32 ? (poll >= 0 ? ` (${2 ** poll}s)` : ` (1/${2 ** -poll}s)`) : ''}`;
-  ctx.out += `, precision ${(b.u8(off + 3, 'ntp') << 24) >> 24}`;
+  ctx.out.s(', poll ').v(poll).v(poll > -32 && poll < 32 ? (poll >= 0 ? ` (${2 ** poll}s)` : ` (1/${2 ** -poll}s)`) : '');
+  ctx.out.s(`, precision ${(b.u8(off + 3, 'ntp') << 24) >> 24}`);
   const sfix = (at: number): string => `${b.u16(at, 'ntp')}.${String(Math.floor((b.u16(at + 2, 'ntp') / 65536) * 1e6)).padStart(6, '0')}`;
   // Each field is checked before its label is printed (a soft stop).
-  const check = (at: number, n: number): void => { if (!b.has(at, n)) { ctx.out += ' [|ntp]'; throw new Truncated('', true); } };
+  const check = (at: number, n: number): void => { if (!b.has(at, n)) { ctx.out.s(' [|ntp]'); throw new Truncated('', true); } };
   check(off + 4, 4);
-  ctx.out += '\n\tRoot Delay: ';
-  ctx.out += sfix(off + 4);
+  ctx.out.s('\n\tRoot Delay: ');
+  ctx.out.s(sfix(off + 4));
   check(off + 8, 4);
-  ctx.out += ', Root dispersion: ';
-  ctx.out += sfix(off + 8);
+  ctx.out.s(', Root dispersion: ');
+  ctx.out.s(sfix(off + 8));
   check(off + 12, 4);
-  ctx.out += ', Reference-ID: ';
-  if (stratum === 0) ctx.out += '(unspec)';
+  ctx.out.s(', Reference-ID: ');
+  if (stratum === 0) ctx.out.s('(unspec)');
   else if (stratum === 1) {
     let id = '';
     for (let i = 0; i < 4 && b.u8(off + 12 + i, 'ntp') !== 0; i++) { const c = b.u8(off + 12 + i); id += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\${c.toString(8).padStart(3, '0')}`; }
-    ctx.out += id;
-  } else ctx.out += `0x${b.u32(off + 12, 'ntp').toString(16).padStart(8, '0')}`;
+    ctx.out.s(id);
+  } else ctx.out.s(`0x${b.u32(off + 12, 'ntp').toString(16).padStart(8, '0')}`);
   // Each timestamp is checked whole before its label is printed.
-  const ts = (label: string, at: number): void => { check(at, 8); ctx.out += `${label}${ntpTime(b.u32(at), b.u32(at + 4))}`; };
+  const ts = (label: string, at: number): void => { check(at, 8); ctx.out.s(`${label}${ntpTime(b.u32(at), b.u32(at + 4))}`); };
   ts('\n\t  Reference Timestamp:  ', off + 16);
   ts('\n\t  Originator Timestamp: ', off + 24);
   ts('\n\t  Receive Timestamp:    ', off + 32);
   ts('\n\t  Transmit Timestamp:   ', off + 40);
-  ctx.out += `\n\t    Originator - Receive Timestamp:  ${ntpDelta(b.u32(off + 24), b.u32(off + 28), b.u32(off + 32), b.u32(off + 36))}`;
-  ctx.out += `\n\t    Originator - Transmit Timestamp: ${ntpDelta(b.u32(off + 24), b.u32(off + 28), b.u32(off + 40), b.u32(off + 44))}`;
-  if (length > 48) ctx.out += `\n\t(${length - 48} more bytes after the header)`;
+  ctx.out.s(`\n\t    Originator - Receive Timestamp:  ${ntpDelta(b.u32(off + 24), b.u32(off + 28), b.u32(off + 32), b.u32(off + 36))}`);
+  ctx.out.s(`\n\t    Originator - Transmit Timestamp: ${ntpDelta(b.u32(off + 24), b.u32(off + 28), b.u32(off + 40), b.u32(off + 44))}`);
+  if (length > 48) ctx.out.s('\n\t(').v(length - 48).s(' more bytes after the header)');
 }
 
 /** A message too short for its mode; the claimed length is still checked (soft stop when cut). */
 function ntpInvalid(ctx: Ctx, off: number, length: number): void {
-  ctx.out += ' (invalid)';
-  if (!ctx.b.has(off, length)) { ctx.out += ' [|ntp]'; throw new Truncated('', true); }
+  ctx.out.s(' (invalid)');
+  if (!ctx.b.has(off, length)) { ctx.out.s(' [|ntp]'); throw new Truncated('', true); }
 }
 
 /** Control messages (mode 6): the header fields; the data is not decoded (tcpdump's TO-BE-DONE). */
@@ -306,12 +306,12 @@ function ntpControl(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
   if (length < 12) { ntpInvalid(ctx, off, length); return; }
   const control = b.u8(off + 1, 'ntp');
-  ctx.out += `, ${control & 0x80 ? 'Response' : 'Request'}, ${control & 0x40 ? 'Error' : 'OK'}, ${control & 0x20 ? 'More' : 'Last'}, OpCode=${control & 0x1f}`;
+  ctx.out.s(', ').v(control & 0x80 ? 'Response' : 'Request').s(', ').v(control & 0x40 ? 'Error' : 'OK').s(', ').v(control & 0x20 ? 'More' : 'Last').s(', OpCode=').v(control & 0x1f);
   const hex = (v: number): string => (v === 0 ? '0' : `0x${v.toString(16)}`);
-  ctx.out += `\n\tSequence=${b.u16(off + 2, 'ntp')}, Status=${hex(b.u16(off + 4, 'ntp'))}, Assoc.=${b.u16(off + 6, 'ntp')}, Offset=${b.u16(off + 8, 'ntp')}, Count=${b.u16(off + 10, 'ntp')}`;
+  ctx.out.s(`\n\tSequence=${b.u16(off + 2, 'ntp')}, Status=${hex(b.u16(off + 4, 'ntp'))}, Assoc.=${b.u16(off + 6, 'ntp')}, Offset=${b.u16(off + 8, 'ntp')}, Count=${b.u16(off + 10, 'ntp')}`);
   const count = b.u16(off + 10);
   if (12 + count > length) { ntpInvalid(ctx, off, length); return; }
-  if (count !== 0) { b.need(off + 12, count, 'ntp'); ctx.out += '\n\tTO-BE-DONE'; }
+  if (count !== 0) { b.need(off + 12, count, 'ntp'); ctx.out.s('\n\tTO-BE-DONE'); }
 }
 
 const NTP_UNIX_OFFSET = 2208988800;
@@ -344,34 +344,34 @@ function ntpDelta(fromSec: number, fromFrac: number, toSec: number, toFrac: numb
 export function bootpPrint(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
   const op = b.u8(off, 'bootp');
-  ctx.out += `BOOTP/DHCP, ${op === 1 ? 'Request' : op === 2 ? 'Reply' : `unknown (0x${op.toString(16).padStart(2, '0')})`}`;
+  ctx.out.s(`BOOTP/DHCP, ${op === 1 ? 'Request' : op === 2 ? 'Reply' : `unknown (0x${op.toString(16).padStart(2, '0')})`}`);
   const htype = b.u8(off + 1, 'bootp'), hlen = b.u8(off + 2, 'bootp');
-  if (op === 1 && htype === 1 && hlen === 6) { b.need(off + 28, 6, 'bootp'); ctx.out += ` from ${etherName(b, off + 28, ctx.opts.numeric)}`; }
-  ctx.out += `, length ${length}`;
+  if (op === 1 && htype === 1 && hlen === 6) { b.need(off + 28, 6, 'bootp'); ctx.out.s(` from ${etherName(b, off + 28, ctx.opts.numeric)}`); }
+  ctx.out.s(', length ').v(length);
   if (!ctx.opts.verbose) return;
   bootpDetails(ctx, off);
 }
 
 function bootpDetails(ctx: Ctx, off: number): void {
   const b = ctx.b;
-  const soft = (): never => { ctx.out += ' [|bootp]'; throw new Truncated('', true); };
+  const soft = (): never => { ctx.out.s(' [|bootp]'); throw new Truncated('', true); };
   if (!b.has(off + 3, 1)) soft();
   const hops = b.u8(off + 3, 'bootp');
-  if (hops) ctx.out += `, hops ${hops}`;
+  if (hops) ctx.out.s(', hops ').v(hops);
   // The seconds field is checked before the transaction id is printed (a soft stop); the
   // fields after it are fetched with bounds-checked reads.
   if (!b.has(off + 8, 2)) soft();
   const xid = b.u32(off + 4, 'bootp');
-  if (xid) ctx.out += `, xid 0x${xid.toString(16)}`;
+  if (xid) ctx.out.s(', xid 0x').v(xid.toString(16));
   const secs = b.u16(off + 8, 'bootp');
-  if (secs) ctx.out += `, secs ${secs}`;
+  if (secs) ctx.out.s(', secs ').v(secs);
   const flags = b.u16(off + 10, 'bootp');
-  ctx.out += `, Flags [${flags & 0x8000 ? 'Broadcast' : 'none'}]`;
-  if (ctx.opts.verbose > 1) ctx.out += ` (0x${flags.toString(16).padStart(4, '0')})`;
+  ctx.out.s(', Flags [').v(flags & 0x8000 ? 'Broadcast' : 'none').s(']');
+  if (ctx.opts.verbose > 1) ctx.out.s(' (0x').v(flags.toString(16).padStart(4, '0')).s(')');
   for (const [at, label] of [[12, 'Client-IP'], [16, 'Your-IP'], [20, 'Server-IP'], [24, 'Gateway-IP']] as const) {
-    if (b.u32(off + at, 'bootp')) ctx.out += `\n\t  ${label} ${host4(ctx, b, off + at, 'bootp')}`;
+    if (b.u32(off + at, 'bootp')) ctx.out.s(`\n\t  ${label} ${host4(ctx, b, off + at, 'bootp')}`);
   }
-  if (b.u8(off + 1) === 1 && b.u8(off + 2) === 6 && b.has(off + 28, 6)) ctx.out += `\n\t  Client-Ethernet-Address ${etherName(b, off + 28, ctx.opts.numeric)}`;
+  if (b.u8(off + 1) === 1 && b.u8(off + 2) === 6 && b.has(off + 28, 6)) ctx.out.s(`\n\t  Client-Ethernet-Address ${etherName(b, off + 28, ctx.opts.numeric)}`);
   // The whole hardware address field is fetched (an abort when cut); the names are checked.
   b.need(off + 28, 16, 'bootp');
   for (const [at, size, label] of [[44, 64, 'sname'], [108, 128, 'file']] as const) {
@@ -379,13 +379,13 @@ function bootpDetails(ctx: Ctx, off: number): void {
       if (!b.has(off + at, size) && b.data.subarray(off + at).indexOf(0) < 0) soft();
       let t = '';
       for (let i = 0; i < size && b.u8(off + at + i, 'bootp') !== 0; i++) { const c = b.u8(off + at + i); t += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.'; }
-      ctx.out += `\n\t  ${label} "${t}"`;
+      ctx.out.s('\n\t  ').v(label).s(' "').v(t).s('"');
     }
   }
   const vend = off + 236;
   if (!b.has(vend, 4)) soft();
   if (b.u32(vend, 'bootp') !== 0x63825363) return;
-  ctx.out += `\n\t  Vendor-rfc1048 Extensions\n\t    Magic Cookie 0x63825363`;
+  ctx.out.s('\n\t  Vendor-rfc1048 Extensions\n\t    Magic Cookie 0x63825363');
   let at = vend + 4;
   while (at < b.length) {
     const tag = b.u8(at++);
@@ -393,9 +393,9 @@ function bootpDetails(ctx: Ctx, off: number): void {
     if (tag === 255 && ctx.opts.verbose < 3) return;
     const len = tag === 0 || tag === 255 ? 0 : b.u8(at++, 'bootp');
     const name = tag === 0 ? 'PAD' : tag === 255 ? 'END' : tag === 53 ? 'DHCP-Message' : dhcpOptionName(tag);
-    ctx.out += `\n\t    ${name} (${tag}), length ${len}${len > 0 ? ': ' : ''}`;
+    ctx.out.s('\n\t    ').v(name).s(' (').v(tag).s('), length ').v(len).v(len > 0 ? ': ' : '');
     if (!b.has(at, len)) soft();
-    if (tag === 53 && len === 1) ctx.out += DHCP_MESSAGES[b.u8(at)] ?? `Unknown (${b.u8(at)})`;
+    if (tag === 53 && len === 1) ctx.out.s(DHCP_MESSAGES[b.u8(at)] ?? `Unknown (${b.u8(at)})`);
     else if (tag !== 0 && tag !== 255 && tag !== 53) dhcpOptionValue(ctx, tag, at, len);
     at += len;
     if (tag === 255) return;

@@ -12,29 +12,29 @@ export function arpPrint(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
   // The whole message must be captured before anything is printed.
   if (!b.has(off, 8) || !b.has(off, 8 + 2 * b.u8(off + 4) + 2 * b.u8(off + 5))) throw new Truncated('arp');
-  if (!ctx.opts.linkHeader) ctx.out += 'ARP, ';
+  if (!ctx.opts.linkHeader) ctx.out.s('ARP, ');
   const hrd = b.u16(off), pro = b.u16(off + 2), hln = b.u8(off + 4), pln = b.u8(off + 5), op = b.u16(off + 6);
   if ((pro !== 0x0800 && pro !== 0x1000) || pln !== 4 || hln === 0) {
-    ctx.out += `${HRD[hrd] ?? `Unknown Hardware (${hrd})`}, ${ETHERTYPE_NAMES.get(pro) ?? `Unknown Protocol (0x${pro.toString(16).padStart(4, '0')})`} (len ${hln}/${pln})`;
+    ctx.out.s(`${HRD[hrd] ?? `Unknown Hardware (${hrd})`}, ${ETHERTYPE_NAMES.get(pro) ?? `Unknown Protocol (0x${pro.toString(16).padStart(4, '0')})`} (len ${hln}/${pln})`);
     return;
   }
   const sha = off + 8, spa = sha + hln, tha = spa + pln, tpa = tha + hln;
-  if (ctx.opts.verbose) ctx.out += `${HRD[hrd] ?? `Unknown Hardware (${hrd})`} (len ${hln}), ${ETHERTYPE_NAMES.get(pro) ?? 'Unknown'} (len ${pln}), `;
-  ctx.out += `${OPS[op] ?? `Unknown (${op})`} `;
+  if (ctx.opts.verbose) ctx.out.s(`${HRD[hrd] ?? `Unknown Hardware (${hrd})`} (len ${hln}), ${ETHERTYPE_NAMES.get(pro) ?? 'Unknown'} (len ${pln}), `);
+  ctx.out.s(`${OPS[op] ?? `Unknown (${op})`} `);
   const nonzero = (at: number, n: number): boolean => b.data.subarray(at, at + n).some((x) => x !== 0);
   // Ethernet-sized hardware addresses get tcpdump's MAC naming; others stay hex.
   const hw = (at: number): string => (hln === 6 ? etherName(b, at, ctx.opts.numeric) : linkAddrString(b, at, hln));
   switch (op) {
     case 1:
-      ctx.out += `who-has ${host4(ctx, b, tpa)}`;
-      if (nonzero(tha, hln)) ctx.out += ` (${hw(tha)})`;
-      ctx.out += ` tell ${host4(ctx, b, spa)}`;
+      ctx.out.s(`who-has ${host4(ctx, b, tpa)}`);
+      if (nonzero(tha, hln)) ctx.out.s(` (${hw(tha)})`);
+      ctx.out.s(` tell ${host4(ctx, b, spa)}`);
       break;
-    case 2: ctx.out += `${host4(ctx, b, spa)} is-at ${hw(sha)}`; break;
-    case 3: case 8: ctx.out += `who-is ${hw(tha)} tell ${hw(sha)}`; break;
-    case 4: ctx.out += `${hw(tha)} at ${host4(ctx, b, tpa)}`; break;
-    case 9: ctx.out += `${hw(sha)} at ${host4(ctx, b, spa)}`; break;
-    default: ctx.out += hexAsciiDump(b.data.subarray(off)); return;
+    case 2: ctx.out.s(`${host4(ctx, b, spa)} is-at ${hw(sha)}`); break;
+    case 3: case 8: ctx.out.s(`who-is ${hw(tha)} tell ${hw(sha)}`); break;
+    case 4: ctx.out.s(`${hw(tha)} at ${host4(ctx, b, tpa)}`); break;
+    case 9: ctx.out.s(`${hw(sha)} at ${host4(ctx, b, spa)}`); break;
+    default: ctx.out.s(hexAsciiDump(b.data.subarray(off))); return;
   }
-  ctx.out += `, length ${length}`;
+  ctx.out.s(', length ').v(length);
 }

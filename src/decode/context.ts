@@ -1,10 +1,11 @@
 /**
  * What every printer receives: the captured bytes, the options, the per-file state (TCP
- * sequence bases) and the output being built. Output is accumulated in `out` rather than
- * returned so that a truncated packet still prints everything decoded before the cut.
+ * sequence bases) and the output being built. Output is appended to `out` as it is decoded
+ * rather than returned, so that a truncated packet still prints everything decoded before the cut.
  */
 import type { AddressText, Bytes, EndpointText } from './bytes.js';
 import type { PrintOptions } from './options.js';
+import type { Sink } from './sink.js';
 
 export interface TcpSeqEntry { lowIsn: number; highIsn: number }
 
@@ -31,7 +32,8 @@ export interface Ctx {
   readonly state: DecodeState;
   /** Original (wire) length of the whole packet. */
   readonly origLength: number;
-  out: string;
+  /** Where the line is written; nested contexts (tunnels, quoted packets) share it. */
+  readonly out: Sink;
   /** Inside another protocol (tunnels): tcpdump prints the IP/IP6 tag there even with -e. */
   nested?: boolean;
   /** Where -x/-X/-A dumps stop when a printer narrowed the captured data and did not restore it. */
@@ -43,6 +45,9 @@ export interface Ctx {
  * and the printers' property reads stay monomorphic (a spread copy with an added field made a
  * second shape that every printer below it then had to handle).
  */
-export function makeCtx(b: Bytes, opts: PrintOptions, state: DecodeState, origLength: number, out: string, nested = false): Ctx {
+export function makeCtx(b: Bytes, opts: PrintOptions, state: DecodeState, origLength: number, out: Sink, nested = false): Ctx {
   return { b, opts, state, origLength, out, nested, dumpEnd: undefined };
 }
+
+/** A context whose fields can be replaced: the packet printer reuses one for every packet. */
+export type ReusableCtx = { -readonly [K in keyof Ctx]: Ctx[K] };

@@ -41,7 +41,7 @@ export function dhcpOptionValue(ctx: Ctx, tag: number, at: number, len: number):
   if (tag === 55) {
     for (let i = 0; i < len; i++) {
       const inner = b.u8(at + i);
-      ctx.out += `${i % 4 === 0 ? '\n\t      ' : ', '}${TAGS[inner]?.slice(1) ?? `Option ${inner}`} (${inner})`;
+      ctx.out.s(`${i % 4 === 0 ? '\n\t      ' : ', '}${TAGS[inner]?.slice(1) ?? `Option ${inner}`} (${inner})`);
     }
     return;
   }
@@ -91,6 +91,6 @@ export function dhcpOptionValue(ctx: Ctx, tag: number, at: number, len: number):
       break;
     default: out = [...b.data.subarray(at, at + len)].join('.');
   }
-  ctx.out += out;
-  if (used < len) ctx.out += `\n\t  trailing data length ${len - used}`;
+  ctx.out.s(out);
+  if (used < len) ctx.out.s('\n\t  trailing data length ').v(len - used);
 }

@@ -21,12 +21,12 @@ function options(ctx: Ctx, at: number, len: number): void {
   while (len > 0) {
     const cls = b.u16(at, 'geneve'), type = b.u8(at + 2, 'geneve');
     const optLen = 4 + (b.u8(at + 3, 'geneve') & 0x1f) * 4;
-    ctx.out += `${sep}class ${optClass(cls)} (0x${cls.toString(16)}) type 0x${type.toString(16)}${type & 0x80 ? '(C)' : ''} len ${optLen}`;
-    if (optLen > len) { ctx.out += ' [bad length]'; return; }
+    ctx.out.s(`${sep}class ${optClass(cls)} (0x${cls.toString(16)}) type 0x${type.toString(16)}${type & 0x80 ? '(C)' : ''} len ${optLen}`);
+    if (optLen > len) { ctx.out.s(' [bad length]'); return; }
     b.need(at, optLen, 'geneve');
     if (ctx.opts.verbose > 1 && optLen > 4) {
-      ctx.out += ' data';
-      for (let i = 4; i < optLen; i += 4) ctx.out += ` ${b.u32(at + i).toString(16).padStart(8, '0')}`;
+      ctx.out.s(' data');
+      for (let i = 4; i < optLen; i += 4) ctx.out.s(` ${b.u32(at + i).toString(16).padStart(8, '0')}`);
     }
     at += optLen;
     len -= optLen;
@@ -36,28 +36,28 @@ function options(ctx: Ctx, at: number, len: number): void {
 
 export function genevePrint(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
-  ctx.out += 'Geneve';
-  if (!b.has(off, 8)) { ctx.out += ' [|geneve]'; throw new Truncated('', true); }
+  ctx.out.s('Geneve');
+  if (!b.has(off, 8)) { ctx.out.s(' [|geneve]'); throw new Truncated('', true); }
   const verOpt = b.u8(off);
-  if (verOpt >> 6 !== 0) { ctx.out += ` ERROR: unknown-version ${verOpt >> 6}`; return; }
+  if (verOpt >> 6 !== 0) { ctx.out.s(' ERROR: unknown-version ').v(verOpt >> 6); return; }
   const flags = b.u8(off + 1), proto = b.u16(off + 2), vni = b.u32(off + 4) >>> 8, rsvd = b.u8(off + 7);
-  ctx.out += `, Flags [${(flags & 0x80 ? 'O' : '') + (flags & 0x40 ? 'C' : '') || 'none'}]`;
-  ctx.out += `, vni 0x${vni.toString(16)}`;
-  if (rsvd) ctx.out += `, rsvd 0x${rsvd.toString(16)}`;
-  if (ctx.opts.linkHeader) ctx.out += `, proto ${ETHERTYPE_NAMES.get(proto) ?? 'unknown'} (0x${proto.toString(16).padStart(4, '0')})`;
+  ctx.out.s(', Flags [').v((flags & 0x80 ? 'O' : '') + (flags & 0x40 ? 'C' : '') || 'none').s(']');
+  ctx.out.s(', vni 0x').v(vni.toString(16));
+  if (rsvd) ctx.out.s(', rsvd 0x').v(rsvd.toString(16));
+  if (ctx.opts.linkHeader) ctx.out.s(`, proto ${ETHERTYPE_NAMES.get(proto) ?? 'unknown'} (0x${proto.toString(16).padStart(4, '0')})`);
   const optsLen = (verOpt & 0x3f) * 4;
   let at = off + 8, len = length - 8;
-  if (len < optsLen) { ctx.out += ` truncated-geneve - ${optsLen - len} bytes missing`; return; }
-  if (!b.has(at, optsLen)) { ctx.out += ' [|geneve]'; throw new Truncated('', true); }
+  if (len < optsLen) { ctx.out.s(' truncated-geneve - ').v(optsLen - len).s(' bytes missing'); return; }
+  if (!b.has(at, optsLen)) { ctx.out.s(' [|geneve]'); throw new Truncated('', true); }
   if (optsLen > 0) {
-    ctx.out += ', options [';
-    if (ctx.opts.verbose) options(ctx, at, optsLen); else ctx.out += `${optsLen} bytes`;
-    ctx.out += ']';
+    ctx.out.s(', options [');
+    if (ctx.opts.verbose) options(ctx, at, optsLen); else ctx.out.v(optsLen).s(' bytes');
+    ctx.out.s(']');
   }
   at += optsLen; len -= optsLen;
-  ctx.out += ctx.opts.verbose ? '\n\t' : ': ';
+  ctx.out.s(ctx.opts.verbose ? '\n\t' : ': ');
   if (!etherTypePrint(ctx, proto, at, len)) {
     if (proto === 0x6558) innerEther(ctx, at, len);
-    else ctx.out += `geneve-proto-0x${proto.toString(16)}`;
+    else ctx.out.s('geneve-proto-0x').v(proto.toString(16));
   }
 }

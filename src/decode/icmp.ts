@@ -79,23 +79,23 @@ export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): vo
     case 18: str = `address mask is 0x${b.u32(off + 8, 'icmp').toString(16).padStart(8, '0')}`; break;
     default: str = ICMP_NAMES[type] ?? `type-#${type}`;
   }
-  ctx.out += `ICMP ${str}, length ${length}`;
+  ctx.out.s('ICMP ').v(str).s(', length ').v(length);
   if (ctx.opts.verbose && !ip.fragmented && b.has(off, length)) {
     const sum = onesSum(b.data.subarray(off, off + length));
     if (sum !== 0xffff) {
       const tmp = b.data.slice(off, off + length);
       tmp[2] = 0; tmp[3] = 0;
-      ctx.out += `, bad cksum ${b.u16(off + 2).toString(16)} (->${(~onesSum(tmp) & 0xffff).toString(16)})!`;
+      ctx.out.s(`, bad cksum ${b.u16(off + 2).toString(16)} (->${(~onesSum(tmp) & 0xffff).toString(16)})!`);
     }
   }
   // Error messages quote the offending datagram; -v prints it.
   if (ctx.opts.verbose && (type === 3 || type === 4 || type === 5 || type === 11 || type === 12)) {
-    ctx.out += '\n\t';
+    ctx.out.s('\n\t');
     if (!b.has(off + 8, 4)) throw new Truncated('icmp');
     // The quoted datagram is printed with its own total length, the capture ending there too.
     const ipLen = b.u16(off + 10);
     const inner = makeCtx(new Bytes(b.data.subarray(0, Math.min(b.length, off + 8 + ipLen))), ctx.opts, ctx.state, ctx.origLength, ctx.out, true);
-    try { ipPrint(inner, off + 8, ipLen); } finally { ctx.out = inner.out; }
+    ipPrint(inner, off + 8, ipLen);
   }
 }
 
@@ -145,54 +145,54 @@ function ndOptions(ctx: Ctx, at: number, end: number): void {
   const bp = at;
   let resid = end - at;
   while (at < ep) {
-    if (at + 1 >= ep) { ctx.out += ' [|icmp6]'; return; }
+    if (at + 1 >= ep) { ctx.out.s(' [|icmp6]'); return; }
     if (resid <= 0) return;
     const type = b.u8(at);
     const len = b.u8(at + 1);
-    if (len === 0 || at + len * 8 > ep) { ctx.out += ' [|icmp6]'; return; }
-    ctx.out += `\n\t  ${ND_OPT_NAMES[type] ?? 'unknown'} option (${type}), length ${len * 8} (${len}): `;
+    if (len === 0 || at + len * 8 > ep) { ctx.out.s(' [|icmp6]'); return; }
+    ctx.out.s('\n\t  ').v(ND_OPT_NAMES[type] ?? 'unknown').s(' option (').v(type).s('), length ').v(len * 8).s(' (').v(len).s('): ');
     const data = b.data.subarray(at + 2, at + len * 8);
     switch (type) {
-      case 1: case 2: ctx.out += [...data].map((x) => x.toString(16).padStart(2, '0')).join(':'); break;
+      case 1: case 2: ctx.out.s([...data].map((x) => x.toString(16).padStart(2, '0')).join(':')); break;
       case 3: {
         const prefix = host6(ctx, b, at + 16, 'icmp6');
-        ctx.out += `${prefix}/${b.u8(at + 2)}${len !== 4 ? 'badlen' : ''}, `;
-        ctx.out += `Flags [${flagList([[0x80, 'onlink'], [0x40, 'auto'], [0x20, 'router']], b.u8(at + 3))}], `;
-        ctx.out += `valid time ${lifetime(b.u32(at + 4, 'icmp6'))}, pref. time ${lifetime(b.u32(at + 8, 'icmp6'))}`;
+        ctx.out.s(`${prefix}/${b.u8(at + 2)}${len !== 4 ? 'badlen' : ''}, `);
+        ctx.out.s(`Flags [${flagList([[0x80, 'onlink'], [0x40, 'auto'], [0x20, 'router']], b.u8(at + 3))}], `);
+        ctx.out.s(`valid time ${lifetime(b.u32(at + 4, 'icmp6'))}, pref. time ${lifetime(b.u32(at + 8, 'icmp6'))}`);
         break;
       }
-      case 4: ctx.out += indentedHex(b.data.subarray(bp, Math.min(b.length, bp + len * 8)), '\n\t    '); break;
-      case 5: ctx.out += ` ${b.u32(at + 4, 'icmp6')}${len !== 1 ? 'bad option length' : ''}`; break;
-      case 7: ctx.out += ` ${b.u32(at + 4, 'icmp6')}ms`; break;
-      case 8: ctx.out += ` preference ${b.u16(at + 4, 'icmp6')}, lifetime ${b.u16(at + 6, 'icmp6')}`; break;
+      case 4: ctx.out.s(indentedHex(b.data.subarray(bp, Math.min(b.length, bp + len * 8)), '\n\t    ')); break;
+      case 5: ctx.out.s(` ${b.u32(at + 4, 'icmp6')}${len !== 1 ? 'bad option length' : ''}`); break;
+      case 7: ctx.out.s(` ${b.u32(at + 4, 'icmp6')}ms`); break;
+      case 8: ctx.out.s(` preference ${b.u16(at + 4, 'icmp6')}, lifetime ${b.u16(at + 6, 'icmp6')}`); break;
       case 24: {
         b.need(at + 4, 4, 'icmp6');
         const pfx = new Uint8Array(16);
         if (len === 2) { b.need(at + 8, 8, 'icmp6'); pfx.set(b.data.subarray(at + 8, at + 16)); }
         else if (len === 3) { b.need(at + 8, 16, 'icmp6'); pfx.set(b.data.subarray(at + 8, at + 24)); }
-        else if (len !== 1) { ctx.out += ' [|icmp6]'; return; }
-        ctx.out += ` ${hostText(ctx, ip6String(new Bytes(pfx), 0))}/${b.u8(at + 2)}, pref=${['medium', 'high', 'rsv', 'low'][(b.u8(at + 3) >> 3) & 3]}, lifetime=${lifetime(b.u32(at + 4))}`;
+        else if (len !== 1) { ctx.out.s(' [|icmp6]'); return; }
+        ctx.out.s(` ${hostText(ctx, ip6String(new Bytes(pfx), 0))}/${b.u8(at + 2)}, pref=${['medium', 'high', 'rsv', 'low'][(b.u8(at + 3) >> 3) & 3]}, lifetime=${lifetime(b.u32(at + 4))}`);
         break;
       }
       case 25: {
-        ctx.out += ` lifetime ${b.u32(at + 4, 'icmp6')}s,`;
-        for (let i = 0; i < (len - 1) >> 1; i++) ctx.out += ` addr: ${host6(ctx, b, at + 8 + 16 * i, 'icmp6')}`;
+        ctx.out.s(` lifetime ${b.u32(at + 4, 'icmp6')}s,`);
+        for (let i = 0; i < (len - 1) >> 1; i++) ctx.out.s(` addr: ${host6(ctx, b, at + 8 + 16 * i, 'icmp6')}`);
         break;
       }
       case 31: {
-        ctx.out += ` lifetime ${b.u32(at + 4, 'icmp6')}s, domain(s):`;
+        ctx.out.s(` lifetime ${b.u32(at + 4, 'icmp6')}s, domain(s):`);
         let d = at + 8;
         while (d < at + len * 8 && b.u8(d, 'icmp6') !== 0) {
-          ctx.out += ' ';
+          ctx.out.s(' ');
           d = fqdn(ctx, d);
-          if (d < 0) { ctx.out += ' [|icmp6]'; return; }
+          if (d < 0) { ctx.out.s(' [|icmp6]'); return; }
         }
         break;
       }
       default:
-        if (ctx.opts.verbose <= 1) { ctx.out += indentedHex(data, '\n\t  '); return; }
+        if (ctx.opts.verbose <= 1) { ctx.out.s(indentedHex(data, '\n\t  ')); return; }
     }
-    if (ctx.opts.verbose > 1) ctx.out += indentedHex(data, '\n\t    ');
+    if (ctx.opts.verbose > 1) ctx.out.s(indentedHex(data, '\n\t    '));
     at += len * 8;
     resid -= len * 8;
   }
@@ -203,11 +203,11 @@ function fqdn(ctx: Ctx, at: number): number {
   const b = ctx.b;
   let s = '';
   for (;;) {
-    if (at >= b.length) { ctx.out += s; return -1; }
+    if (at >= b.length) { ctx.out.s(s); return -1; }
     const l = b.data[at]!;
-    if (l === 0) { ctx.out += s === '' ? '.' : s; return at + 1; }
-    if (l & 0xc0) { ctx.out += s; return -1; }
-    if (at + 1 + l > b.length) { ctx.out += s; return -1; }
+    if (l === 0) { ctx.out.s(s === '' ? '.' : s); return at + 1; }
+    if (l & 0xc0) { ctx.out.s(s); return -1; }
+    if (at + 1 + l > b.length) { ctx.out.s(s); return -1; }
     for (let i = 0; i < l; i++) {
       const c = b.data[at + 1 + i]!;
       s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\${c.toString(8).padStart(3, '0')}`;
@@ -234,96 +234,96 @@ export function icmp6Print(ctx: Ctx, off: number, length: number, ip: IpInfo): v
   if (verbose && !ip.fragmented && b.has(off, length)) {
     const sum = onesSum(b.data.subarray(off, off + length), pseudo6(ctx, ip, length));
     const stored = b.u16(off + 2);
-    ctx.out += sum === 0xffff ? '[icmp6 sum ok] ' : `[bad icmp6 cksum 0x${stored.toString(16).padStart(4, '0')} -> 0x${shouldBe(stored, sum).toString(16).padStart(4, '0')}!] `;
+    ctx.out.s(sum === 0xffff ? '[icmp6 sum ok] ' : `[bad icmp6 cksum 0x${stored.toString(16).padStart(4, '0')} -> 0x${shouldBe(stored, sum).toString(16).padStart(4, '0')}!] `);
   }
-  ctx.out += `ICMP6, ${ICMP6_NAMES[type] ?? `unknown icmp6 type (${type})`}`;
+  ctx.out.s(`ICMP6, ${ICMP6_NAMES[type] ?? `unknown icmp6 type (${type})`}`);
   // With -v tcpdump prints the length here for neighbor discovery, and not at the end.
-  if (verbose && (type === 133 || type === 134 || type === 135 || type === 136 || type === 137 || type === 145 || type === 147)) ctx.out += `, length ${length}`;
+  if (verbose && (type === 133 || type === 134 || type === 135 || type === 136 || type === 137 || type === 145 || type === 147)) ctx.out.s(', length ').v(length);
   const code = b.u8(off + 1, 'icmp6');
   const oip = off + 8;
   switch (type) {
     case 1:
-      ctx.out += `, ${UNREACH6[code] ?? `unknown unreach code (${code})`}`;
-      if (code === 0 || code === 1 || code === 3) ctx.out += ` ${host6(ctx, b, oip + 24, 'icmp6')}`;
-      else if (code === 2) ctx.out += ` ${host6(ctx, b, oip + 24, 'icmp6')}, source address ${host6(ctx, b, oip + 8, 'icmp6')}`;
+      ctx.out.s(`, ${UNREACH6[code] ?? `unknown unreach code (${code})`}`);
+      if (code === 0 || code === 1 || code === 3) ctx.out.s(` ${host6(ctx, b, oip + 24, 'icmp6')}`);
+      else if (code === 2) ctx.out.s(` ${host6(ctx, b, oip + 24, 'icmp6')}, source address ${host6(ctx, b, oip + 8, 'icmp6')}`);
       else if (code === 4) {
         const [prot, at] = upperLayer(ctx, oip);
         const dport = b.u16(at + 2, 'icmp6');
         const dst = host6(ctx, b, oip + 24, 'icmp6');
-        ctx.out += prot === 6 ? `, ${dst} tcp port ${portName(ctx, dport, TCP_SERVICES)}` : prot === 17 ? `, ${dst} udp port ${portName(ctx, dport, UDP_SERVICES)}` : `, ${dst} protocol ${prot} port ${dport} unreachable`;
+        ctx.out.s(prot === 6 ? `, ${dst} tcp port ${portName(ctx, dport, TCP_SERVICES)}` : prot === 17 ? `, ${dst} udp port ${portName(ctx, dport, UDP_SERVICES)}` : `, ${dst} protocol ${prot} port ${dport} unreachable`);
       }
       break;
-    case 2: ctx.out += `, mtu ${b.u32(off + 4, 'icmp6')}`; break;
+    case 2: ctx.out.s(`, mtu ${b.u32(off + 4, 'icmp6')}`); break;
     case 3:
-      if (code === 0) ctx.out += ` for ${host6(ctx, b, oip + 24, 'icmp6')}`;
-      else if (code === 1) ctx.out += ' (reassembly)';
-      else ctx.out += `, unknown code (${code})`;
+      if (code === 0) ctx.out.s(` for ${host6(ctx, b, oip + 24, 'icmp6')}`);
+      else if (code === 1) ctx.out.s(' (reassembly)');
+      else ctx.out.s(', unknown code (').v(code).s(')');
       break;
     case 4: {
       // The quoted header's destination must be captured, though it is not printed.
       if (!b.has(oip + 24, 16)) throw new Truncated('icmp6', true);
       const ptr = b.u32(off + 4, 'icmp6');
-      ctx.out += [`, erroneous - octet ${ptr}`, `, next header - octet ${ptr}`, `, option - octet ${ptr}`, `, incomplete header chain - octet ${ptr}`][code] ?? `, code-#${code}`;
+      ctx.out.s([`, erroneous - octet ${ptr}`, `, next header - octet ${ptr}`, `, option - octet ${ptr}`, `, incomplete header chain - octet ${ptr}`][code] ?? `, code-#${code}`);
       break;
     }
-    case 128: case 129: ctx.out += `, id ${b.u16(off + 4, 'icmp6')}, seq ${b.u16(off + 6, 'icmp6')}`; break;
+    case 128: case 129: ctx.out.s(`, id ${b.u16(off + 4, 'icmp6')}, seq ${b.u16(off + 6, 'icmp6')}`); break;
     case 130:
-      if (length === 24) { if (b.has(off, 24)) ctx.out += `max resp delay: ${b.u16(off + 4, 'icmp6')} addr: ${host6(ctx, b, off + 8, 'icmp6')}`; }
-      else if (length >= 28) { ctx.out += ' v2'; mldv2Query(ctx, off, length); }
-      else ctx.out += ` unknown-version (len ${length}) `;
+      if (length === 24) { if (b.has(off, 24)) ctx.out.s(`max resp delay: ${b.u16(off + 4, 'icmp6')} addr: ${host6(ctx, b, off + 8, 'icmp6')}`); }
+      else if (length >= 28) { ctx.out.s(' v2'); mldv2Query(ctx, off, length); }
+      else ctx.out.s(' unknown-version (len ').v(length).s(') ');
       break;
     case 131: case 132:
       // tcpdump's mld6_print prints nothing when the message is cut short.
-      if (b.has(off, 24)) ctx.out += `max resp delay: ${b.u16(off + 4, 'icmp6')} addr: ${host6(ctx, b, off + 8, 'icmp6')}`;
+      if (b.has(off, 24)) ctx.out.s(`max resp delay: ${b.u16(off + 4, 'icmp6')} addr: ${host6(ctx, b, off + 8, 'icmp6')}`);
       break;
     case 133: if (verbose) ndOptions(ctx, off + 8, off + length); break;
     case 134:
       if (verbose) {
         const flags = b.u8(off + 5, 'icmp6');
-        ctx.out += `\n\thop limit ${b.u8(off + 4, 'icmp6')}, Flags [${flagList([[0x80, 'managed'], [0x40, 'other stateful'], [0x20, 'home agent']], flags)}], pref ${['medium', 'high', 'rsv', 'low'][(flags >> 3) & 3]}, router lifetime ${b.u16(off + 6, 'icmp6')}s, reachable time ${b.u32(off + 8, 'icmp6')}ms, retrans timer ${b.u32(off + 12, 'icmp6')}ms`;
+        ctx.out.s(`\n\thop limit ${b.u8(off + 4, 'icmp6')}, Flags [${flagList([[0x80, 'managed'], [0x40, 'other stateful'], [0x20, 'home agent']], flags)}], pref ${['medium', 'high', 'rsv', 'low'][(flags >> 3) & 3]}, router lifetime ${b.u16(off + 6, 'icmp6')}s, reachable time ${b.u32(off + 8, 'icmp6')}ms, retrans timer ${b.u32(off + 12, 'icmp6')}ms`);
         ndOptions(ctx, off + 16, off + length);
       }
       break;
     case 135:
-      ctx.out += `, who has ${host6(ctx, b, off + 8, 'icmp6')}`;
+      ctx.out.s(`, who has ${host6(ctx, b, off + 8, 'icmp6')}`);
       if (verbose) ndOptions(ctx, off + 24, off + length);
       break;
     case 136:
-      ctx.out += `, tgt is ${host6(ctx, b, off + 8, 'icmp6')}`;
+      ctx.out.s(`, tgt is ${host6(ctx, b, off + 8, 'icmp6')}`);
       if (verbose) {
-        ctx.out += `, Flags [${flagList([[0x80000000, 'router'], [0x40000000, 'solicited'], [0x20000000, 'override']], b.u32(off + 4, 'icmp6'))}]`;
+        ctx.out.s(`, Flags [${flagList([[0x80000000, 'router'], [0x40000000, 'solicited'], [0x20000000, 'override']], b.u32(off + 4, 'icmp6'))}]`);
         ndOptions(ctx, off + 24, off + length);
       }
       break;
     case 137:
       // The destination first, then the better first hop (the target).
-      ctx.out += `, ${host6(ctx, b, off + 24, 'icmp6')} to ${host6(ctx, b, off + 8, 'icmp6')}`;
+      ctx.out.s(`, ${host6(ctx, b, off + 24, 'icmp6')} to ${host6(ctx, b, off + 8, 'icmp6')}`);
       if (verbose) ndOptions(ctx, off + 40, off + length);
       break;
     case 143: {
       const groups = b.u16(off + 6, 'icmp6');
-      ctx.out += `, ${groups} group record(s)`;
+      ctx.out.s(', ').v(groups).s(' group record(s)');
       if (verbose) {
         let g = off + 8;
         for (let i = 0; i < groups; i++) {
-          ctx.out += ` [gaddr ${host6(ctx, b, g + 4, 'icmp6')} ${MLDV2_RECORD[b.u8(g, 'icmp6')] ?? ` [v2-report-#${b.u8(g)}]`}`;
+          ctx.out.s(` [gaddr ${host6(ctx, b, g + 4, 'icmp6')} ${MLDV2_RECORD[b.u8(g, 'icmp6')] ?? ` [v2-report-#${b.u8(g)}]`}`);
           const nsrcs = b.u16(g + 2, 'icmp6');
-          if (length < g - off + 20 + nsrcs * 16) { ctx.out += ` [invalid number of sources ${nsrcs}]`; throw new Truncated('icmp6'); }
-          if (ctx.opts.verbose === 1) ctx.out += `, ${nsrcs} source(s)`;
+          if (length < g - off + 20 + nsrcs * 16) { ctx.out.s(' [invalid number of sources ').v(nsrcs).s(']'); throw new Truncated('icmp6'); }
+          if (ctx.opts.verbose === 1) ctx.out.s(', ').v(nsrcs).s(' source(s)');
           else {
-            ctx.out += ' {';
-            for (let j = 0; j < nsrcs; j++) ctx.out += ` ${host6(ctx, b, g + 20 + j * 16, 'icmp6')}`;
-            ctx.out += ' }';
+            ctx.out.s(' {');
+            for (let j = 0; j < nsrcs; j++) ctx.out.s(` ${host6(ctx, b, g + 20 + j * 16, 'icmp6')}`);
+            ctx.out.s(' }');
           }
           g += 20 + nsrcs * 16;
-          ctx.out += ']';
+          ctx.out.s(']');
         }
       }
       break;
     }
     default: break;
   }
-  if (!verbose) ctx.out += `, length ${length}`;
+  if (!verbose) ctx.out.s(', length ').v(length);
 }
 
 /** MLDv2 query (RFC 3810): group, flags with -v, sources with -vv. */
@@ -331,25 +331,25 @@ function mldv2Query(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
   const mrc = b.u16(off + 4, 'icmp6');
   const mrt = mrc < 32768 ? mrc : ((mrc & 0x0fff) | 0x1000) << (((mrc & 0x7000) >> 12) + 3);
-  if (ctx.opts.verbose) ctx.out += ` [max resp delay=${mrt}]`;
-  ctx.out += ` [gaddr ${host6(ctx, b, off + 8, 'icmp6')}`;
+  if (ctx.opts.verbose) ctx.out.s(' [max resp delay=').v(mrt).s(']');
+  ctx.out.s(` [gaddr ${host6(ctx, b, off + 8, 'icmp6')}`);
   if (ctx.opts.verbose) {
     const s = b.u8(off + 24, 'icmp6');
-    if (s & 8) ctx.out += ' sflag';
-    if (s & 7) ctx.out += ` robustness=${s & 7}`;
+    if (s & 8) ctx.out.s(' sflag');
+    if (s & 7) ctx.out.s(' robustness=').v(s & 7);
     const q = b.u8(off + 25, 'icmp6');
-    ctx.out += ` qqi=${q < 128 ? q : ((q & 0x0f) | 0x10) << (((q & 0x70) >> 4) + 3)}`;
+    ctx.out.s(' qqi=').v(q < 128 ? q : ((q & 0x0f) | 0x10) << (((q & 0x70) >> 4) + 3));
   }
   const nsrcs = b.u16(off + 26, 'icmp6');
   if (nsrcs > 0) {
-    if (length < 28 + nsrcs * 16) ctx.out += ' [invalid number of sources]';
+    if (length < 28 + nsrcs * 16) ctx.out.s(' [invalid number of sources]');
     else if (ctx.opts.verbose > 1) {
-      ctx.out += ' {';
-      for (let i = 0; i < nsrcs; i++) ctx.out += ` ${host6(ctx, b, off + 28 + 16 * i, 'icmp6')}`;
-      ctx.out += ' }';
-    } else ctx.out += `, ${nsrcs} source(s)`;
+      ctx.out.s(' {');
+      for (let i = 0; i < nsrcs; i++) ctx.out.s(` ${host6(ctx, b, off + 28 + 16 * i, 'icmp6')}`);
+      ctx.out.s(' }');
+    } else ctx.out.s(', ').v(nsrcs).s(' source(s)');
   }
-  ctx.out += ']';
+  ctx.out.s(']');
 }
 
 function pseudo6(ctx: Ctx, ip: IpInfo, len: number): number {
@@ -365,72 +365,72 @@ function pseudo6(ctx: Ctx, ip: IpInfo, len: number): number {
 
 export function igmpPrint(ctx: Ctx, off: number, len: number): void {
   const b = ctx.b;
-  if (ctx.opts.quiet) { ctx.out += 'igmp'; return; }
+  if (ctx.opts.quiet) { ctx.out.s('igmp'); return; }
   const type = b.u8(off, 'igmp');
   const lenNote = (): string => (len !== 8 ? ` [len ${len}]` : '');
   switch (type) {
     case 0x11: {
-      ctx.out += 'igmp query';
+      ctx.out.s('igmp query');
       if (len >= 12) {
-        ctx.out += ' v3';
+        ctx.out.s(' v3');
         const mrc = b.u8(off + 1, 'igmp');
         const mrt = mrc < 128 ? mrc : ((mrc & 0x0f) | 0x10) << (((mrc >> 4) & 7) + 3);
-        if (mrc !== 100) ctx.out += ` [max resp time ${mrt < 600 ? `${(mrt / 10).toFixed(1)}s` : relTime(Math.floor(mrt / 10))}]`;
+        if (mrc !== 100) ctx.out.s(` [max resp time ${mrt < 600 ? `${(mrt / 10).toFixed(1)}s` : relTime(Math.floor(mrt / 10))}]`);
         if (b.u32(off + 4, 'igmp') === 0) break;
-        ctx.out += ` [gaddr ${host4(ctx, b, off + 4, 'igmp')}`;
+        ctx.out.s(` [gaddr ${host4(ctx, b, off + 4, 'igmp')}`);
         const nsrcs = b.u16(off + 10, 'igmp');
         if (nsrcs > 0) {
-          if (len < 12 + nsrcs * 4) ctx.out += ` [invalid number of sources ${nsrcs}]`;
+          if (len < 12 + nsrcs * 4) ctx.out.s(' [invalid number of sources ').v(nsrcs).s(']');
           else if (ctx.opts.verbose > 1) {
-            ctx.out += ' {';
-            for (let i = 0; i < nsrcs; i++) ctx.out += ` ${host4(ctx, b, off + 12 + 4 * i, 'igmp')}`;
-            ctx.out += ' }';
-          } else ctx.out += `, ${nsrcs} source(s)`;
+            ctx.out.s(' {');
+            for (let i = 0; i < nsrcs; i++) ctx.out.s(` ${host4(ctx, b, off + 12 + 4 * i, 'igmp')}`);
+            ctx.out.s(' }');
+          } else ctx.out.s(', ').v(nsrcs).s(' source(s)');
         }
-        ctx.out += ']';
+        ctx.out.s(']');
         break;
       }
       const mrc = b.u8(off + 1, 'igmp');
       if (mrc) {
-        ctx.out += ' v2';
-        if (mrc !== 100) ctx.out += ` [max resp time ${mrc}]`;
-      } else ctx.out += ' v1';
-      if (b.u32(off + 4, 'igmp')) ctx.out += ` [gaddr ${host4(ctx, b, off + 4, 'igmp')}]`;
-      ctx.out += lenNote();
+        ctx.out.s(' v2');
+        if (mrc !== 100) ctx.out.s(' [max resp time ').v(mrc).s(']');
+      } else ctx.out.s(' v1');
+      if (b.u32(off + 4, 'igmp')) ctx.out.s(` [gaddr ${host4(ctx, b, off + 4, 'igmp')}]`);
+      ctx.out.s(lenNote());
       break;
     }
-    case 0x12: ctx.out += `igmp v1 report ${host4(ctx, b, off + 4, 'igmp')}${lenNote()}`; break;
-    case 0x16: ctx.out += `igmp v2 report ${host4(ctx, b, off + 4, 'igmp')}${lenNote()}`; break;
-    case 0x17: ctx.out += `igmp leave ${host4(ctx, b, off + 4, 'igmp')}${lenNote()}`; break;
+    case 0x12: ctx.out.s(`igmp v1 report ${host4(ctx, b, off + 4, 'igmp')}${lenNote()}`); break;
+    case 0x16: ctx.out.s(`igmp v2 report ${host4(ctx, b, off + 4, 'igmp')}${lenNote()}`); break;
+    case 0x17: ctx.out.s(`igmp leave ${host4(ctx, b, off + 4, 'igmp')}${lenNote()}`); break;
     case 0x22: {
-      ctx.out += 'igmp v3 report';
-      if (len < 16 || len % 4) { ctx.out += ` [invalid len ${len}]`; break; }
+      ctx.out.s('igmp v3 report');
+      if (len < 16 || len % 4) { ctx.out.s(' [invalid len ').v(len).s(']'); break; }
       const groups = b.u16(off + 6, 'igmp');
-      ctx.out += `, ${groups} group record(s)`;
+      ctx.out.s(', ').v(groups).s(' group record(s)');
       if (!ctx.opts.verbose) break;
       let g = off + 8;
       for (let i = 0; i < groups; i++) {
-        ctx.out += ` [gaddr ${host4(ctx, b, g + 4, 'igmp')} ${MLDV2_RECORD[b.u8(g, 'igmp')] ?? ` [v3-report-#${b.u8(g)}]`}`;
+        ctx.out.s(` [gaddr ${host4(ctx, b, g + 4, 'igmp')} ${MLDV2_RECORD[b.u8(g, 'igmp')] ?? ` [v3-report-#${b.u8(g)}]`}`);
         const nsrcs = b.u16(g + 2, 'igmp');
-        if (len < g - off + 8 + nsrcs * 4) { ctx.out += ` [invalid number of sources ${nsrcs}]`; throw new Truncated('igmp'); }
-        if (ctx.opts.verbose === 1) ctx.out += `, ${nsrcs} source(s)`;
+        if (len < g - off + 8 + nsrcs * 4) { ctx.out.s(' [invalid number of sources ').v(nsrcs).s(']'); throw new Truncated('igmp'); }
+        if (ctx.opts.verbose === 1) ctx.out.s(', ').v(nsrcs).s(' source(s)');
         else {
-          ctx.out += ' {';
-          for (let j = 0; j < nsrcs; j++) ctx.out += ` ${host4(ctx, b, g + 8 + 4 * j, 'igmp')}`;
-          ctx.out += ' }';
+          ctx.out.s(' {');
+          for (let j = 0; j < nsrcs; j++) ctx.out.s(` ${host4(ctx, b, g + 8 + 4 * j, 'igmp')}`);
+          ctx.out.s(' }');
         }
         g += 8 + nsrcs * 4 + b.u8(g + 1, 'igmp') * 4;
-        ctx.out += ']';
+        ctx.out.s(']');
       }
       break;
     }
-    case 0x13: ctx.out += 'igmp dvmrp'; break;
-    case 0x14: ctx.out += 'igmp pimv1'; break;
-    default: ctx.out += `igmp-${type}`;
+    case 0x13: ctx.out.s('igmp dvmrp'); break;
+    case 0x14: ctx.out.s('igmp pimv1'); break;
+    default: ctx.out.s('igmp-').v(type);
   }
   if (ctx.opts.verbose && len >= 4 && b.has(off, len) && onesSum(b.data.subarray(off, off + len)) !== 0xffff) {
     const tmp = b.data.slice(off, off + len);
     tmp[2] = 0; tmp[3] = 0;
-    ctx.out += ` bad igmp cksum ${b.u16(off + 2).toString(16)}!`;
+    ctx.out.s(` bad igmp cksum ${b.u16(off + 2).toString(16)}!`);
   }
 }

@@ -9,7 +9,10 @@ import { ospfPrint } from './ospf.js';
 import { pimPrint } from './pim.js';
 import type { Ctx } from './context.js';
 import { icmpPrint, icmp6Print, igmpPrint } from './icmp.js';
-import { tcpPrint, udpPrint, type IpInfo } from './transport.js';
+import { addressPair, tcpPrint, udpPrint, type IpInfo } from './transport.js';
+import { ascii } from './sink.js';
+
+const T_IP = ascii('IP '), T_IP6 = ascii('IP6 ');
 
 export const IPPROTO_NAMES: Record<number, string> = {
   0: 'Options', 1: 'ICMP', 2: 'IGMP', 4: 'IPIP', 6: 'TCP', 8: 'EGP', 9: 'IGRP', 17: 'UDP', 33: 'DCCP', 41: 'IPv6',
@@ -69,48 +72,48 @@ function finalDestination(ctx: Ctx, off: number, hlen: number): number {
 /** Record-route and source-route options: the addresses, a comma after each one already used. */
 function ipRoute(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
-  if (length < 3) { ctx.out += ` [bad length ${length}]`; return; }
-  if ((length + 1) & 3) ctx.out += ` [bad length ${length}]`;
+  if (length < 3) { ctx.out.s(' [bad length ').v(length).s(']'); return; }
+  if ((length + 1) & 3) ctx.out.s(' [bad length ').v(length).s(']');
   const ptr = b.u8(off + 2, 'ip') - 1;
-  if (ptr < 3 || ((ptr + 1) & 3) || ptr > length + 1) ctx.out += ` [bad ptr ${b.u8(off + 2)}]`;
+  if (ptr < 3 || ((ptr + 1) & 3) || ptr > length + 1) ctx.out.s(` [bad ptr ${b.u8(off + 2)}]`);
   for (let at = 3; at < length; at += 4) {
-    ctx.out += ` ${host4(ctx, b, off + at)}`;
-    if (ptr > at) ctx.out += ',';
+    ctx.out.s(` ${host4(ctx, b, off + at)}`);
+    if (ptr > at) ctx.out.s(',');
   }
 }
 
 /** The timestamp option: TS{TSONLY|TS+ADDR|PRESPEC entries, ^ marking the pointer}. */
 function ipTimestamps(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
-  if (length < 4) { ctx.out += `[bad length ${length}]`; return; }
-  ctx.out += ' TS{';
+  if (length < 4) { ctx.out.s('[bad length ').v(length).s(']'); return; }
+  ctx.out.s(' TS{');
   const flags = b.u8(off + 3, 'ip');
   const hoplen = (flags & 0xf) !== 0 ? 8 : 4;
-  if ((length - 4) & (hoplen - 1)) ctx.out += `[bad length ${length}]`;
+  if ((length - 4) & (hoplen - 1)) ctx.out.s('[bad length ').v(length).s(']');
   const ptr = b.u8(off + 2, 'ip') - 1;
-  if (ptr < 4 || ((ptr - 4) & (hoplen - 1)) || ptr > length + 1) ctx.out += `[bad ptr ${b.u8(off + 2)}]`;
+  if (ptr < 4 || ((ptr - 4) & (hoplen - 1)) || ptr > length + 1) ctx.out.s(`[bad ptr ${b.u8(off + 2)}]`);
   let len = 0;
   const kind = ['TSONLY', 'TS+ADDR', undefined, 'PRESPEC'][flags & 0xf];
-  if (kind === undefined) ctx.out += `[bad ts type ${flags & 0xf}]`;
+  if (kind === undefined) ctx.out.s('[bad ts type ').v(flags & 0xf).s(']');
   else {
-    ctx.out += kind;
+    ctx.out.s(kind);
     for (len = 4; len < length; len += hoplen) {
-      ctx.out += `${ptr === len ? ' ^ ' : ' '}${b.u32(off + len + hoplen - 4, 'ip')}@${hoplen !== 8 ? '' : host4(ctx, b, off + len)}`;
+      ctx.out.s(`${ptr === len ? ' ^ ' : ' '}${b.u32(off + len + hoplen - 4, 'ip')}@${hoplen !== 8 ? '' : host4(ctx, b, off + len)}`);
     }
   }
-  ctx.out += ptr === len ? ' ^ ' : '';
-  ctx.out += flags >> 4 ? ` [${flags >> 4} hops not recorded]} ` : '}';
+  ctx.out.s(ptr === len ? ' ^ ' : '');
+  ctx.out.s(flags >> 4 ? ` [${flags >> 4} hops not recorded]} ` : '}');
 }
 
 function ipOptions(ctx: Ctx, off: number, len: number): void {
   const b = ctx.b;
   while (len > 0) {
     const code = b.u8(off, 'ip');
-    ctx.out += IPOPT_NAMES[code] ?? `unknown ${code}`;
+    ctx.out.s(IPOPT_NAMES[code] ?? `unknown ${code}`);
     let olen = 1;
     if (code !== 0 && code !== 1) {
       olen = b.u8(off + 1, 'ip');
-      if (olen < 2 || olen > len) { ctx.out += ` [bad length ${olen}]`; return; }
+      if (olen < 2 || olen > len) { ctx.out.s(' [bad length ').v(olen).s(']'); return; }
     }
     if (code === 0) return;
     // The whole option is checked before its value is read: a soft stop, [truncated-option].
@@ -118,13 +121,13 @@ function ipOptions(ctx: Ctx, off: number, len: number): void {
     if (code === 7 || code === 131 || code === 137) ipRoute(ctx, off, olen);
     else if (code === 68) ipTimestamps(ctx, off, olen);
     if (code === 148) {
-      if (olen < 4) ctx.out += ` [bad length ${olen}]`;
-      else if (b.u16(off + 2) !== 0) ctx.out += ` value ${b.u16(off + 2)}`;
+      if (olen < 4) ctx.out.s(' [bad length ').v(olen).s(']');
+      else if (b.u16(off + 2) !== 0) ctx.out.s(` value ${b.u16(off + 2)}`);
     }
     off += olen;
     len -= olen;
     // The separator comes before the next option's code is fetched.
-    if (len > 0) ctx.out += ',';
+    if (len > 0) ctx.out.s(',');
   }
 }
 
@@ -134,42 +137,42 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
   if (!b.has(off, 1)) throw new Truncated('ip');
   const prefix = !ctx.opts.linkHeader;
   const vhl = b.u8(off);
-  if (vhl >> 4 !== 4) { ctx.out += `IP${vhl >> 4}${vhl >> 4 === 6 ? ', wrong link-layer encapsulation' : ''} (invalid)`; return; }
-  if (prefix) ctx.out += 'IP ';
-  if (!b.has(off, 20)) { ctx.out += ' [|ip]'; return; }
+  if (vhl >> 4 !== 4) { ctx.out.s('IP').v(vhl >> 4).v(vhl >> 4 === 6 ? ', wrong link-layer encapsulation' : '').s(' (invalid)'); return; }
+  if (prefix) ctx.out.t(T_IP);
+  if (!b.has(off, 20)) { ctx.out.s(' [|ip]'); return; }
   if (!ctx.opts.verbose && !b.has(off, (vhl & 0xf) * 4) && (b.u16(off + 6) & 0x1fff) === 0) {
     // Cut inside the options: the addresses are printed first for all but TCP and UDP.
     const p = b.u8(off + 9);
-    if (p !== 6 && p !== 17) ctx.out += `${host4(ctx, b, off + 12)} > ${host4(ctx, b, off + 16)}: `;
-    ctx.out += ` [remaining caplen(${b.length - off}) < header length(${(vhl & 0xf) * 4})]`;
+    if (p !== 6 && p !== 17) ctx.out.s(`${host4(ctx, b, off + 12)} > ${host4(ctx, b, off + 16)}: `);
+    ctx.out.s(' [remaining caplen(').v(b.length - off).s(') < header length(').v((vhl & 0xf) * 4).s(')]');
     throw new Truncated('ip');
   }
   const hlen = (vhl & 0xf) * 4;
-  if (hlen < 20) { ctx.out += `bad-hlen ${hlen}`; return; }
+  if (hlen < 20) { ctx.out.s('bad-hlen ').v(hlen); return; }
   let len = b.u16(off + 2);
-  if (len < hlen) { ctx.out += `[total length ${len} < header length ${hlen}]`; return; }
+  if (len < hlen) { ctx.out.s('[total length ').v(len).s(' < header length ').v(hlen).s(']'); return; }
   const tos = b.u8(off + 1);
   const id = b.u16(off + 4);
   const fragField = b.u16(off + 6);
   const ttl = b.u8(off + 8);
   const proto = b.u8(off + 9);
   const truncatedBy = length < len ? len - length : 0;
-  if (truncatedBy > 0) ctx.out += `truncated-ip - ${truncatedBy} bytes missing! `;
+  if (truncatedBy > 0) ctx.out.s('truncated-ip - ').v(truncatedBy).s(' bytes missing! ');
   else len = Math.min(len, length);
   if (ctx.opts.verbose) {
     let head = TOS_TEXT[tos]!;
     if (ttl >= 1) head += ', ttl ' + ttl;
     // Grouped into short flat pieces (and one table entry for an unfragmented packet's offset and flags).
     const fo = fragField & 0x1fff;
-    ctx.out += head + (', id ' + id) + (fo === 0 ? OFFSET0_FLAGS[fragField >> 13]! : ', offset ' + fo * 8 + ', flags [' + IP_FLAGS[fragField >> 13]!) + PROTO_LENGTH_TEXT[proto]! + b.u16(off + 2);
+    ctx.out.s(head + (', id ' + id) + (fo === 0 ? OFFSET0_FLAGS[fragField >> 13]! : ', offset ' + fo * 8 + ', flags [' + IP_FLAGS[fragField >> 13]!) + PROTO_LENGTH_TEXT[proto]! + b.u16(off + 2));
     if (hlen > 20) {
-      ctx.out += ', options (';
+      ctx.out.s(', options (');
       let cut = false;
       try { ipOptions(ctx, off + 20, hlen - 20); } catch (e) { if (e instanceof Truncated && e.proto === 'option') cut = true; else throw e; }
-      if (cut) ctx.out += ' [truncated-option]';
-      ctx.out += ')';
+      if (cut) ctx.out.s(' [truncated-option]');
+      ctx.out.s(')');
       if (cut) {
-        ctx.out += `)\n    ${host4(ctx, b, off + 12)} > ${host4(ctx, b, off + 16)}: `;
+        ctx.out.s(`)\n    ${host4(ctx, b, off + 12)} > ${host4(ctx, b, off + 16)}: `);
         throw new Truncated('ip', true);
       }
     }
@@ -177,23 +180,28 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
       const stored = b.u16(off + 10);
       const tmp = b.data.slice(off, off + hlen);
       tmp[10] = 0; tmp[11] = 0;
-      ctx.out += `, bad cksum ${stored.toString(16)} (->${(~onesSum(tmp) & 0xffff).toString(16)})!`;
+      ctx.out.s(`, bad cksum ${stored.toString(16)} (->${(~onesSum(tmp) & 0xffff).toString(16)})!`);
     }
-    ctx.out += ')\n    ';
+    ctx.out.s(')\n    ');
     if (!b.has(off, hlen) && (fragField & 0x1fff) === 0) {
       const p = b.u8(off + 9);
-      if (p !== 6 && p !== 17) ctx.out += `${host4(ctx, b, off + 12)} > ${host4(ctx, b, off + 16)}: `;
-      ctx.out += ` [remaining caplen(${b.length - off}) < header length(${hlen})]`;
+      if (p !== 6 && p !== 17) ctx.out.s(`${host4(ctx, b, off + 12)} > ${host4(ctx, b, off + 16)}: `);
+      ctx.out.s(' [remaining caplen(').v(b.length - off).s(') < header length(').v(hlen).s(')]');
       throw new Truncated('ip');
     }
   }
-  const src = hostText(ctx, ctx.state.addresses.ip4(b.data, off + 12));
-  const dst = hostText(ctx, ctx.state.addresses.ip4(b.data, off + 16));
+  const addresses = ctx.state.addresses;
+  // (Host names replace the numeric texts only when a lookup is given and -n is not.)
+  const numeric = ctx.opts.hostName === undefined || ctx.opts.numeric !== 0;
+  const src = hostText(ctx, addresses.ip4(b.data, off + 12));
+  const srcAscii = numeric ? addresses.lastAscii : undefined;
+  const dst = hostText(ctx, addresses.ip4(b.data, off + 16));
+  const dstAscii = numeric ? addresses.lastAscii : undefined;
   const fragOff = fragField & 0x1fff;
   const payload = len - hlen;
-  const info: IpInfo = { v: 4, src, dst, srcOff: off + 12, dstOff: finalDestination(ctx, off, hlen), fragmented: (fragField & 0x3fff) !== 0, length: payload, direct: true };
+  const info: IpInfo = { v: 4, src, dst, srcOff: off + 12, dstOff: finalDestination(ctx, off, hlen), fragmented: (fragField & 0x3fff) !== 0, length: payload, direct: true, srcAscii, dstAscii };
   if (fragOff !== 0) {
-    ctx.out += `${src} > ${dst}: ${ctx.opts.numeric === 0 && PROTO_DB[proto] ? PROTO_DB[proto] : `ip-proto-${proto}`}`;
+    ctx.out.v(src).s(' > ').v(dst).s(': ').v(ctx.opts.numeric === 0 && PROTO_DB[proto] ? PROTO_DB[proto] : `ip-proto-${proto}`);
     return;
   }
   demux(ctx, proto, off + hlen, payload, info);
@@ -208,7 +216,7 @@ function demux(ctx: Ctx, proto: number, off: number, length: number, ip: IpInfo,
     case 17: udpPrint(ctx, off, length, ip); return;
     case 132: sctpPrint(ctx, off, length, ip); return;
   }
-  if (ip.v === 4 && !afterAh) ctx.out += `${ip.src} > ${ip.dst}: `;
+  if (ip.v === 4 && !afterAh) addressPair(ctx, ip);
   switch (proto) {
     case 47: grePrint(ctx, off, length); return;
     case 50: espPrint(ctx, off, length); return;
@@ -227,7 +235,7 @@ function demux(ctx: Ctx, proto: number, off: number, length: number, ip: IpInfo,
     case 4: ipPrint(ctx, off, length); return;
     case 41: ip6Print(ctx, off, length); return;
     default:
-      ctx.out += `${ctx.opts.numeric === 0 && PROTO_DB[proto] ? ` ${PROTO_DB[proto]}` : ` ip-proto-${proto}`} ${length}`;
+      ctx.out.v(ctx.opts.numeric === 0 && PROTO_DB[proto] ? ` ${PROTO_DB[proto]}` : ` ip-proto-${proto}`).s(' ').v(length);
   }
 }
 
@@ -236,14 +244,14 @@ function ip6Options(ctx: Ctx, at: number, end: number): void {
   const b = ctx.b;
   while (at < end) {
     const type = b.u8(at);
-    if (type === 0) { ctx.out += '(pad1)'; at++; continue; }
+    if (type === 0) { ctx.out.s('(pad1)'); at++; continue; }
     const len = b.u8(at + 1);
-    if (at + 2 + len > end) { ctx.out += '[trunc]'; return; }
+    if (at + 2 + len > end) { ctx.out.s('[trunc]'); return; }
     switch (type) {
-      case 1: ctx.out += '(padn)'; break;
-      case 5: ctx.out += len === 2 ? `(rtalert: 0x${b.u16(at + 2).toString(16).padStart(4, '0')}) ` : `(rtalert: invalid len ${len})`; break;
-      case 0xc2: ctx.out += len === 4 ? `(jumbo: ${b.u32(at + 2)}) ` : `(jumbo: invalid len ${len})`; break;
-      default: ctx.out += `(opt_type 0x${type.toString(16).padStart(2, '0')}: len=${len})`;
+      case 1: ctx.out.s('(padn)'); break;
+      case 5: ctx.out.s(len === 2 ? `(rtalert: 0x${b.u16(at + 2).toString(16).padStart(4, '0')}) ` : `(rtalert: invalid len ${len})`); break;
+      case 0xc2: ctx.out.s(len === 4 ? `(jumbo: ${b.u32(at + 2)}) ` : `(jumbo: invalid len ${len})`); break;
+      default: ctx.out.s('(opt_type 0x').v(type.toString(16).padStart(2, '0')).s(': len=').v(len).s(')');
     }
     at += 2 + len;
   }
@@ -251,29 +259,33 @@ function ip6Options(ctx: Ctx, at: number, end: number): void {
 
 export function ip6Print(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
-  if (!b.has(off, 40)) { ctx.out += ' [|ip6]'; return; }
-  if (!ctx.opts.linkHeader) ctx.out += 'IP6 ';
+  if (!b.has(off, 40)) { ctx.out.s(' [|ip6]'); return; }
+  if (!ctx.opts.linkHeader) ctx.out.t(T_IP6);
   const word = b.u32(off);
-  if (word >>> 28 !== 6) { ctx.out += `version error: ${word >>> 28} != 6`; return; }
+  if (word >>> 28 !== 6) { ctx.out.s('version error: ').v(word >>> 28).s(' != 6'); return; }
   const plen = b.u16(off + 4);
   let nh = b.u8(off + 6);
   const hlim = b.u8(off + 7);
   if (ctx.opts.verbose) {
-    ctx.out += '(';
-    if (word & 0x0ff00000) ctx.out += `class 0x${((word >>> 20) & 0xff).toString(16).padStart(2, '0')}, `;
-    if (word & 0xfffff) ctx.out += `flowlabel 0x${(word & 0xfffff).toString(16).padStart(5, '0')}, `;
-    ctx.out += `hlim ${hlim}, next-header ${IPPROTO_NAMES[nh] ?? 'unknown'} (${nh}) payload length: ${plen}) `;
+    ctx.out.s('(');
+    if (word & 0x0ff00000) ctx.out.s('class 0x').v(((word >>> 20) & 0xff).toString(16).padStart(2, '0')).s(', ');
+    if (word & 0xfffff) ctx.out.s('flowlabel 0x').v((word & 0xfffff).toString(16).padStart(5, '0')).s(', ');
+    ctx.out.s('hlim ').v(hlim).s(', next-header ').v(IPPROTO_NAMES[nh] ?? 'unknown').s(' (').v(nh).s(') payload length: ').v(plen).s(') ');
   }
   let len = plen;
-  if (length - 40 < plen) { ctx.out += `truncated-ip6 - ${plen - (length - 40)} bytes missing!`; len = length - 40; }
-  const src = hostText(ctx, ctx.state.addresses.ip6(b, off + 8));
-  const dst = hostText(ctx, ctx.state.addresses.ip6(b, off + 24));
+  if (length - 40 < plen) { ctx.out.s('truncated-ip6 - ').v(plen - (length - 40)).s(' bytes missing!'); len = length - 40; }
+  const addresses = ctx.state.addresses;
+  const numeric = ctx.opts.hostName === undefined || ctx.opts.numeric !== 0;
+  const src = hostText(ctx, addresses.ip6(b, off + 8));
+  const srcAscii = numeric ? addresses.lastAscii : undefined;
+  const dst = hostText(ctx, addresses.ip6(b, off + 24));
+  const dstAscii = numeric ? addresses.lastAscii : undefined;
   let at = off + 40;
   const end = off + 40 + len;
   let fragmented = false;
   let finalDst = off + 24;
   for (let first = true; ; first = false) {
-    if (first && nh !== 6 && nh !== 17 && nh !== 33 && nh !== 132) ctx.out += `${src} > ${dst}: `;
+    if (first && nh !== 6 && nh !== 17 && nh !== 33 && nh !== 132) addressPair(ctx, { v: 6, src, dst, srcOff: 0, dstOff: 0, fragmented: false, length: 0, direct: true, srcAscii, dstAscii });
     // An extension header with nothing of it captured: tcpdump stops with the IPv6 marker.
     // Nothing of the next header captured: a routing header stops softly with the IPv6
     // marker, a fragment header aborts with its own (observed from tcpdump 4.99.3).
@@ -284,33 +296,33 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
       const hl = (b.u8(at + 1, name) + 1) * 8;
       // The options printers check the header's length themselves (a soft stop).
       if (!b.has(at, hl)) throw new Truncated(name, true);
-      ctx.out += nh === 0 ? 'HBH ' : 'DSTOPT ';
-      if (ctx.opts.verbose) { ip6Options(ctx, at + 2, at + hl); ctx.out += ' '; }
+      ctx.out.s(nh === 0 ? 'HBH ' : 'DSTOPT ');
+      if (ctx.opts.verbose) { ip6Options(ctx, at + 2, at + hl); ctx.out.s(' '); }
       nh = b.u8(at);
       at += hl;
       continue;
     }
     if (nh === 43) {
       // Routing header: printed with its addresses; the last one is the transport checksum's destination.
-      ctx.out += 'RT6';
+      ctx.out.s('RT6');
       const hdrLen = b.u8(at + 1, 'rt6');
-      ctx.out += ` (len=${hdrLen}`;
+      ctx.out.s(' (len=').v(hdrLen);
       const type = b.u8(at + 2, 'rt6');
-      ctx.out += `, type=${type}${type === 0 ? ' [Deprecated]' : ''}`;
-      ctx.out += `, segleft=${b.u8(at + 3, 'rt6')}`;
+      ctx.out.s(', type=').v(type).v(type === 0 ? ' [Deprecated]' : '');
+      ctx.out.s(`, segleft=${b.u8(at + 3, 'rt6')}`);
       if (type === 0 || type === 2) {
-        if (ctx.opts.verbose) ctx.out += `, rsv=0x${b.u32(at + 4, 'rt6').toString(16)}`;
-        for (let i = 0; i < hdrLen >> 1; i++) ctx.out += `, [${i}]${host6(ctx, b, at + 8 + 16 * i, 'rt6')}`;
+        if (ctx.opts.verbose) ctx.out.s(`, rsv=0x${b.u32(at + 4, 'rt6').toString(16)}`);
+        for (let i = 0; i < hdrLen >> 1; i++) ctx.out.s(`, [${i}]${host6(ctx, b, at + 8 + 16 * i, 'rt6')}`);
         if (hdrLen >> 1 > 0) finalDst = at + 8 + 16 * ((hdrLen >> 1) - 1);
       } else if (type === 4) {
         const last = b.u8(at + 4, 'rt6');
-        ctx.out += `, last-entry=${last}`;
-        if (ctx.opts.verbose) ctx.out += `, flags=0x${b.u8(at + 5, 'rt6').toString(16)}`;
-        ctx.out += `, tag=${b.u16(at + 6, 'rt6').toString(16)}`;
-        for (let i = 0; i <= last; i++) ctx.out += `, [${i}]${host6(ctx, b, at + 8 + 16 * i, 'rt6')}`;
+        ctx.out.s(', last-entry=').v(last);
+        if (ctx.opts.verbose) ctx.out.s(`, flags=0x${b.u8(at + 5, 'rt6').toString(16)}`);
+        ctx.out.s(`, tag=${b.u16(at + 6, 'rt6').toString(16)}`);
+        for (let i = 0; i <= last; i++) ctx.out.s(`, [${i}]${host6(ctx, b, at + 8 + 16 * i, 'rt6')}`);
         finalDst = at + 8;
-      } else { ctx.out += ' (invalid)'; return; }
-      ctx.out += ') ';
+      } else { ctx.out.s(' (invalid)'); return; }
+      ctx.out.s(') ');
       nh = b.u8(at);
       at += (hdrLen + 1) * 8;
       continue;
@@ -319,24 +331,24 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
       b.need(at, ctx.opts.verbose ? 8 : 4, 'frag6');
       const offField = b.u16(at + 2);
       const fragLen = end - at - 8;
-      if (ctx.opts.verbose) ctx.out += `frag (0x${b.u32(at + 4).toString(16).padStart(8, '0')}:${offField & 0xfff8}|${fragLen})`;
-      else ctx.out += `frag (${offField & 0xfff8}|${fragLen})`;
+      if (ctx.opts.verbose) ctx.out.s(`frag (0x${b.u32(at + 4).toString(16).padStart(8, '0')}:${offField & 0xfff8}|${fragLen})`);
+      else ctx.out.s('frag (').v(offField & 0xfff8).s('|').v(fragLen).s(')');
       if ((offField & 0xfff8) !== 0) return;
-      ctx.out += ' ';
+      ctx.out.s(' ');
       fragmented = true;
       nh = b.u8(at);
       at += 8;
       if (at >= b.length) return;
       continue;
     }
-    if (nh === 59) { ctx.out += 'no next header'; return; }
+    if (nh === 59) { ctx.out.s('no next header'); return; }
     if (nh === 51) {
       const [next, ahLen] = ahPrint(ctx, at);
       nh = next;
       at += ahLen;
       continue;
     }
-    const info: IpInfo = { v: 6, src, dst, srcOff: off + 8, dstOff: finalDst, fragmented, length: end - at, direct: at === off + 40 };
+    const info: IpInfo = { v: 6, src, dst, srcOff: off + 8, dstOff: finalDst, fragmented, length: end - at, direct: at === off + 40, srcAscii, dstAscii };
     switch (nh) {
       case 6: tcpPrint(ctx, at, end - at, info); return;
       case 17: udpPrint(ctx, at, end - at, info); return;
@@ -348,7 +360,7 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
       case 4: ipPrint(ctx, at, end - at); return;
       case 41: ip6Print(ctx, at, end - at); return;
       default:
-        ctx.out += `${ctx.opts.numeric === 0 && PROTO_DB[nh] ? ` ${PROTO_DB[nh]}` : ` ip-proto-${nh}`} ${end - at}`;
+        ctx.out.v(ctx.opts.numeric === 0 && PROTO_DB[nh] ? ` ${PROTO_DB[nh]}` : ` ip-proto-${nh}`).s(' ').v(end - at);
         return;
     }
   }

@@ -64,25 +64,25 @@ export function etherPrint(ctx: Ctx): number {
   const b = ctx.b;
   const caplen = b.length;
   let length = ctx.origLength;
-  if (caplen < 14) { ctx.out += ' [|ether]'; return caplen; }
+  if (caplen < 14) { ctx.out.s(' [|ether]'); return caplen; }
   // MAC strings are built only when printed (-e or an undecoded type): most packets skip them.
-  if (ctx.opts.linkHeader) ctx.out += macPair(ctx);
+  if (ctx.opts.linkHeader) ctx.out.s(macPair(ctx));
   let type = b.u16(12);
   let off = 14;
   length -= 14;
-  if (isVlan(type) && caplen - off < 4) { ctx.out += ' [|vlan]'; return caplen; }
+  if (isVlan(type) && caplen - off < 4) { ctx.out.s(' [|vlan]'); return caplen; }
   if (ctx.opts.linkHeader && type > 1500) {
-    ctx.out += etherTypeText(ctx, type);
-    ctx.out += `, length ${ctx.origLength}: `;
+    ctx.out.s(etherTypeText(ctx, type));
+    ctx.out.s(', length ').v(ctx.origLength).s(': ');
   }
   while (isVlan(type)) {
-    if (caplen - off < 4) { ctx.out += ' [|vlan]'; return caplen; }
+    if (caplen - off < 4) { ctx.out.s(' [|vlan]'); return caplen; }
     const tci = b.u16(off);
     type = b.u16(off + 2);
     if (ctx.opts.linkHeader) {
-      ctx.out += `vlan ${tci & 0xfff}, p ${tci >> 13}${tci & 0x1000 ? ', DEI' : ''}, `;
+      ctx.out.s('vlan ').v(tci & 0xfff).s(', p ').v(tci >> 13).v(tci & 0x1000 ? ', DEI' : '').s(', ');
       // Another tag's type is named only once that tag is known to be captured.
-      if (type > 1500 && !(isVlan(type) && caplen - off < 8)) ctx.out += `${etherTypeText(ctx, type)}, `;
+      if (type > 1500 && !(isVlan(type) && caplen - off < 8)) ctx.out.s(`${etherTypeText(ctx, type)}, `);
     }
     off += 4;
     length -= 4;
@@ -90,12 +90,12 @@ export function etherPrint(ctx: Ctx): number {
   if (type <= 1500) {
     // An 802.3 length field: LLC follows, and the frame ends where the length says.
     // (After 802.1Q tags tcpdump 4.99.3 writes "802.3" alone, glued to the LLC text.)
-    if (ctx.opts.linkHeader) ctx.out += off > 14 ? '802.3' : `802.3, length ${type}: `;
+    if (ctx.opts.linkHeader) ctx.out.s(off > 14 ? '802.3' : `802.3, length ${type}: `);
     return llcPrint(ctx, off, type, () => macPair(ctx));
   }
   if (!etherTypePrint(ctx, type, off, length)) {
-    if (!ctx.opts.linkHeader) ctx.out += `${macPair(ctx)}${etherTypeText(ctx, type)}, length ${ctx.origLength}: `;
-    if (defaultPrint(ctx)) ctx.out += hexAsciiDump(b.data.subarray(off));
+    if (!ctx.opts.linkHeader) ctx.out.s(`${macPair(ctx)}${etherTypeText(ctx, type)}, length ${ctx.origLength}: `);
+    if (defaultPrint(ctx)) ctx.out.s(hexAsciiDump(b.data.subarray(off)));
   }
   return off;
 }
@@ -103,36 +103,36 @@ export function etherPrint(ctx: Ctx): number {
 const SLL_PKTTYPES = ['In', 'B', 'M', 'P', 'Out'];
 
 function cookedPayload(ctx: Ctx, proto: number, off: number, length: number, header: () => string): void {
-  if (proto <= 1500) { ctx.out += ' [|sll]'; return; }
+  if (proto <= 1500) { ctx.out.s(' [|sll]'); return; }
   if (!etherTypePrint(ctx, proto, off, length)) {
     // Undecoded: the header is printed (if -e did not already) before the raw bytes.
-    if (!ctx.opts.linkHeader) ctx.out += header();
-    if (defaultPrint(ctx)) ctx.out += hexAsciiDump(ctx.b.data.subarray(off));
+    if (!ctx.opts.linkHeader) ctx.out.s(header());
+    if (defaultPrint(ctx)) ctx.out.s(hexAsciiDump(ctx.b.data.subarray(off)));
   }
 }
 
 export function sllPrint(ctx: Ctx): number {
   const b = ctx.b;
-  if (b.length < 16) { ctx.out += ' [|sll]'; return b.length; }
+  if (b.length < 16) { ctx.out.s(' [|sll]'); return b.length; }
   const pkttype = b.u16(0);
   const halen = b.u16(4);
   const proto = b.u16(14);
   const header = (): string => `${(SLL_PKTTYPES[pkttype] ?? '?').padStart(3)} ${halen > 0 && halen <= 8 ? `${linkAddrString(b, 6, halen)} ` : ''}${ctx.opts.quiet ? '' : `${etherTypeText(ctx, proto)}, length ${ctx.origLength}: `}`;
-  if (ctx.opts.linkHeader) ctx.out += header();
+  if (ctx.opts.linkHeader) ctx.out.s(header());
   cookedPayload(ctx, proto, 16, ctx.origLength - 16, header);
   return 16;
 }
 
 export function sll2Print(ctx: Ctx): number {
   const b = ctx.b;
-  if (b.length < 20) { ctx.out += ' [|sll2]'; return b.length; }
+  if (b.length < 20) { ctx.out.s(' [|sll2]'); return b.length; }
   const proto = b.u16(0);
   const pkttype = b.u8(10);
   const halen = b.u8(11);
   // tcpdump names the interface with if_indextoname on the reading machine; unknown is '?'.
-  ctx.out += `${'?'.padEnd(5)} ${(SLL_PKTTYPES[pkttype] ?? '?').padEnd(3)} `;
+  ctx.out.v('?'.padEnd(5)).s(' ').v((SLL_PKTTYPES[pkttype] ?? '?').padEnd(3)).s(' ');
   const header = (): string => `ifindex ${b.u32(4)} ${halen > 0 && halen <= 8 ? `${linkAddrString(b, 12, halen)} ` : ''}${ctx.opts.quiet ? '' : `${etherTypeText(ctx, proto)}, length ${ctx.origLength}: `}`;
-  if (ctx.opts.linkHeader) ctx.out += header();
+  if (ctx.opts.linkHeader) ctx.out.s(header());
   cookedPayload(ctx, proto, 20, ctx.origLength - 20, header);
   return 20;
 }
@@ -142,25 +142,25 @@ const BSD_AF_NAMES: ReadonlyMap<number, string> = new Map([[2, 'IPv4'], [24, 'IP
 /** DLT_NULL (host byte order family) and DLT_LOOP (network order). */
 export function nullPrint(ctx: Ctx, networkOrder: boolean): number {
   const b = ctx.b;
-  if (b.length < 4) { ctx.out += ' [|null]'; return b.length; }
+  if (b.length < 4) { ctx.out.s(' [|null]'); return b.length; }
   let family = networkOrder ? b.u32(0) : b.u32le(0);
   // A file written on a big-endian host: the family is in the high bytes.
   if (!networkOrder && (family & 0xffff0000) !== 0) family = b.u32(0);
-  if (ctx.opts.linkHeader) ctx.out += `AF ${BSD_AF_NAMES.get(family) ?? 'Unknown'} (${family}), length ${ctx.origLength}: `;
+  if (ctx.opts.linkHeader) ctx.out.s(`AF ${BSD_AF_NAMES.get(family) ?? 'Unknown'} (${family}), length ${ctx.origLength}: `);
   const length = ctx.origLength - 4;
   if (family === 2) ipPrint(ctx, 4, length);
   else if (family === 24 || family === 28 || family === 30) ip6Print(ctx, 4, length);
   else {
-    if (!ctx.opts.linkHeader) ctx.out += `AF ${BSD_AF_NAMES.get(family) ?? 'Unknown'} (${family}), length ${ctx.origLength}: `;
-    if (defaultPrint(ctx)) ctx.out += hexAsciiDump(b.data.subarray(4));
+    if (!ctx.opts.linkHeader) ctx.out.s(`AF ${BSD_AF_NAMES.get(family) ?? 'Unknown'} (${family}), length ${ctx.origLength}: `);
+    if (defaultPrint(ctx)) ctx.out.s(hexAsciiDump(b.data.subarray(4)));
   }
   return 4;
 }
 
 /** DLT_RAW / IPV4 / IPV6: the packet starts with the IP header. */
 export function rawPrint(ctx: Ctx, only?: 4 | 6): number {
-  if (ctx.opts.linkHeader) ctx.out += 'ip: ';
-  if (ctx.b.length < 1) { ctx.out += ' [|ip]'; return 0; }
+  if (ctx.opts.linkHeader) ctx.out.s('ip: ');
+  if (ctx.b.length < 1) { ctx.out.s(' [|ip]'); return 0; }
   const v = only ?? (ctx.b.u8(0) >> 4);
   if (v === 6) ip6Print(ctx, 0, ctx.origLength);
   else ipPrint(ctx, 0, ctx.origLength);
@@ -186,43 +186,40 @@ function llcPrint(ctx: Ctx, off: number, length: number, macs: () => string): nu
   const c = makeCtx(view, ctx.opts, ctx.state, ctx.origLength, ctx.out, ctx.nested);
   if (length < 3 || !view.has(off, 3)) {
     // Too short for an LLC header: tcpdump says so and shows what there is.
-    c.out += ' [|llc]';
+    c.out.s(' [|llc]');
     // (Observed: this dump is suppressed by neither -q nor -x; -x/-X/-A then dump what follows.)
-    c.out += hexAsciiDump(view.data.subarray(off, off + length));
-    ctx.out = c.out;
+    c.out.s(hexAsciiDump(view.data.subarray(off, off + length)));
     return Math.min(b.length, off + length);
   }
-  try {
+  {
     const dsap = view.u8(off, 'llc'), ssapField = view.u8(off + 1, 'llc'), control = view.u8(off + 2, 'llc');
     const ssap = ssapField & 0xfe;
     if (dsap === 0xaa && ssap === 0xaa && control === 0x03) {
-      if (ctx.opts.linkHeader) c.out += 'LLC, dsap SNAP (0xaa) Individual, ssap SNAP (0xaa) Command, ctrl 0x03: ';
+      if (ctx.opts.linkHeader) c.out.s('LLC, dsap SNAP (0xaa) Individual, ssap SNAP (0xaa) Command, ctrl 0x03: ');
       // snap_print checks its 5 bytes itself: a soft stop, nothing left for -x to dump.
-      if (!view.has(off + 3, 5)) { c.out += ' [|snap]'; return off + 8; }
+      if (!view.has(off + 3, 5)) { c.out.s(' [|snap]'); return off + 8; }
       const oui = (view.u8(off + 3, 'snap') << 16) | (view.u8(off + 4, 'snap') << 8) | view.u8(off + 5, 'snap');
       const et = view.u16(off + 6, 'snap');
-      if (ctx.opts.linkHeader) c.out += `oui ${oui === 0 ? 'Ethernet' : 'Unknown'} (0x${oui.toString(16).padStart(6, '0')}), ethertype ${ETHERTYPE_NAMES.get(et) ?? 'Unknown'} (0x${hex4(et)}), length ${length - 8}: `;
+      if (ctx.opts.linkHeader) c.out.s(`oui ${oui === 0 ? 'Ethernet' : 'Unknown'} (0x${oui.toString(16).padStart(6, '0')}), ethertype ${ETHERTYPE_NAMES.get(et) ?? 'Unknown'} (0x${hex4(et)}), length ${length - 8}: `);
       if (oui === 0 && etherTypePrint(c, et, off + 8, length - 8)) return off + 8;
-      if (defaultPrint(ctx)) c.out += hexAsciiDump(view.data.subarray(off + 8));
+      if (defaultPrint(ctx)) c.out.s(hexAsciiDump(view.data.subarray(off + 8)));
       return off + 8;
     }
     const name = (sap: number, what: string): string => LLC_SAPS[sap] ?? `Unknown ${what} 0x${sap.toString(16).padStart(2, '0')}`;
     if (ctx.opts.linkHeader) {
-      c.out += `LLC, dsap ${LLC_SAPS[dsap & 0xfe] ?? 'Unknown'} (0x${(dsap & 0xfe).toString(16).padStart(2, '0')}) ${dsap & 1 ? 'Group' : 'Individual'}, ssap ${LLC_SAPS[ssap] ?? 'Unknown'} (0x${ssap.toString(16).padStart(2, '0')}) ${ssapField & 1 ? 'Response' : 'Command'}, ctrl 0x${control.toString(16).padStart(2, '0')}: `;
+      c.out.s('LLC, dsap ').v(LLC_SAPS[dsap & 0xfe] ?? 'Unknown').s(' (0x').v((dsap & 0xfe).toString(16).padStart(2, '0')).s(') ').v(dsap & 1 ? 'Group' : 'Individual').s(', ssap ').v(LLC_SAPS[ssap] ?? 'Unknown').s(' (0x').v(ssap.toString(16).padStart(2, '0')).s(') ').v(ssapField & 1 ? 'Response' : 'Command').s(', ctrl 0x').v(control.toString(16).padStart(2, '0')).s(': ');
     }
     // Spanning tree BPDUs have their own printer (and no address line without -e).
     if ((dsap & 0xfe) === 0x42 && ssap === 0x42 && control === 0x03) { stpPrint(c, off + 3, length - 3); return off + 3; }
     if (!ctx.opts.linkHeader) {
       const m = macs().slice(0, -2).split(' > ');
-      c.out += ssap === dsap ? `${m[0]} > ${m[1]} ${name(dsap, 'DSAP')} ` : `${m[0]} ${name(ssap, 'SSAP')} > ${m[1]} ${name(dsap, 'DSAP')} `;
+      c.out.s(ssap === dsap ? `${m[0]} > ${m[1]} ${name(dsap, 'DSAP')} ` : `${m[0]} ${name(ssap, 'SSAP')} > ${m[1]} ${name(dsap, 'DSAP')} `);
     }
     if ((control & 3) === 3) {
-      c.out += `Unnumbered, ${LLC_U_CMDS[control & 0xef] ?? (control & 0xef).toString(16).padStart(2, '0')}, Flags [${LLC_FLAGS[(ssapField & 1) | (control & 0x10)] ?? '?'}], length ${length}`;
+      c.out.s('Unnumbered, ').v(LLC_U_CMDS[control & 0xef] ?? (control & 0xef).toString(16).padStart(2, '0')).s(', Flags [').v(LLC_FLAGS[(ssapField & 1) | (control & 0x10)] ?? '?').s('], length ').v(length);
     }
-    if (defaultPrint(ctx)) c.out += hexAsciiDump(view.data.subarray(off));
+    if (defaultPrint(ctx)) c.out.s(hexAsciiDump(view.data.subarray(off)));
     return off + 3;
-  } finally {
-    ctx.out = c.out;
   }
 }
 
@@ -235,12 +232,12 @@ export function pppPrint(ctx: Ctx): number {
   const proto = first & 1 ? first : b.u16(off, 'ppp');
   off += first & 1 ? 1 : 2;
   const name = proto === 0x21 ? 'IP' : proto === 0x57 ? 'IP6' : undefined;
-  if (ctx.opts.linkHeader) ctx.out += `${name ?? 'unknown'} (0x${hex4(proto)}), length ${ctx.origLength}: `;
+  if (ctx.opts.linkHeader) ctx.out.v(name ?? 'unknown').s(' (0x').v(hex4(proto)).s('), length ').v(ctx.origLength).s(': ');
   if (proto === 0x21) ipPrint(ctx, off, ctx.origLength - off);
   else if (proto === 0x57) ip6Print(ctx, off, ctx.origLength - off);
   else {
-    ctx.out += `unknown PPP protocol (0x${hex4(proto)})`;
-    if (defaultPrint(ctx)) ctx.out += hexAsciiDump(b.data.subarray(off));
+    ctx.out.s('unknown PPP protocol (0x').v(hex4(proto)).s(')');
+    if (defaultPrint(ctx)) ctx.out.s(hexAsciiDump(b.data.subarray(off)));
   }
   // tcpdump reports a fixed 4-byte PPP header to -x/-X/-A, whatever the compression.
   return 4;

@@ -9,19 +9,19 @@ const LABEL_NAMES = ['IPv4 explicit NULL', 'router alert', 'IPv6 explicit NULL',
 
 export function mplsPrint(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
-  ctx.out += 'MPLS';
+  ctx.out.s('MPLS');
   let entry: number;
   let depth = 0;
   do {
     entry = b.u32(off, 'mpls');
     const label = entry >>> 12;
-    ctx.out += `${depth && ctx.opts.verbose ? '\n\t' : ' '}(label ${label}`;
+    ctx.out.v(depth && ctx.opts.verbose ? '\n\t' : ' ').s('(label ').v(label);
     depth++;
     const name = label < LABEL_NAMES.length ? LABEL_NAMES[label] : undefined;
-    if (ctx.opts.verbose && name) ctx.out += ` (${name})`;
-    ctx.out += `, tc ${(entry >> 9) & 7}`;
-    if (entry & 0x100) ctx.out += ', [S]';
-    ctx.out += `, ttl ${entry & 0xff})`;
+    if (ctx.opts.verbose && name) ctx.out.s(' (').v(name).s(')');
+    ctx.out.s(', tc ').v((entry >> 9) & 7);
+    if (entry & 0x100) ctx.out.s(', [S]');
+    ctx.out.s(', ttl ').v(entry & 0xff).s(')');
     off += 4;
     length -= 4;
   } while (!(entry & 0x100));
@@ -33,8 +33,8 @@ export function mplsPrint(ctx: Ctx, off: number, length: number): void {
     const first = b.u8(off, 'mpls');
     kind = first >= 0x45 && first <= 0x4f ? 'ip' : first >= 0x60 && first <= 0x6f ? 'ip6' : 'unknown';
   }
-  if (kind === 'unknown') { if (defaultPrint(ctx)) ctx.out += hexAsciiDump(b.data.subarray(off, off + Math.max(0, length))); return; }
-  ctx.out += ctx.opts.verbose ? '\n\t' : ' ';
+  if (kind === 'unknown') { if (defaultPrint(ctx)) ctx.out.s(hexAsciiDump(b.data.subarray(off, off + Math.max(0, length)))); return; }
+  ctx.out.s(ctx.opts.verbose ? '\n\t' : ' ');
   if (kind === 'ip') ipPrint(ctx, off, length);
   else ip6Print(ctx, off, length);
 }

@@ -4,7 +4,7 @@
  * /etc/hosts); the core never reads files or asks DNS. Without a lookup, or with -n, the
  * numeric text is printed.
  */
-import { ip4String, ip6String, type Bytes } from './bytes.js';
+import { ip6String, type Bytes } from './bytes.js';
 import type { Ctx } from './context.js';
 
 /** The name for an address already formatted as text (dotted quad or RFC 5952). */
@@ -16,7 +16,8 @@ export function hostText(ctx: Ctx, text: string): string {
 
 /** The IPv4 address at `off`, named when a lookup is given and -n is not. */
 export function host4(ctx: Ctx, b: Bytes, off: number, proto = 'ip'): string {
-  return hostText(ctx, ip4String(b, off, proto));
+  b.need(off, 4, proto);
+  return hostText(ctx, ctx.state.addresses.ip4(b.data, off));
 }
 
 /** The IPv6 address at `off`, named when a lookup is given and -n is not. */

@@ -21,42 +21,42 @@ export function ospfPrint(ctx: Ctx, off: number, length: number): void {
   const u8 = (at: number): number => { if (at >= end) throw new Truncated('ospf2'); return b.u8(at); };
   const need = (at: number, n: number): void => { if (at + n > end) throw new Truncated('ospf2'); };
   const version = u8(off), type = u8(off + 1);
-  ctx.out += `OSPFv${version}, ${TYPES[type] ?? `unknown LS-type ${type}`}, length ${length}`;
+  ctx.out.s('OSPFv').v(version).s(', ').v(TYPES[type] ?? `unknown LS-type ${type}`).s(', length ').v(length);
   if (!ctx.opts.verbose) return;
   need(off + 2, 2);
   const ospfLen = b.u16(off + 2);
-  if (length !== ospfLen) ctx.out += ` [len ${ospfLen}]`;
+  if (length !== ospfLen) ctx.out.s(' [len ').v(ospfLen).s(']');
   const dataEnd = off + (length > ospfLen ? ospfLen : length);
   need(off + 4, 4);
-  ctx.out += `\n\tRouter-ID ${host4(ctx, b, off + 4)}`;
+  ctx.out.s(`\n\tRouter-ID ${host4(ctx, b, off + 4)}`);
   need(off + 8, 4);
-  ctx.out += b.u32(off + 8) !== 0 ? `, Area ${host4(ctx, b, off + 8)}` : ', Backbone Area';
+  ctx.out.s(b.u32(off + 8) !== 0 ? `, Area ${host4(ctx, b, off + 8)}` : ', Backbone Area');
   need(off + 16, 8);
-  ctx.out += `, Authentication Type: ${['none', 'simple', 'MD5'][auth] ?? 'unknown'} (${auth})`;
+  ctx.out.s(', Authentication Type: ').v(['none', 'simple', 'MD5'][auth] ?? 'unknown').s(' (').v(auth).s(')');
   if (auth === 1) {
-    ctx.out += '\n\tSimple text password: ';
+    ctx.out.s('\n\tSimple text password: ');
     for (let i = 0; i < 8; i++) {
       const c = b.u8(off + 16 + i);
       if (c === 0) break;
       const low = c & 0x7f;
-      ctx.out += (c > 0x7f ? 'M-' : '') + (low < 0x20 || low === 0x7f ? `^${String.fromCharCode(low ^ 0x40)}` : String.fromCharCode(low));
+      ctx.out.s((c > 0x7f ? 'M-' : '') + (low < 0x20 || low === 0x7f ? `^${String.fromCharCode(low ^ 0x40)}` : String.fromCharCode(low)));
     }
   } else if (auth === 2) {
-    ctx.out += `\n\tKey-ID: ${b.u8(off + 18)}, Auth-Length: ${b.u8(off + 19)}, Crypto Sequence Number: 0x${b.u32(off + 20).toString(16).padStart(8, '0')}`;
+    ctx.out.s(`\n\tKey-ID: ${b.u8(off + 18)}, Auth-Length: ${b.u8(off + 19)}, Crypto Sequence Number: 0x${b.u32(off + 20).toString(16).padStart(8, '0')}`);
   } else if (auth !== 0) return;
-  if (version !== 2) { ctx.out += ` ospf [version ${version}]`; return; }
+  if (version !== 2) { ctx.out.s(' ospf [version ').v(version).s(']'); return; }
   if (type !== 1) return;
   const h = off + 24;
   const options = u8(h + 6);
   const set = OPTIONS.filter(([m]) => options & m).map(([, n]) => n);
-  ctx.out += `\n\tOptions [${set.length ? set.join(', ') : 'none'}]`;
+  ctx.out.s('\n\tOptions [').v(set.length ? set.join(', ') : 'none').s(']');
   need(h, 12);
-  ctx.out += `\n\t  Hello Timer ${b.u16(h + 4)}s, Dead Timer ${b.u32(h + 8)}s, Mask ${host4(ctx, b, h)}, Priority ${b.u8(h + 7)}`;
+  ctx.out.s(`\n\t  Hello Timer ${b.u16(h + 4)}s, Dead Timer ${b.u32(h + 8)}s, Mask ${host4(ctx, b, h)}, Priority ${b.u8(h + 7)}`);
   need(h + 12, 4);
-  if (b.u32(h + 12) !== 0) ctx.out += `\n\t  Designated Router ${host4(ctx, b, h + 12)}`;
+  if (b.u32(h + 12) !== 0) ctx.out.s(`\n\t  Designated Router ${host4(ctx, b, h + 12)}`);
   need(h + 16, 4);
-  if (b.u32(h + 16) !== 0) ctx.out += `, Backup Designated Router ${host4(ctx, b, h + 16)}`;
+  if (b.u32(h + 16) !== 0) ctx.out.s(`, Backup Designated Router ${host4(ctx, b, h + 16)}`);
   let at = h + 20;
-  if (at < dataEnd) ctx.out += '\n\t  Neighbor List:';
-  for (; at < dataEnd; at += 4) { need(at, 4); ctx.out += `\n\t    ${host4(ctx, b, at)}`; }
+  if (at < dataEnd) ctx.out.s('\n\t  Neighbor List:');
+  for (; at < dataEnd; at += 4) { need(at, 4); ctx.out.s(`\n\t    ${host4(ctx, b, at)}`); }
 }

@@ -22,21 +22,21 @@ export function pimPrint(ctx: Ctx, off: number, length: number, ipOff?: number):
   const first = ctx.b.u8(off, 'pim');
   const version = first >> 4;
   const type = TYPES[first & 0xf] ?? 'Unknown Type';
-  if (version !== 2) { ctx.out += `PIMv${version}, length ${length}`; return; }
-  if (!ctx.opts.verbose || ((first & 0xf) !== 0 && (first & 0xf) !== 1)) { ctx.out += `PIMv2, ${type}, length ${length}`; return; }
-  ctx.out += `PIMv2, length ${length}\n\t${type}`;
+  if (version !== 2) { ctx.out.s('PIMv').v(version).s(', length ').v(length); return; }
+  if (!ctx.opts.verbose || ((first & 0xf) !== 0 && (first & 0xf) !== 1)) { ctx.out.s('PIMv2, ').v(type).s(', length ').v(length); return; }
+  ctx.out.s('PIMv2, length ').v(length).s('\n\t').v(type);
   pimv2Details(ctx, off, length, first & 0xf, ipOff);
 }
 
 function pimv2Details(ctx: Ctx, off: number, len: number, type: number, ipOff: number | undefined): void {
   const b = ctx.b;
-  const soft = (): never => { ctx.out += ' [|pimv2]'; throw new Truncated('', true); };
-  if (len < 2) { ctx.out += `[length ${len} < 2] (invalid)`; return; }
-  if (b.u8(off + 1, 'pimv2') & 0x0f) ctx.out += ', RFC2117-encoding';
-  if (len < 4) { ctx.out += `[length ${len} < 4] (invalid)`; return; }
+  const soft = (): never => { ctx.out.s(' [|pimv2]'); throw new Truncated('', true); };
+  if (len < 2) { ctx.out.s('[length ').v(len).s(' < 2] (invalid)'); return; }
+  if (b.u8(off + 1, 'pimv2') & 0x0f) ctx.out.s(', RFC2117-encoding');
+  if (len < 4) { ctx.out.s('[length ').v(len).s(' < 4] (invalid)'); return; }
   const cksum = b.u16(off + 2, 'pimv2');
-  ctx.out += `, cksum 0x${cksum.toString(16).padStart(4, '0')} `;
-  if (cksum === 0) ctx.out += '(unverified)';
+  ctx.out.s(', cksum 0x').v(cksum.toString(16).padStart(4, '0')).s(' ');
+  if (cksum === 0) ctx.out.s('(unverified)');
   else {
     // Over the whole message (a Register's header alone first); IPv6 would add a pseudo-header.
     const check = (n: number): 'correct' | 'incorrect' | 'unverified' => {
@@ -45,7 +45,7 @@ function pimv2Details(ctx: Ctx, off: number, len: number, type: number, ipOff: n
     };
     let status = check(type === 1 ? 8 : len);
     if (type === 1 && status === 'incorrect') status = check(len);
-    ctx.out += `(${status})`;
+    ctx.out.s('(').v(status).s(')');
   }
   let at = off + 4;
   len -= 4;
@@ -53,35 +53,35 @@ function pimv2Details(ctx: Ctx, off: number, len: number, type: number, ipOff: n
     while (len > 0) {
       if (len < 4) soft();
       const otype = b.u16(at, 'pimv2'), olen = b.u16(at + 2, 'pimv2');
-      ctx.out += `\n\t  ${HELLO_OPTIONS[otype] ?? 'Unknown'} Option (${otype}), length ${olen}, Value: `;
+      ctx.out.s('\n\t  ').v(HELLO_OPTIONS[otype] ?? 'Unknown').s(' Option (').v(otype).s('), length ').v(olen).s(', Value: ');
       at += 4; len -= 4;
       if (len < olen) soft();
       if (!b.has(at, olen)) soft();
-      const bad = (want: number): void => { ctx.out += `[option length ${olen} != ${want}] (invalid)`; };
+      const bad = (want: number): void => { ctx.out.s('[option length ').v(olen).s(' != ').v(want).s('] (invalid)'); };
       switch (otype) {
-        case 1: if (olen !== 2) { bad(2); return; } ctx.out += relTime(b.u16(at)); break;
+        case 1: if (olen !== 2) { bad(2); return; } ctx.out.s(relTime(b.u16(at))); break;
         case 2: {
           if (olen !== 4) { bad(4); return; }
           const delay = b.u16(at);
-          ctx.out += `\n\t    T-bit=${delay & 0x8000 ? 1 : 0}, LAN delay ${delay & 0x7fff}ms, Override interval ${b.u16(at + 2)}ms`;
+          ctx.out.s(`\n\t    T-bit=${delay & 0x8000 ? 1 : 0}, LAN delay ${delay & 0x7fff}ms, Override interval ${b.u16(at + 2)}ms`);
           break;
         }
         case 18: case 19:
-          if (olen === 0) ctx.out += 'Bi-Directional Capability (Old)';
-          else if (olen === 4) ctx.out += `${b.u32(at)}`;
+          if (olen === 0) ctx.out.s('Bi-Directional Capability (Old)');
+          else if (olen === 4) ctx.out.s(`${b.u32(at)}`);
           else { bad(4); return; }
           break;
-        case 20: if (olen !== 4) { bad(4); return; } ctx.out += `0x${b.u32(at).toString(16).padStart(8, '0')}`; break;
+        case 20: if (olen !== 4) { bad(4); return; } ctx.out.s(`0x${b.u32(at).toString(16).padStart(8, '0')}`); break;
         case 21:
           if (olen !== 4) { bad(4); return; }
-          ctx.out += `v${b.u8(at)}`;
-          if (b.u8(at + 1)) ctx.out += `, interval ${relTime(b.u8(at + 1))}`;
-          if (b.u16(at + 2)) ctx.out += ` ?0x${b.u16(at + 2).toString(16).padStart(4, '0')}?`;
+          ctx.out.s(`v${b.u8(at)}`);
+          if (b.u8(at + 1)) ctx.out.s(`, interval ${relTime(b.u8(at + 1))}`);
+          if (b.u16(at + 2)) ctx.out.s(` ?0x${b.u16(at + 2).toString(16).padStart(4, '0')}?`);
           break;
         case 22: case 24: case 65001: break;
-        default: if (ctx.opts.verbose <= 1) ctx.out += hexPrint(b.data.subarray(at, at + olen), '\n\t    ');
+        default: if (ctx.opts.verbose <= 1) ctx.out.s(hexPrint(b.data.subarray(at, at + olen), '\n\t    '));
       }
-      if (ctx.opts.verbose > 1) ctx.out += hexPrint(b.data.subarray(at, at + olen), '\n\t    ');
+      if (ctx.opts.verbose > 1) ctx.out.s(hexPrint(b.data.subarray(at, at + olen), '\n\t    '));
       at += olen; len -= olen;
     }
     return;
@@ -90,12 +90,12 @@ function pimv2Details(ctx: Ctx, off: number, len: number, type: number, ipOff: n
   if (len < 4) soft();
   if (!b.has(at, 4)) soft();
   const flags = b.u32(at);
-  ctx.out += `, Flags [ ${flags === 0x80000000 ? 'Border' : flags === 0x40000000 ? 'Null' : 'none'} ]\n\t`;
+  ctx.out.s(', Flags [ ').v(flags === 0x80000000 ? 'Border' : flags === 0x40000000 ? 'Null' : 'none').s(' ]\n\t');
   at += 4; len -= 4;
   if (len === 0) soft();
   const v = b.u8(at, 'pimv2') >> 4;
-  if (v === 0) ctx.out += `IP-Null-header ${host4(ctx, b, at + 12, 'pimv2')} > ${host4(ctx, b, at + 16, 'pimv2')}`;
+  if (v === 0) ctx.out.s(`IP-Null-header ${host4(ctx, b, at + 12, 'pimv2')} > ${host4(ctx, b, at + 16, 'pimv2')}`);
   else if (v === 4) ipPrint(ctx, at, len);
   else if (v === 6) ip6Print(ctx, at, len);
-  else ctx.out += `IP ver ${v}`;
+  else ctx.out.s('IP ver ').v(v);
 }

@@ -16,16 +16,16 @@ export function hexPrint(d: Uint8Array, ident: string): string {
 export function pppPayload(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
   const olen = length;
-  if (length < 2) { ctx.out += ' [|ppp]'; throw new Truncated('', true); }
+  if (length < 2) { ctx.out.s(' [|ppp]'); throw new Truncated('', true); }
   if (b.u16(off, 'ppp') === 0xff03) { off += 2; length -= 2; }
-  if (length < 2) { ctx.out += ' [|ppp]'; throw new Truncated('', true); }
+  if (length < 2) { ctx.out.s(' [|ppp]'); throw new Truncated('', true); }
   let proto: number;
   if (b.u8(off, 'ppp') % 2) { proto = b.u8(off); off++; length--; } else { proto = b.u16(off, 'ppp'); off += 2; length -= 2; }
-  if (ctx.opts.linkHeader) ctx.out += `${proto === 0x21 ? 'IP' : proto === 0x57 ? 'IP6' : 'unknown'} (0x${hex4(proto)}), length ${olen}: `;
+  if (ctx.opts.linkHeader) ctx.out.v(proto === 0x21 ? 'IP' : proto === 0x57 ? 'IP6' : 'unknown').s(' (0x').v(hex4(proto)).s('), length ').v(olen).s(': ');
   if (proto === 0x21) ipPrint(ctx, off, length);
   else if (proto === 0x57) ip6Print(ctx, off, length);
   else {
-    ctx.out += `unknown PPP protocol (0x${hex4(proto)}) `;
-    ctx.out += hexPrint(b.data.subarray(off, Math.min(b.length, off + length)), '\n\t');
+    ctx.out.s('unknown PPP protocol (0x').v(hex4(proto)).s(') ');
+    ctx.out.s(hexPrint(b.data.subarray(off, Math.min(b.length, off + length)), '\n\t'));
   }
 }

@@ -5,11 +5,15 @@
  */
 import type { CapturePacket } from '../capture/types.js';
 import { AddressText, Bytes, EndpointText, Truncated } from './bytes.js';
-import { makeCtx, type Ctx, type DecodeState } from './context.js';
+import { makeCtx, type Ctx, type DecodeState, type ReusableCtx } from './context.js';
 import { asciiDump, DumpScratch, hexAsciiDump, hexDump } from './hexdump.js';
 import { etherPrint, nullPrint, pppPrint, rawPrint, sll2Print, sllPrint } from './link.js';
 import { DEFAULT_PRINT_OPTIONS, type PrintOptions } from './options.js';
-import { formatTimestamp, type TsState } from './timestamp.js';
+import { Sink } from './sink.js';
+import { printTimestamp, type TsState } from './timestamp.js';
+
+/** What the printer reads of a capture packet. */
+export type PrintablePacket = Pick<CapturePacket, 'data' | 'origLength' | 'seconds' | 'nanos' | 'linkType'>;
 
 /** True when tcpdump can print packets of this link type. */
 export function canPrintLinkType(linkType: number): boolean {
@@ -33,44 +37,63 @@ export class PacketPrinter {
   private readonly ts: TsState = {};
   /** The byte buffer the -x/-X/-A dumps are built in. */
   private readonly scratch = new DumpScratch();
+  /** The sink format() prints into. */
+  private readonly own = new Sink(1024);
+  private readonly ctx: ReusableCtx;
 
   constructor(options: Partial<PrintOptions> = {}) {
     this.options = { ...DEFAULT_PRINT_OPTIONS, ...options };
+    this.ctx = makeCtx(new Bytes(new Uint8Array(0)), this.options, this.state, 0, this.own);
   }
 
-  format(p: Pick<CapturePacket, 'data' | 'origLength' | 'seconds' | 'nanos' | 'linkType'>): string {
+  /** The packet's line (with its newline) as a string. */
+  format(p: PrintablePacket): string {
+    const out = this.own;
+    out.len = 0;
+    this.print(p, out);
+    return out.text();
+  }
+
+  /** Appends the packet's line (with its newline) to `out`. */
+  print(p: PrintablePacket, out: Sink): void {
     const caplen = p.data.length, len = p.origLength;
-    if (caplen === 0 || len < caplen || len > 262144 || caplen > 262144) return invalidHeader(caplen, len);
+    if (caplen === 0 || len < caplen || len > 262144 || caplen > 262144) { out.s(invalidHeader(caplen, len)); return; }
     const opts = this.options;
     // libpcap hands tcpdump microsecond timestamps unless nanoseconds were asked for: the
     // deltas of -ttt/-ttttt are computed after that truncation.
-    const head = formatTimestamp(p.seconds, opts.nano ? p.nanos : p.nanos - (p.nanos % 1000), opts, this.ts);
-    // The line is built on the timestamp (one string piece fewer than joining them after).
-    const ctx = makeCtx(new Bytes(p.data), opts, this.state, p.origLength, head);
+    printTimestamp(p.seconds, opts.nano ? p.nanos : p.nanos - (p.nanos % 1000), opts, this.ts, out);
+    // One context and one Bytes for every packet (no per-packet garbage).
+    const ctx = this.ctx;
+    ctx.b.data = p.data;
+    ctx.origLength = p.origLength;
+    ctx.out = out;
+    ctx.dumpEnd = undefined;
     let hdrlen = 0;
     try {
       hdrlen = this.link(ctx, p.linkType);
     } catch (e) {
       if (!(e instanceof Truncated)) throw e;
-      if (e.proto) ctx.out += ` [|${e.proto}]`;
+      if (e.proto) out.s(' [|').s(e.proto).c(0x5d);
       // A soft stop keeps the link header length; an abort dumps the whole frame, except
       // (observed from tcpdump 4.99.3) after 802.1Q tags, which it had already accounted.
       const ll = this.linkHeaderLength(ctx, p.linkType);
       hdrlen = e.soft ? ll : 0;
     }
-    if (opts.hex === 'none') return ctx.out + '\n';
-    let dump = '';
-    const d = ctx.dumpEnd === undefined ? p.data : p.data.subarray(0, ctx.dumpEnd);
-    switch (opts.hex) {
-      case 'XX': dump = hexAsciiDump(d, this.scratch); break;
-      case 'X': if (d.length > hdrlen) dump = hexAsciiDump(d.subarray(hdrlen), this.scratch); break;
-      case 'xx': dump = hexDump(d, this.scratch); break;
-      case 'x': if (d.length > hdrlen) dump = hexDump(d.subarray(hdrlen), this.scratch); break;
-      case 'AA': dump = asciiDump(d, this.scratch); break;
-      case 'A': if (d.length > hdrlen) dump = asciiDump(d.subarray(hdrlen), this.scratch); break;
-      default: break;
+    if (opts.hex !== 'none') {
+      let dump = '';
+      const d = ctx.dumpEnd === undefined ? p.data : p.data.subarray(0, ctx.dumpEnd);
+      switch (opts.hex) {
+        case 'XX': dump = hexAsciiDump(d, this.scratch); break;
+        case 'X': if (d.length > hdrlen) dump = hexAsciiDump(d.subarray(hdrlen), this.scratch); break;
+        case 'xx': dump = hexDump(d, this.scratch); break;
+        case 'x': if (d.length > hdrlen) dump = hexDump(d.subarray(hdrlen), this.scratch); break;
+        case 'AA': dump = asciiDump(d, this.scratch); break;
+        case 'A': if (d.length > hdrlen) dump = asciiDump(d.subarray(hdrlen), this.scratch); break;
+        default: break;
+      }
+      out.s(dump);
     }
-    return ctx.out + dump + '\n';
+    out.c(0x0a);
   }
 
   /** The link header length for dumps after a soft truncation. */
@@ -102,8 +125,8 @@ export class PacketPrinter {
       case 9: return pppPrint(ctx);
       default:
         // tcpdump has no printer for this link type: it says so and shows the bytes.
-        ctx.out += 'UNSUPPORTED';
-        ctx.out += hexAsciiDump(ctx.b.data);
+        ctx.out.s('UNSUPPORTED');
+        ctx.out.s(hexAsciiDump(ctx.b.data));
         return 0;
     }
   }

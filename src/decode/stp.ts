@@ -24,31 +24,31 @@ function bridgeId(ctx: Ctx, at: number): string {
 
 export function stpPrint(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
-  if (length < 4) { ctx.out += ' (invalid)'; return; }
-  if (b.u16(off, 'stp') !== 0) { ctx.out += `unknown STP version, length ${length}`; return; }
+  if (length < 4) { ctx.out.s(' (invalid)'); return; }
+  if (b.u16(off, 'stp') !== 0) { ctx.out.s('unknown STP version, length ').v(length); return; }
   const version = b.u8(off + 2, 'stp');
-  ctx.out += `STP ${VERSIONS[version] ?? `Unknown STP protocol (0x${version.toString(16).padStart(2, '0')})`}`;
+  ctx.out.s(`STP ${VERSIONS[version] ?? `Unknown STP protocol (0x${version.toString(16).padStart(2, '0')})`}`);
   if (VERSIONS[version] === undefined) return;
   const type = b.u8(off + 3, 'stp');
-  ctx.out += `, ${TYPES[type] ?? `Unknown BPDU Type (0x${type.toString(16).padStart(2, '0')})`}`;
+  ctx.out.s(`, ${TYPES[type] ?? `Unknown BPDU Type (0x${type.toString(16).padStart(2, '0')})`}`);
   if (type === 0x80) return;
-  if (type === 0 && length < 35) { ctx.out += ' (invalid)'; return; }
+  if (type === 0 && length < 35) { ctx.out.s(' (invalid)'); return; }
   if (type === 2) {
-    if (version !== 2) { ctx.out += ' (invalid)'; return; }
-    if (length < 36) { ctx.out += ' (invalid)'; return; }
+    if (version !== 2) { ctx.out.s(' (invalid)'); return; }
+    if (length < 36) { ctx.out.s(' (invalid)'); return; }
   }
   if (type !== 0 && type !== 2) return;
   const flags = b.u8(off + 4, 'stp');
   const set = FLAGS.filter(([m]) => flags & m).map(([, n]) => n);
-  ctx.out += `, Flags [${set.length ? set.join(', ') : 'none'}]`;
+  ctx.out.s(', Flags [').v(set.length ? set.join(', ') : 'none').s(']');
   // Each line is one printf: all its fields are fetched before any of it is printed.
   b.need(off + 17, 10, 'stp');
-  ctx.out += `, bridge-id ${bridgeId(ctx, off + 17)}.${b.u16(off + 25, 'stp').toString(16).padStart(4, '0')}, length ${length}`;
+  ctx.out.s(`, bridge-id ${bridgeId(ctx, off + 17)}.${b.u16(off + 25, 'stp').toString(16).padStart(4, '0')}, length ${length}`);
   if (!ctx.opts.verbose) return;
   b.need(off + 27, 8, 'stp');
-  ctx.out += `\n\tmessage-age ${seconds(b.u16(off + 27, 'stp'))}, max-age ${seconds(b.u16(off + 29, 'stp'))}`;
-  ctx.out += `, hello-time ${seconds(b.u16(off + 31, 'stp'))}, forwarding-delay ${seconds(b.u16(off + 33, 'stp'))}`;
+  ctx.out.s(`\n\tmessage-age ${seconds(b.u16(off + 27, 'stp'))}, max-age ${seconds(b.u16(off + 29, 'stp'))}`);
+  ctx.out.s(`, hello-time ${seconds(b.u16(off + 31, 'stp'))}, forwarding-delay ${seconds(b.u16(off + 33, 'stp'))}`);
   b.need(off + 5, 12, 'stp');
-  ctx.out += `\n\troot-id ${bridgeId(ctx, off + 5)}, root-pathcost ${b.u32(off + 13, 'stp')}`;
-  if (version === 2) ctx.out += `, port-role ${ROLES[(flags & 0x0c) >> 2]}`;
+  ctx.out.s(`\n\troot-id ${bridgeId(ctx, off + 5)}, root-pathcost ${b.u32(off + 13, 'stp')}`);
+  if (version === 2) ctx.out.s(', port-role ').v(ROLES[(flags & 0x0c) >> 2]);
 }

@@ -4,11 +4,14 @@
  * comes in through the options.
  */
 import type { PrintOptions } from './options.js';
+import { ascii, type AsciiText, type Sink } from './sink.js';
 
 export interface TsState {
   prevSec?: number; prevNs?: number; firstSec?: number; firstNs?: number;
   /** The "HH:MM:SS." text of the last second formatted (consecutive packets share it). */
   clockSec?: number; clockText?: string;
+  /** clockText encoded for Sink.t (printTimestamp's own cache). */
+  printedSec?: number; printedClock?: AsciiText;
 }
 
 const pad = (v: number, n = 2): string => String(v).padStart(n, '0');
@@ -93,4 +96,25 @@ export function formatTimestamp(sec: number, ns: number, opts: PrintOptions, st:
       return st.clockText + (frac(ns, opts.nano) + ' ');
     }
   }
+}
+
+/**
+ * Writes the timestamp column to `out`: formatTimestamp's text, with the common case (the
+ * default clock form of a well-formed record) written as digits instead of built as a string.
+ */
+export function printTimestamp(sec: number, ns: number, opts: PrintOptions, st: TsState, out: Sink): void {
+  if (opts.timestamp !== 'default' || sec > 0x7fffffff || !(ns >= 0 && ns < 1e9) || ns !== Math.floor(ns)) {
+    out.s(formatTimestamp(sec, ns, opts, st));
+    return;
+  }
+  const local = sec + (typeof opts.utcOffsetSeconds === 'number' ? opts.utcOffsetSeconds : opts.utcOffsetSeconds(sec));
+  if (st.printedSec !== local) {
+    const day = ((local % 86400) + 86400) % 86400;
+    st.printedSec = local;
+    st.printedClock = ascii(`${pad(Math.floor(day / 3600))}:${pad(Math.floor(day / 60) % 60)}:${pad(day % 60)}.`);
+  }
+  out.t(st.printedClock!);
+  if (opts.nano) out.pad(ns, 9);
+  else out.pad(Math.floor(ns / 1000), 6);
+  out.c(0x20);
 }

@@ -1,6 +1,9 @@
 /** TCP and UDP (print-tcp.c / print-udp.c one-line forms) and the port-based dispatch above. */
 import { flat, HEX2, hex4, hexRun, Truncated } from './bytes.js';
 import type { Ctx } from './context.js';
+import { ascii, type AsciiText } from './sink.js';
+
+const T_TO = ascii(' > ');
 import { onesSumRange } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
 import { dnsPrint, ntpPrint, bootpPrint } from './apps.js';
@@ -18,20 +21,41 @@ export interface IpInfo {
   readonly length: number;
   /** False when IPv6 extension headers sit between the IP header and this one: tcpdump then prints ports only. */
   readonly direct: boolean;
+  /** src and dst encoded for Sink.t, when they are the numeric addresses (no host names). */
+  readonly srcAscii?: AsciiText;
+  readonly dstAscii?: AsciiText;
 }
 
-function endpoints(ctx: Ctx, ip: IpInfo, sport: number, dport: number, table: Readonly<Record<number, string>>): string {
+/** "src.sport > dst.dport: " (ports only when extension headers came between). */
+/** "src > dst: " of an IP header (numeric addresses written from their encoded texts). */
+export function addressPair(ctx: Ctx, ip: IpInfo): void {
+  const out = ctx.out;
+  if (ip.srcAscii !== undefined) out.t(ip.srcAscii); else out.s(ip.src);
+  out.t(T_TO);
+  if (ip.dstAscii !== undefined) out.t(ip.dstAscii); else out.s(ip.dst);
+  out.c(0x3a).c(0x20);
+}
+
+function endpoints(ctx: Ctx, ip: IpInfo, sport: number, dport: number, table: Readonly<Record<number, string>>): void {
+  const out = ctx.out;
   if (ip.direct) {
-    const cache = table === TCP_SERVICES ? ctx.state.tcpEndpoints : ctx.state.udpEndpoints;
-    const hit = cache.get(ip.src, ip.dst, sport, dport);
-    if (hit !== undefined) return hit;
-    return cache.set(ip.src, ip.dst, sport, dport, [ip.src, '.', port(ctx, sport, table), ' > ', ip.dst, '.', port(ctx, dport, table), ': '].join(''));
+    if (ip.srcAscii !== undefined) out.t(ip.srcAscii); else out.s(ip.src);
+    out.c(0x2e);
   }
-  return port(ctx, sport, table) + ' > ' + port(ctx, dport, table) + ': ';
+  port(ctx, sport, table);
+  out.t(T_TO);
+  if (ip.direct) {
+    if (ip.dstAscii !== undefined) out.t(ip.dstAscii); else out.s(ip.dst);
+    out.c(0x2e);
+  }
+  port(ctx, dport, table);
+  out.c(0x3a).c(0x20);
 }
 
-function port(ctx: Ctx, p: number, table: Readonly<Record<number, string>>): string {
-  return ctx.opts.numeric === 0 ? (table[p] ?? String(p)) : String(p);
+function port(ctx: Ctx, p: number, table: Readonly<Record<number, string>>): void {
+  const name = ctx.opts.numeric === 0 ? table[p] : undefined;
+  if (name === undefined) ctx.out.u(p);
+  else ctx.out.s(name);
 }
 
 /** The pseudo-header sum for verifying transport checksums. */
@@ -55,13 +79,18 @@ const FLAG_TEXT: readonly string[] = Array.from({ length: 256 }, (_, f) => {
   return flat(`Flags [${fl || 'none'}]`);
 });
 /** FLAG_TEXT followed by the sequence number's label. */
-const FLAG_SEQ_TEXT: readonly string[] = FLAG_TEXT.map((t) => flat(t + ', seq '));
+const FLAG_SEQ_TEXT: readonly AsciiText[] = FLAG_TEXT.map((t) => ascii(t + ', seq '));
+const FLAG_ASCII: readonly AsciiText[] = FLAG_TEXT.map(ascii);
 const TCPOPT_NAMES: Record<number, string> = {
   0: 'eol', 1: 'nop', 2: 'mss', 3: 'wscale', 4: 'sackOK', 5: 'sack', 6: 'echo', 7: 'echoreply', 8: 'TS', 11: 'cc', 12: 'ccnew',
   13: '-', 19: 'md5', 20: 'scps', 28: 'uto', 29: 'tcp-ao', 30: 'mptcp', 34: 'tfo', 254: 'exp',
 };
 
-const TCPOPT_COMMA_NAMES: Record<number, string> = Object.fromEntries(Object.entries(TCPOPT_NAMES).map(([k, v]) => [k, ',' + v]));
+/** Option names encoded for Sink.t, without and with the separating comma. */
+const TCPOPT_ASCII: readonly (AsciiText | undefined)[] = Array.from({ length: 256 }, (_, k) => (TCPOPT_NAMES[k] === undefined ? undefined : ascii(TCPOPT_NAMES[k])));
+const TCPOPT_COMMA_ASCII: readonly (AsciiText | undefined)[] = Array.from({ length: 256 }, (_, k) => (TCPOPT_NAMES[k] === undefined ? undefined : ascii(',' + TCPOPT_NAMES[k])));
+const T_SEQ = ascii(', seq '), T_ACK = ascii(', ack '), T_WIN = ascii(', win '), T_URG = ascii(', urg '), T_OPTIONS = ascii(', options [');
+const T_LENGTH = ascii(', length '), T_VAL = ascii(' val '), T_ECR = ascii(' ecr '), T_UDP_LENGTH = ascii('UDP, length ');
 
 const HTTP_METHODS = new Set(['GET', 'PUT', 'COPY', 'HEAD', 'LOCK', 'MOVE', 'POLL', 'POST', 'BCOPY', 'BMOVE', 'MKCOL', 'TRACE', 'LABEL', 'MERGE',
   'DELETE', 'SEARCH', 'UNLOCK', 'REPORT', 'UPDATE', 'NOTIFY', 'BDELETE', 'CONNECT', 'OPTIONS', 'CHECKIN', 'PROPFIND', 'CHECKOUT', 'CCM_POST',
@@ -70,15 +99,15 @@ const HTTP_METHODS = new Set(['GET', 'PUT', 'COPY', 'HEAD', 'LOCK', 'MOVE', 'POL
 
 export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): void {
   const b = ctx.b;
-  if (!b.has(off, 4)) { ctx.out += `${ip.src} > ${ip.dst}: [|tcp]`; return; }
+  if (!b.has(off, 4)) { ctx.out.v(ip.src).s(' > ').v(ip.dst).s(': [|tcp]'); return; }
   const sport = b.u16(off), dport = b.u16(off + 2);
-  ctx.out += endpoints(ctx, ip, sport, dport, TCP_SERVICES);
-  if (!b.has(off, 20)) { ctx.out += ' [|tcp]'; return; }
+  endpoints(ctx, ip, sport, dport, TCP_SERVICES);
+  if (!b.has(off, 20)) { ctx.out.s(' [|tcp]'); return; }
   const hlen = (b.u8(off + 12) >> 4) * 4;
-  if (hlen < 20) { ctx.out += `tcp ${length} [bad hdr length ${hlen} - too short, < 20]`; return; }
+  if (hlen < 20) { ctx.out.s('tcp ').v(length).s(' [bad hdr length ').v(hlen).s(' - too short, < 20]'); return; }
   if (ctx.opts.quiet) {
-    ctx.out += `tcp ${length - hlen}`;
-    if (hlen > length) ctx.out += ` [bad hdr length ${hlen} - too long, > ${length}]`;
+    ctx.out.s('tcp ').v(length - hlen);
+    if (hlen > length) ctx.out.s(' [bad hdr length ').v(hlen).s(' - too long, > ').v(length).s(']');
     return;
   }
   const flags = b.u8(off + 13);
@@ -87,7 +116,7 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
   const win = b.u16(off + 14);
   const urp = b.u16(off + 18);
   // The flags text is appended with what follows it (one string piece fewer per line).
-  const flagText = FLAG_TEXT[flags]!;
+  const flagText = FLAG_ASCII[flags]!;
   let flagsOut = false;
   let thseq = 0, thack = 0, rev = false;
   if (flags & 16) {
@@ -114,55 +143,55 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
   if (ctx.opts.verbose && !ip.fragmented && b.has(off, length) && length >= hlen) {
     const sum = onesSumRange(b.data, off, off + length, pseudoSum(ctx, ip, 6, length));
     const stored = b.u16(off + 16);
-    ctx.out += flagText;
+    ctx.out.t(flagText);
     flagsOut = true;
-    ctx.out += ', cksum 0x' + hex4(stored);
-    if (sum !== 0xffff) ctx.out += ` (incorrect -> 0x${shouldBe(stored, sum).toString(16).padStart(4, '0')})`;
-    else ctx.out += ' (correct)';
+    ctx.out.s(', cksum 0x' + hex4(stored));
+    if (sum !== 0xffff) ctx.out.s(` (incorrect -> 0x${shouldBe(stored, sum).toString(16).padStart(4, '0')})`);
+    else ctx.out.s(' (correct)');
   }
-  if (hlen > length) { if (!flagsOut) ctx.out += flagText; ctx.out += ` [bad hdr length ${hlen} - too long, > ${length}]`; return; }
+  if (hlen > length) { if (!flagsOut) ctx.out.t(flagText); ctx.out.s(' [bad hdr length ').v(hlen).s(' - too long, > ').v(length).s(']'); return; }
   const dlen = length - hlen;
   if (ctx.opts.verbose > 1 || dlen > 0 || flags & 7) {
-    ctx.out += (flagsOut ? ', seq ' : FLAG_SEQ_TEXT[flags]!) + seq;
-    if (dlen > 0) ctx.out += `:${(seq + dlen) >>> 0}`;
-  } else if (!flagsOut) ctx.out += flagText;
-  if (flags & 16) ctx.out += `, ack ${ack}`;
-  ctx.out += `, win ${win}`;
-  if (flags & 32) ctx.out += `, urg ${urp}`;
+    ctx.out.t(flagsOut ? T_SEQ : FLAG_SEQ_TEXT[flags]!).u(seq);
+    if (dlen > 0) ctx.out.c(0x3a).u((seq + dlen) >>> 0);
+  } else if (!flagsOut) ctx.out.t(flagText);
+  if (flags & 16) ctx.out.t(T_ACK).u(ack);
+  ctx.out.t(T_WIN).u(win);
+  if (flags & 32) ctx.out.t(T_URG).u(urp);
   if (hlen > 20) {
-    ctx.out += ', options [';
+    ctx.out.t(T_OPTIONS);
     try {
       tcpOptions(ctx, off + 20, hlen - 20, rev ? thseq : thack, off + length);
     } catch (e) {
       // Cut inside an option's data, tcpdump closes the marker with '>'.
       // Cut inside option data tcpdump's own check stops (soft, closing with '>'); cut at an
       // option's kind or length byte its bounded read aborts the packet (hard).
-      if (e instanceof OptionDataTruncated) { ctx.out += e.proto === 'tcp' ? ' [|tcp]>' : ' [|tcp]'; throw new Truncated('', true); }
+      if (e instanceof OptionDataTruncated) { ctx.out.s(e.proto === 'tcp' ? ' [|tcp]>' : ' [|tcp]'); throw new Truncated('', true); }
       if (e instanceof Truncated) throw new Truncated('tcp');
       throw e;
     }
-    ctx.out += ']';
+    ctx.out.c(0x5d);
   }
-  ctx.out += `, length ${dlen}`;
-  if (dlen > 0 && !b.has(off, hlen)) { ctx.out += ` [remaining caplen(${b.length - off}) < header length(${hlen})] [|tcp]`; throw new Truncated(''); }
+  ctx.out.t(T_LENGTH).u(dlen);
+  if (dlen > 0 && !b.has(off, hlen)) { ctx.out.s(' [remaining caplen(').v(b.length - off).s(') < header length(').v(hlen).s(')] [|tcp]'); throw new Truncated(''); }
   if (flags & 4 && ctx.opts.verbose && dlen > 0) {
     // -v shows the start of data carried by a reset, in tcpdump's caret notation.
     const avail = Math.max(0, b.length - off - hlen);
-    ctx.out += ` [${dlen > avail ? '!' : ''}RST`;
-    if (dlen > 30) ctx.out += '+';
+    ctx.out.s(' [').v(dlen > avail ? '!' : '').s('RST');
+    if (dlen > 30) ctx.out.s('+');
     const n = Math.min(30, dlen, avail);
-    ctx.out += ` ${caret(b.data.subarray(off + hlen, off + hlen + n))}]`;
+    ctx.out.s(` ${caret(b.data.subarray(off + hlen, off + hlen + n))}]`);
     return;
   }
   if (dlen <= 0) return;
-  if (!b.has(off, hlen)) { ctx.out += ` [remaining caplen(${b.length - off}) < header length(${hlen})] [|tcp]`; throw new Truncated(''); }
+  if (!b.has(off, hlen)) { ctx.out.s(' [remaining caplen(').v(b.length - off).s(') < header length(').v(hlen).s(')] [|tcp]'); throw new Truncated(''); }
   const at = off + hlen;
   if (sport === 80 || dport === 80 || sport === 8080 || dport === 8080 || sport === 3128 || dport === 3128) {
-    ctx.out += ': ';
+    ctx.out.s(': ');
     txtproto(ctx, at, dlen, 'HTTP', 'http');
   } else if (sport === 53 || dport === 53) {
     // DNS over TCP: a two-byte length prefix.
-    if (b.has(at, 2)) { ctx.out += ' '; dnsPrint(ctx, at + 2, dlen - 2); }
+    if (b.has(at, 2)) { ctx.out.s(' '); dnsPrint(ctx, at + 2, dlen - 2); }
   }
 }
 
@@ -178,17 +207,19 @@ function tcpOptions(ctx: Ctx, off: number, hlen: number, sackBase: number, sigEn
   // The separator goes out with the next option's name (one piece), or alone before a cut.
   let sep = '';
   while (hlen > 0) {
-    if (off >= b.length) { ctx.out += sep; b.u8(off, 'tcp'); }
+    if (off >= b.length) { ctx.out.s(sep); b.u8(off, 'tcp'); }
     const opt = b.data[off++]!;
     let len = 1;
     if (opt !== 0 && opt !== 1) {
-      if (off >= b.length) { ctx.out += sep; b.u8(off, 'tcp'); }
+      if (off >= b.length) { ctx.out.s(sep); b.u8(off, 'tcp'); }
       len = b.data[off++]!;
-      if (len < 2 || len > hlen) { ctx.out += sep + '[bad opt]'; return; }
+      if (len < 2 || len > hlen) { ctx.out.s(sep + '[bad opt]'); return; }
       hlen--;
     }
     hlen--;
-    ctx.out += sep === '' ? (TCPOPT_NAMES[opt] ?? `unknown-${opt}`) : (TCPOPT_COMMA_NAMES[opt] ?? `,unknown-${opt}`);
+    const name = sep === '' ? TCPOPT_ASCII[opt] : TCPOPT_COMMA_ASCII[opt];
+    if (name !== undefined) ctx.out.t(name);
+    else ctx.out.s(sep).s('unknown-').u(opt);
     try {
       optionData(ctx, opt, len, off, hlen, sackBase, sigEnd);
     } catch (e) {
@@ -205,7 +236,7 @@ function tcpOptions(ctx: Ctx, off: number, hlen: number, sackBase: number, sigEn
     hlen -= datalen;
     let seen = datalen + 1;
     if (opt !== 0 && opt !== 1) seen++;
-    if (seen !== len) ctx.out += `[len ${len}]`;
+    if (seen !== len) ctx.out.s('[len ').v(len).s(']');
     sep = ',';
     if (opt === 0) break;
   }
@@ -213,17 +244,17 @@ function tcpOptions(ctx: Ctx, off: number, hlen: number, sackBase: number, sigEn
 
 /** TCP Fast Open (RFC 7413): a cookie request or a 4-16 byte even-length cookie. */
 function fastOpen(ctx: Ctx, off: number, datalen: number): void {
-  if (datalen === 0) { ctx.out += ' cookiereq'; return; }
-  if (datalen % 2 !== 0 || datalen < 4 || datalen > 16) { ctx.out += ' (invalid)'; return; }
+  if (datalen === 0) { ctx.out.s(' cookiereq'); return; }
+  if (datalen % 2 !== 0 || datalen < 4 || datalen > 16) { ctx.out.s(' (invalid)'); return; }
   // (Captured: optionData's lenCheck covered the option's data.)
-  ctx.out += ' cookie ' + hexRun(ctx.b.data, off, datalen);
+  ctx.out.s(' cookie ' + hexRun(ctx.b.data, off, datalen));
 }
 
 class OptionDataTruncated extends Truncated {}
 
 /** tcpdump's LENCHECK: '[bad opt]' past the header, a truncation past the captured bytes. */
 function lenCheck(ctx: Ctx, off: number, n: number, hlen: number): boolean {
-  if (n > hlen) { ctx.out += '[bad opt]'; return false; }
+  if (n > hlen) { ctx.out.s('[bad opt]'); return false; }
   ctx.b.need(off, n, 'tcp');
   return true;
 }
@@ -236,51 +267,52 @@ function optionData(ctx: Ctx, opt: number, len: number, off: number, hlen: numbe
     void datalen;
     switch (opt) {
       case 0: case 1: case 4: break;
-      case 2: datalen = 2; if (!lenCheck(ctx, off, 2, hlen)) return; ctx.out += ` ${b.u16(off)}`; break;
-      case 3: datalen = 1; if (!lenCheck(ctx, off, 1, hlen)) return; ctx.out += ` ${b.u8(off)}`; break;
-      case 8: datalen = 8; if (!lenCheck(ctx, off, 8, hlen)) return; ctx.out += ` val ${b.u32(off)} ecr ${b.u32(off + 4)}`; break;
+      // (Captured: lenCheck checked the value's bytes.)
+      case 2: datalen = 2; if (!lenCheck(ctx, off, 2, hlen)) return; ctx.out.c(0x20).u(b.u16(off)); break;
+      case 3: datalen = 1; if (!lenCheck(ctx, off, 1, hlen)) return; ctx.out.c(0x20).u(b.u8(off)); break;
+      case 8: datalen = 8; if (!lenCheck(ctx, off, 8, hlen)) return; ctx.out.t(T_VAL).u(b.u32(off)).t(T_ECR).u(b.u32(off + 4)); break;
       case 5: {
         datalen = len - 2;
-        if (datalen % 8 !== 0) { ctx.out += ' invalid sack'; break; }
-        ctx.out += ` ${datalen / 8} `;
+        if (datalen % 8 !== 0) { ctx.out.s(' invalid sack'); break; }
+        ctx.out.c(0x20).u(datalen / 8).c(0x20);
         for (let i = 0; i < datalen; i += 8) {
           if (!lenCheck(ctx, off, i + 8, hlen)) return;
-          ctx.out += `{${(b.u32(off + i) - sackBase) >>> 0}:${(b.u32(off + i + 4) - sackBase) >>> 0}}`;
+          ctx.out.c(0x7b).u((b.u32(off + i) - sackBase) >>> 0).c(0x3a).u((b.u32(off + i + 4) - sackBase) >>> 0).c(0x7d);
         }
         break;
       }
-      case 6: case 7: case 11: case 12: case 13: datalen = 4; if (!lenCheck(ctx, off, 4, hlen)) return; ctx.out += ` ${b.u32(off)}`; break;
+      case 6: case 7: case 11: case 12: case 13: datalen = 4; if (!lenCheck(ctx, off, 4, hlen)) return; ctx.out.c(0x20).u(b.u32(off)); break;
       case 19: {
         datalen = 16;
         if (!lenCheck(ctx, off, 16, hlen)) return;
         // tcpdump checks the signature only over a fully captured segment, and has no secret.
-        ctx.out += ctx.b.length < sigEnd ? " snaplen too short, can't check - " : " shared secret not supplied with -M, can't check - ";
-        ctx.out += hexRun(b.data, off, 16);
+        ctx.out.s(ctx.b.length < sigEnd ? " snaplen too short, can't check - " : " shared secret not supplied with -M, can't check - ");
+        ctx.out.s(hexRun(b.data, off, 16));
         break;
       }
       case 28: {
         datalen = 2;
         if (!lenCheck(ctx, off, 2, hlen)) return;
         const uto = b.u16(off);
-        ctx.out += ` 0x${uto.toString(16)} ${uto & 1 ? (uto >> 1) * 60 : uto >> 1}`;
+        ctx.out.s(' 0x').v(uto.toString(16)).s(' ').v(uto & 1 ? (uto >> 1) * 60 : uto >> 1);
         break;
       }
-      case 34: datalen = len - 2; if (!lenCheck(ctx, off, datalen, hlen)) return; ctx.out += ' '; fastOpen(ctx, off, datalen); break;
+      case 34: datalen = len - 2; if (!lenCheck(ctx, off, datalen, hlen)) return; ctx.out.s(' '); fastOpen(ctx, off, datalen); break;
       case 253: case 254: {
         datalen = len - 2;
         if (!lenCheck(ctx, off, datalen, hlen)) return;
-        if (datalen < 2) { ctx.out += '[bad opt]'; return; }
+        if (datalen < 2) { ctx.out.s('[bad opt]'); return; }
         const magic = b.u16(off);
-        ctx.out += '-';
-        if (magic === 0xf989) { ctx.out += 'tfo'; fastOpen(ctx, off + 2, datalen - 2); } else ctx.out += magic.toString(16).padStart(4, '0');
+        ctx.out.s('-');
+        if (magic === 0xf989) { ctx.out.s('tfo'); fastOpen(ctx, off + 2, datalen - 2); } else ctx.out.s(magic.toString(16).padStart(4, '0'));
         break;
       }
       default: {
         datalen = len - 2;
         if (datalen > 0) {
-          if (datalen > hlen) { ctx.out += '[bad opt]'; return; }
-          ctx.out += ' 0x';
-          for (let i = 0; i < datalen; i++) ctx.out += HEX2[b.u8(off + i, 'tcp')]!;
+          if (datalen > hlen) { ctx.out.s('[bad opt]'); return; }
+          ctx.out.s(' 0x');
+          for (let i = 0; i < datalen; i++) ctx.out.hex2(b.u8(off + i, 'tcp'));
         }
       }
     }
@@ -331,7 +363,7 @@ function txtproto(ctx: Ctx, off: number, len: number, caps: string, proto: strin
   const d = ctx.b.data;
   const end = off + len;
   let printThis = false;
-  ctx.out += caps;
+  ctx.out.s(caps);
   let [tok, idx] = fetchToken(d, off, end);
   if (idx !== 0) {
     if (HTTP_METHODS.has(tok.toUpperCase())) printThis = true;
@@ -340,7 +372,7 @@ function txtproto(ctx: Ctx, off: number, len: number, caps: string, proto: strin
   }
   if (!printThis) return;
   if (ctx.opts.verbose) {
-    ctx.out += `, length: ${len}`;
+    ctx.out.s(', length: ').v(len);
     for (let i = off; i < off + len;) {
       const next = txtLine(ctx, '\n\t', i, off + len, proto);
       if (next === 0) break;
@@ -358,17 +390,17 @@ function txtLine(ctx: Ctx, prefix: string, start: number, end: number, proto: st
     // Past the captured bytes before the line ends: nothing of the line is printed.
     if (idx >= d.length) throw new Truncated(proto);
     const c = d[idx]!;
-    if (c === 0x0a) { ctx.out += `${prefix}${text(start, idx)}`; return idx + 1; }
+    if (c === 0x0a) { ctx.out.s(`${prefix}${text(start, idx)}`); return idx + 1; }
     if (c === 0x0d) {
       if (idx + 1 >= end) return 0;
       if (idx + 1 >= d.length) throw new Truncated(proto);
-      if (d[idx + 1] === 0x0a) { ctx.out += `${prefix}${text(start, idx)}`; return idx + 2; }
+      if (d[idx + 1] === 0x0a) { ctx.out.s(`${prefix}${text(start, idx)}`); return idx + 2; }
       return 0;
     }
     if (!isPrint(c) && c !== 0x09) return 0;
     idx++;
   }
-  ctx.out += `${prefix}${text(start, idx)} [|${proto}]`;
+  ctx.out.s(`${prefix}${text(start, idx)} [|${proto}]`);
   return 0;
 }
 
@@ -376,29 +408,29 @@ export function udpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
   const b = ctx.b;
   // A length below 8 is reported before the rest of the header is checked.
   if (!b.has(off, 8) && !(b.has(off, 6) && b.u16(off + 4) < 8)) {
-    if (b.has(off, 4)) ctx.out += endpoints(ctx, ip, b.u16(off), b.u16(off + 2), UDP_SERVICES);
-    else if (ip.direct) ctx.out += `${ip.src} > ${ip.dst}: `;
-    ctx.out += ' [|udp]';
+    if (b.has(off, 4)) endpoints(ctx, ip, b.u16(off), b.u16(off + 2), UDP_SERVICES);
+    else if (ip.direct) ctx.out.v(ip.src).s(' > ').v(ip.dst).s(': ');
+    ctx.out.s(' [|udp]');
     return;
   }
   const sport = b.u16(off), dport = b.u16(off + 2);
   const ulen = b.u16(off + 4);
-  ctx.out += endpoints(ctx, ip, sport, dport, UDP_SERVICES);
-  if (ulen < 8) { ctx.out += `truncated-udplength ${ulen}`; return; }
-  if (ulen > length) { ctx.out += `UDP, bad length ${ulen} > ${length}`; return; }
+  endpoints(ctx, ip, sport, dport, UDP_SERVICES);
+  if (ulen < 8) { ctx.out.s('truncated-udplength ').v(ulen); return; }
+  if (ulen > length) { ctx.out.s('UDP, bad length ').v(ulen).s(' > ').v(length); return; }
   // tcpdump checks UDP-over-IPv4 checksums from -vv on, UDP-over-IPv6 from -v.
   if (ctx.opts.verbose > (ip.v === 4 ? 1 : 0) && !ip.fragmented && b.has(off, ulen)) {
     const stored = b.u16(off + 6);
-    if (stored === 0 && ip.v === 4) ctx.out += '[no cksum] ';
+    if (stored === 0 && ip.v === 4) ctx.out.s('[no cksum] ');
     else {
       const sum = onesSumRange(b.data, off, off + ulen, pseudoSum(ctx, ip, 17, ulen));
-      if (sum !== 0xffff) ctx.out += `[bad udp cksum 0x${stored.toString(16).padStart(4, '0')} -> 0x${shouldBe(stored, sum).toString(16).padStart(4, '0')}!] `;
-      else ctx.out += '[udp sum ok] ';
+      if (sum !== 0xffff) ctx.out.s(`[bad udp cksum 0x${stored.toString(16).padStart(4, '0')} -> 0x${shouldBe(stored, sum).toString(16).padStart(4, '0')}!] `);
+      else ctx.out.s('[udp sum ok] ');
     }
   }
   const plen = ulen - 8;
   const at = off + 8;
-  if (ctx.opts.quiet) { ctx.out += `UDP, length ${plen}`; return; }
+  if (ctx.opts.quiet) { ctx.out.t(T_UDP_LENGTH).u(plen); return; }
   const isPort = (p: number): boolean => sport === p || dport === p;
   if (isPort(53)) dnsPrint(ctx, at, plen);
   else if (isPort(67) || isPort(68)) bootpPrint(ctx, at, plen);
@@ -406,5 +438,5 @@ export function udpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
   else if (isPort(5353)) dnsPrint(ctx, at, plen, true);
   else if (isPort(4789)) vxlanPrint(ctx, at, plen);
   else if (isPort(6081)) genevePrint(ctx, at, plen);
-  else ctx.out += `UDP, length ${plen}`;
+  else ctx.out.t(T_UDP_LENGTH).u(plen);
 }

@@ -190,7 +190,8 @@ export const dumpCommand: Command = {
     // The filter compiler (22 modules) only when there is an expression to compile or list.
     const compileFilter = expr.trim() !== '' || o.d > 0 ? (await import('../../filter/index.js')).compileFilter : undefined;
     const printing = o.write === undefined && !o.countOnly && o.d === 0;
-    const printer = printing ? new (await import('../../decode/index.js')).PacketPrinter(printOptions(o)) : undefined;
+    const decode = printing ? await import('../../decode/index.js') : undefined;
+    const printer = decode ? new decode.PacketPrinter(printOptions(o)) : undefined;
     const listing = o.d > 0 ? async (lt: number): Promise<string> =>
       (await import('../../cbpf/listing.js')).formatListing(compile(compileFilter!, expr, lt, snaplen, o.optimize), (['d', 'dd', 'ddd'] as const)[Math.min(o.d, 3) - 1]!) : undefined;
     /** The filter of each link type, run on the packet where it lies in the reader's buffer. */
@@ -212,8 +213,14 @@ export const dumpCommand: Command = {
       filters.set(linkType, m);
       return m;
     };
-    let out = '';
-    const flushOut = (): void => { if (out) { io.stdout(out); out = ''; } };
+    // Printed lines go into one byte buffer, written out in blocks (as bytes when the io can).
+    const out = decode ? new decode.Sink(1 << 18) : undefined;
+    const flushOut = (): void => {
+      if (!out?.len) return;
+      if (io.stdoutBytes) io.stdoutBytes(out.buf.subarray(0, out.len));
+      else io.stdout(out.text());
+      out.len = 0;
+    };
     let sink: ReturnType<typeof openSink> | undefined;
     let writer: CaptureWriter | undefined;
     let selected = 0;
@@ -249,8 +256,8 @@ export const dumpCommand: Command = {
       if (writer) writer.writeRef(p);
       else if (printer) {
         printed.data = p.data(); printed.origLength = p.origLength; printed.seconds = p.seconds; printed.nanos = p.nanos; printed.linkType = p.linkType;
-        out += printer.format(printed);
-        if (out.length > 1 << 14) flushOut();
+        printer.print(printed, out!);
+        if (out!.len > 1 << 17) flushOut();
       }
       return selected < limit;
     };
@@ -273,7 +280,7 @@ export const dumpCommand: Command = {
       if (e instanceof Error && (e as { code?: string }).code === 'CAPTURE') throw new Error(`pcap_loop: ${reason}`);
       throw err;
     }
-    if (listing && header) out += await listing(o.linkType ?? firstLinkType ?? header.linkType);
+    if (listing && header) io.stdout(await listing(o.linkType ?? firstLinkType ?? header.linkType));
     flushOut();
     writer?.flush();
     sink?.close();
