@@ -9,6 +9,10 @@
  * `dump-startup` times start-up alone: `tsbpf --help` and `dump -w` on a one-packet file, next
  * to `node -e 0` (the floor of any Node CLI) and tcpdump.
  *
+ * `tsbpf` is what users run, bin/tsbpf (Node started from the start-up snapshot when it fits,
+ * the notes say which); `no snapshot` is `node dist/src/cli/main.js`, the same code loaded as
+ * modules, measured in the same run so the snapshot's gain shows.
+ *
  * TSBPF_BENCH_DUMP_PACKETS changes the packet count (TSBPF_BENCH_DUMP_LARGE the large file's,
  * 0 skips it); TSBPF_BENCH_DUMP_ONLY=TEXT,... runs only the cases whose label contains one;
  * TSBPF_BENCH_DUMP_BEFORE=path/to/an/older/dist/src/cli/main.js adds a `before` column
@@ -60,10 +64,21 @@ function hasTool(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).status === 0;
 }
 
-/** The builds to compare: this one, optionally an older one, and tcpdump. */
-function tools(): { cli: string; before: string | undefined; tcpdump: boolean } {
+/**
+ * The commands to compare: the launcher (argv prefix), this build without the snapshot, optionally
+ * an older build, and tcpdump; `launch` is the launcher's own account of the path it takes.
+ */
+function tools(): { cli: string[]; plain: string[]; before: string | undefined; tcpdump: boolean; launch: string } {
   const before = process.env['TSBPF_BENCH_DUMP_BEFORE'];
-  return { cli: resolve(process.cwd(), 'dist/src/cli/main.js'), before: before && existsSync(before) ? resolve(before) : undefined, tcpdump: hasTool('tcpdump') };
+  const launcher = resolve(process.cwd(), 'bin/tsbpf');
+  const debug = spawnSync(launcher, ['--help'], { encoding: 'utf8', env: { ...process.env, TSBPF_LAUNCH_DEBUG: '1' } });
+  return {
+    cli: [launcher],
+    plain: [process.execPath, resolve(process.cwd(), 'dist/src/cli/main.js')],
+    before: before && existsSync(before) ? resolve(before) : undefined,
+    tcpdump: hasTool('tcpdump'),
+    launch: `bin/tsbpf: ${debug.stderr.trim().replace(/^tsbpf: /, '')}`,
+  };
 }
 
 const kib = (kb: number): string => `${(kb / 1024).toFixed(1)} MiB`;
@@ -75,7 +90,7 @@ export const dumpBench: Benchmark = {
     if (!existsSync('/usr/bin/time')) {
       return { title: 'tsbpf dump vs tcpdump', unit: 'packet', cases: [], notes: ['/usr/bin/time is missing: benchmark skipped'] };
     }
-    const { cli, before, tcpdump } = tools();
+    const { cli, plain, before, tcpdump, launch } = tools();
     const packets = Number(process.env['TSBPF_BENCH_DUMP_PACKETS'] ?? 1_000_000);
     const large = Number(process.env['TSBPF_BENCH_DUMP_LARGE'] ?? 4 * packets);
     const dir = mkdtempSync(join(tmpdir(), 'tsbpf-bench-dump-'));
@@ -113,7 +128,8 @@ export const dumpBench: Benchmark = {
     const only = process.env['TSBPF_BENCH_DUMP_ONLY']?.split(',');
     for (const [label, file, extra, toNull, count] of runs.filter(([l]) => only === undefined || only.some((t) => l.includes(t)))) {
       const variants: Record<string, Measure> = {
-        tsbpf: variant(`tsbpf ${label}`, [process.execPath, cli, 'dump', '-r', file, ...extra, EXPR], toNull, count),
+        tsbpf: variant(`tsbpf ${label}`, [...cli, 'dump', '-r', file, ...extra, EXPR], toNull, count),
+        'no snapshot': variant(`no snapshot ${label}`, [...plain, 'dump', '-r', file, ...extra, EXPR], toNull, count),
       };
       if (before) variants['before'] = variant(`before ${label}`, [process.execPath, before, 'dump', '-r', file, ...extra, EXPR], toNull, count);
       variants['tcpdump'] = tcpdump ? variant(`tcpdump ${label}`, ['tcpdump', '-r', file, ...extra, EXPR], toNull, count) : { skip: 'tcpdump not installed' };
@@ -121,6 +137,7 @@ export const dumpBench: Benchmark = {
     }
     const floor = timed([process.execPath, '-e', '0'], false).maxRssKb;
     notes.push(`${packets} packets (${(statSync(big).size / 1e6).toFixed(0)} MB) generated from the seeded test corpus; wall time of the whole process (start-up included), best of the repetitions`);
+    notes.push(launch);
     if (before) notes.push(`before = ${before}`);
     // Peak memory is known only after the runs; the runner reads the notes after measuring.
     return {
@@ -142,37 +159,48 @@ export const dumpStartupBench: Benchmark = {
   name: 'dump-startup',
   setup(): BenchSuite {
     if (!existsSync('/usr/bin/time')) return { title: 'start-up', unit: 'run', cases: [], notes: ['/usr/bin/time is missing: benchmark skipped'] };
-    const { cli, before, tcpdump } = tools();
+    const { cli, plain, before, tcpdump, launch } = tools();
     const dir = mkdtempSync(join(tmpdir(), 'tsbpf-bench-startup-'));
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     const one = join(dir, 'one.pcap');
     generate(one, 1);
     const out = join(dir, 'out.pcap');
-    /** Best of 10 runs (start-up times are short and the machine is shared). */
-    const best = (argv: string[]): Measure => ({
-      measure: () => Math.min(...Array.from({ length: 10 }, () => timed(argv, true).seconds * 1e9)),
+    const peak = new Map<string, number>();
+    /** Best of 10 runs (start-up times are short and the machine is shared); `name` keys the peak RSS. */
+    const best = (name: string, argv: string[]): Measure => ({
+      measure: () => Math.min(...Array.from({ length: 10 }, () => {
+        const run = timed(argv, true);
+        peak.set(name, Math.max(peak.get(name) ?? 0, run.maxRssKb));
+        return run.seconds * 1e9;
+      })),
     });
-    const node = best([process.execPath, '-e', '0']);
+    const node = best('node -e 0', [process.execPath, '-e', '0']);
     const cases: BenchCase[] = [
       {
         name: 'tsbpf --help / tcpdump --version', opsPerRound: 1,
         variants: {
-          tsbpf: best([process.execPath, cli, '--help']),
-          ...(before ? { before: best([process.execPath, before, '--help']) } : {}),
+          tsbpf: best('tsbpf --help', [...cli, '--help']),
+          'no snapshot': best('no snapshot --help', [...plain, '--help']),
+          ...(before ? { before: best('before --help', [process.execPath, before, '--help']) } : {}),
           'node -e 0': node,
-          tcpdump: tcpdump ? best(['tcpdump', '--version']) : { skip: 'tcpdump not installed' },
+          tcpdump: tcpdump ? best('tcpdump --version', ['tcpdump', '--version']) : { skip: 'tcpdump not installed' },
         },
       },
       {
         name: `dump -r ONE_PACKET -w OUT '${EXPR}'`, opsPerRound: 1,
         variants: {
-          tsbpf: best([process.execPath, cli, 'dump', '-r', one, '-w', out, EXPR]),
-          ...(before ? { before: best([process.execPath, before, 'dump', '-r', one, '-w', out, EXPR]) } : {}),
+          tsbpf: best('tsbpf dump', [...cli, 'dump', '-r', one, '-w', out, EXPR]),
+          'no snapshot': best('no snapshot dump', [...plain, 'dump', '-r', one, '-w', out, EXPR]),
+          ...(before ? { before: best('before dump', [process.execPath, before, 'dump', '-r', one, '-w', out, EXPR]) } : {}),
           'node -e 0': node,
-          tcpdump: tcpdump ? best(['tcpdump', '-r', one, '-w', out, EXPR]) : { skip: 'tcpdump not installed' },
+          tcpdump: tcpdump ? best('tcpdump dump', ['tcpdump', '-r', one, '-w', out, EXPR]) : { skip: 'tcpdump not installed' },
         },
       },
     ];
-    return { title: 'start-up (wall time per process, best of 10 runs per repetition)', unit: 'run', peer: 'tcpdump', cases, notes: [] };
+    return { title: 'start-up (wall time per process, best of 10 runs per repetition)', unit: 'run', peer: 'tcpdump', cases,
+      get notes(): readonly string[] {
+        return [launch, 'peak RSS, max over repetitions:', ...[...peak].map(([k, v]) => `  ${k}: ${kib(v)}`)];
+      },
+    };
   },
 };
