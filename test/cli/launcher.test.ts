@@ -159,6 +159,18 @@ describe('bin/tsbpf and the start-up snapshot', notBuilt, () => {
     assert.equal(viaFile, out('plain.txt', { TSBPF_NO_SNAPSHOT: '1' }));
   });
 
+  it('runs node without NODE_EXTRA_CA_CERTS (read at every Node start; tsbpf makes no TLS connection)', () => {
+    // Node warns at start-up when the file cannot be read: the warning shows whether it was read.
+    const ca = { NODE_EXTRA_CA_CERTS: join(dir, 'missing-ca.pem') };
+    const direct = spawnSync(process.execPath, [join(root, 'dist/src/cli/main.js'), '--help'], { env: env(ca), encoding: 'utf8' });
+    assert.match(direct.stderr, /Warning: Ignoring extra certs from/);
+    for (const extra of [{}, { TSBPF_NO_SNAPSHOT: '1' }]) {
+      const r = launch({ args: ['--help'], env: ca }, extra);
+      assert.equal(r.stderr.toString(), '', JSON.stringify(extra));
+      assert.equal(r.stdout.toString(), direct.stdout);
+    }
+  });
+
   it('a pipe closed early (| head -1) ends quietly with status 0', () => {
     // More output than a pipe holds, so the writes after head exits fail with EPIPE.
     const big = join(dir, 'big.pcap');
