@@ -10,8 +10,10 @@
  * to `node -e 0` (the floor of any Node CLI) and tcpdump.
  *
  * `tsbpf` is what users run, bin/tsbpf (Node started from the start-up snapshot when it fits,
- * the notes say which); `no snapshot` is `node dist/src/cli/main.js`, the same code loaded as
- * modules, measured in the same run so the snapshot's gain shows.
+ * the notes say which, and without NODE_EXTRA_CA_CERTS); `no snapshot` is the launcher with
+ * TSBPF_NO_SNAPSHOT=1 (`node dist/src/cli/main.js`, the same code loaded as modules, same
+ * environment); `node main.js` runs that directly in the environment as given (what `tsbpf` was
+ * before the launcher). All in the same run, so each gain shows.
  *
  * TSBPF_BENCH_DUMP_PACKETS changes the packet count (TSBPF_BENCH_DUMP_LARGE the large file's,
  * 0 skips it); TSBPF_BENCH_DUMP_ONLY=TEXT,... runs only the cases whose label contains one;
@@ -46,11 +48,11 @@ function generate(path: string, packets: number): void {
 interface Run { readonly seconds: number; readonly maxRssKb: number; readonly cpuSeconds: number }
 
 /** One run of `argv` under /usr/bin/time: wall time measured here (ns clock), peak RSS and user+system CPU time from time. */
-function timed(argv: readonly string[], stdoutToNull: boolean): Run {
+function timed(argv: readonly string[], stdoutToNull: boolean, env: Record<string, string | undefined> = {}): Run {
   const devnull = openSync('/dev/null', 'w');
   try {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', ...argv], { stdio: ['ignore', stdoutToNull ? devnull : 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', ...argv], { stdio: ['ignore', stdoutToNull ? devnull : 'ignore', 'pipe'], encoding: 'utf8', env: environment({ TZ: 'UTC', ...env }) });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const [kb, user, sys] = (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
     if (r.status !== 0 || !Number.isFinite(kb)) throw new Error(`${argv.join(' ')} failed: ${r.stderr.trim()}`);
@@ -60,13 +62,26 @@ function timed(argv: readonly string[], stdoutToNull: boolean): Run {
   }
 }
 
+/** This process's environment with `changes` (undefined removes a variable). */
+function environment(changes: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+/** What bin/tsbpf removes from node's environment (see the launcher): the floor it starts from. */
+const LAUNCHED: Record<string, undefined> = { NODE_EXTRA_CA_CERTS: undefined };
+
 function hasTool(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).status === 0;
 }
 
 /**
- * The commands to compare: the launcher (argv prefix), this build without the snapshot, optionally
- * an older build, and tcpdump; `launch` is the launcher's own account of the path it takes.
+ * The commands to compare: the launcher (argv prefix), `node dist/src/cli/main.js`, optionally an
+ * older build, and tcpdump; `launch` is the launcher's own account of the path it takes.
  */
 function tools(): { cli: string[]; plain: string[]; before: string | undefined; tcpdump: boolean; launch: string } {
   const before = process.env['TSBPF_BENCH_DUMP_BEFORE'];
@@ -77,7 +92,7 @@ function tools(): { cli: string[]; plain: string[]; before: string | undefined; 
     plain: [process.execPath, resolve(process.cwd(), 'dist/src/cli/main.js')],
     before: before && existsSync(before) ? resolve(before) : undefined,
     tcpdump: hasTool('tcpdump'),
-    launch: `bin/tsbpf: ${debug.stderr.trim().replace(/^tsbpf: /, '')}`,
+    launch: `bin/tsbpf: ${debug.stderr.trim().replace(/^tsbpf: /, '')}${process.env['NODE_EXTRA_CA_CERTS'] ? ' (NODE_EXTRA_CA_CERTS is set here; the launcher runs node without it)' : ''}`,
   };
 }
 
@@ -103,9 +118,9 @@ export const dumpBench: Benchmark = {
     // CPU time (user + system, all threads; 10 ms resolution) is steadier than wall time when
     // other work shares the machine: a loaded machine delays the JIT's background compiles.
     const cpu = new Map<string, number>();
-    const variant = (name: string, argv: string[], toNull: boolean, count: number): Measure => ({
+    const variant = (name: string, argv: string[], toNull: boolean, count: number, env: Record<string, string | undefined> = {}): Measure => ({
       measure: () => {
-        const run = timed(argv, toNull);
+        const run = timed(argv, toNull, env);
         peak.set(name, Math.max(peak.get(name) ?? 0, run.maxRssKb));
         cpu.set(name, Math.min(cpu.get(name) ?? Infinity, (run.cpuSeconds * 1e9) / count));
         return (run.seconds * 1e9) / count;
@@ -129,13 +144,14 @@ export const dumpBench: Benchmark = {
     for (const [label, file, extra, toNull, count] of runs.filter(([l]) => only === undefined || only.some((t) => l.includes(t)))) {
       const variants: Record<string, Measure> = {
         tsbpf: variant(`tsbpf ${label}`, [...cli, 'dump', '-r', file, ...extra, EXPR], toNull, count),
-        'no snapshot': variant(`no snapshot ${label}`, [...plain, 'dump', '-r', file, ...extra, EXPR], toNull, count),
+        'no snapshot': variant(`no snapshot ${label}`, [...cli, 'dump', '-r', file, ...extra, EXPR], toNull, count, { TSBPF_NO_SNAPSHOT: '1' }),
+        'node main.js': variant(`node main.js ${label}`, [...plain, 'dump', '-r', file, ...extra, EXPR], toNull, count),
       };
       if (before) variants['before'] = variant(`before ${label}`, [process.execPath, before, 'dump', '-r', file, ...extra, EXPR], toNull, count);
       variants['tcpdump'] = tcpdump ? variant(`tcpdump ${label}`, ['tcpdump', '-r', file, ...extra, EXPR], toNull, count) : { skip: 'tcpdump not installed' };
       cases.push({ name: `${label} '${EXPR}'`, opsPerRound: 1, variants });
     }
-    const floor = timed([process.execPath, '-e', '0'], false).maxRssKb;
+    const floor = timed([process.execPath, '-e', '0'], false, LAUNCHED).maxRssKb;
     notes.push(`${packets} packets (${(statSync(big).size / 1e6).toFixed(0)} MB) generated from the seeded test corpus; wall time of the whole process (start-up included), best of the repetitions`);
     notes.push(launch);
     if (before) notes.push(`before = ${before}`);
@@ -167,22 +183,26 @@ export const dumpStartupBench: Benchmark = {
     const out = join(dir, 'out.pcap');
     const peak = new Map<string, number>();
     /** Best of 10 runs (start-up times are short and the machine is shared); `name` keys the peak RSS. */
-    const best = (name: string, argv: string[]): Measure => ({
+    const best = (name: string, argv: string[], env: Record<string, string | undefined> = {}): Measure => ({
       measure: () => Math.min(...Array.from({ length: 10 }, () => {
-        const run = timed(argv, true);
+        const run = timed(argv, true, env);
         peak.set(name, Math.max(peak.get(name) ?? 0, run.maxRssKb));
         return run.seconds * 1e9;
       })),
     });
-    const node = best('node -e 0', [process.execPath, '-e', '0']);
+    // The floor: node as the launcher starts it.
+    const node = best('node -e 0', [process.execPath, '-e', '0'], LAUNCHED);
+    const given = process.env['NODE_EXTRA_CA_CERTS'] ? best('node -e 0 (NODE_EXTRA_CA_CERTS set)', [process.execPath, '-e', '0']) : undefined;
     const cases: BenchCase[] = [
       {
         name: 'tsbpf --help / tcpdump --version', opsPerRound: 1,
         variants: {
           tsbpf: best('tsbpf --help', [...cli, '--help']),
-          'no snapshot': best('no snapshot --help', [...plain, '--help']),
+          'no snapshot': best('no snapshot --help', [...cli, '--help'], { TSBPF_NO_SNAPSHOT: '1' }),
+          'node main.js': best('node main.js --help', [...plain, '--help']),
           ...(before ? { before: best('before --help', [process.execPath, before, '--help']) } : {}),
           'node -e 0': node,
+          ...(given ? { 'node -e 0 +CA': given } : {}),
           tcpdump: tcpdump ? best('tcpdump --version', ['tcpdump', '--version']) : { skip: 'tcpdump not installed' },
         },
       },
@@ -190,16 +210,18 @@ export const dumpStartupBench: Benchmark = {
         name: `dump -r ONE_PACKET -w OUT '${EXPR}'`, opsPerRound: 1,
         variants: {
           tsbpf: best('tsbpf dump', [...cli, 'dump', '-r', one, '-w', out, EXPR]),
-          'no snapshot': best('no snapshot dump', [...plain, 'dump', '-r', one, '-w', out, EXPR]),
+          'no snapshot': best('no snapshot dump', [...cli, 'dump', '-r', one, '-w', out, EXPR], { TSBPF_NO_SNAPSHOT: '1' }),
+          'node main.js': best('node main.js dump', [...plain, 'dump', '-r', one, '-w', out, EXPR]),
           ...(before ? { before: best('before dump', [process.execPath, before, 'dump', '-r', one, '-w', out, EXPR]) } : {}),
           'node -e 0': node,
+          ...(given ? { 'node -e 0 +CA': given } : {}),
           tcpdump: tcpdump ? best('tcpdump dump', ['tcpdump', '-r', one, '-w', out, EXPR]) : { skip: 'tcpdump not installed' },
         },
       },
     ];
     return { title: 'start-up (wall time per process, best of 10 runs per repetition)', unit: 'run', peer: 'tcpdump', cases,
       get notes(): readonly string[] {
-        return [launch, 'peak RSS, max over repetitions:', ...[...peak].map(([k, v]) => `  ${k}: ${kib(v)}`)];
+        return [launch, ...(given ? ['node -e 0 +CA: node -e 0 with NODE_EXTRA_CA_CERTS as set here (node -e 0: without it, as bin/tsbpf runs node)'] : []), 'peak RSS, max over repetitions:', ...[...peak].map(([k, v]) => `  ${k}: ${kib(v)}`)];
       },
     };
   },
