@@ -6,17 +6,11 @@
 import type { AddressText, Bytes, EndpointText } from './bytes.js';
 import type { PrintOptions } from './options.js';
 import type { Sink } from './sink.js';
-
-export interface TcpSeqEntry { lowIsn: number; highIsn: number }
+import type { TcpSeqTable } from './tcp-seq.js';
 
 export interface DecodeState {
-  /**
-   * Initial sequence numbers per normalized TCP conversation (tcpdump's relative numbering):
-   * lower-side address text, then the other address text, then both ports (lower side's
-   * port * 65536 + other port). Nested maps: the address strings come from `addresses`, so
-   * each lookup reuses their hash instead of hashing a new composite key per packet.
-   */
-  readonly tcpSeq: Map<string, Map<string, Map<number, TcpSeqEntry>>>;
+  /** Initial sequence numbers per TCP conversation (tcpdump's relative numbering). */
+  readonly tcpSeq: TcpSeqTable;
   /** Text of recently printed addresses. */
   readonly addresses: AddressText;
   /** Recent "src.sport > dst.dport: " texts of TCP and of UDP (port names differ). */

@@ -6,6 +6,7 @@ import { ipPrint, onesSum } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
 import { shouldBe, type IpInfo } from './transport.js';
 import { relTime } from './timestamp.js';
+import { ascii } from './sink.js';
 
 const ICMP_NAMES: Record<number, string> = {
   0: 'echo reply', 4: 'source quench', 8: 'echo request', 10: 'router solicitation', 13: 'time stamp request',
@@ -18,6 +19,9 @@ const UNREACH: Record<number, string> = {
   14: 'host %s unreachable - host precedence violation', 15: 'host %s unreachable - precedence cutoff',
 };
 
+const T_ICMP = ascii('ICMP '), T_ECHO_REQUEST = ascii('ICMP echo request, id '), T_ECHO_REPLY = ascii('ICMP echo reply, id ');
+const T_SEQ = ascii(', seq '), T_LENGTH = ascii(', length ');
+
 function portName(ctx: Ctx, p: number, table: Readonly<Record<number, string>>): string {
   return ctx.opts.numeric === 0 ? (table[p] ?? String(p)) : String(p);
 }
@@ -29,10 +33,11 @@ export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): vo
   // Time exceeded checks the quoted destination itself (a soft stop); the other types read
   // their fields with bounds-checked fetches (an abort).
   if (type === 11 && !b.has(off, 28)) throw new Truncated('icmp', true);
-  let str: string;
+  // (undefined: an echo written straight to the output.)
+  let str: string | undefined;
   const inner = off + 8;
   switch (type) {
-    case 0: case 8: str = `echo ${type === 8 ? 'request' : 'reply'}, id ${b.u16(off + 4, 'icmp')}, seq ${b.u16(off + 6, 'icmp')}`; break;
+    case 0: case 8: if (b.has(off, 8)) { str = undefined; break; } str = `echo ${type === 8 ? 'request' : 'reply'}, id ${b.u16(off + 4, 'icmp')}, seq ${b.u16(off + 6, 'icmp')}`; break;
     case 3: {
       const idst = host4(ctx, b, inner + 16, 'icmp');
       switch (code) {
@@ -79,7 +84,8 @@ export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): vo
     case 18: str = `address mask is 0x${b.u32(off + 8, 'icmp').toString(16).padStart(8, '0')}`; break;
     default: str = ICMP_NAMES[type] ?? `type-#${type}`;
   }
-  ctx.out.s('ICMP ').v(str).s(', length ').v(length);
+  if (str === undefined) ctx.out.t(type === 8 ? T_ECHO_REQUEST : T_ECHO_REPLY).u(b.u16(off + 4)).t(T_SEQ).u(b.u16(off + 6)).t(T_LENGTH).v(length);
+  else ctx.out.t(T_ICMP).s(str).t(T_LENGTH).v(length);
   if (ctx.opts.verbose && !ip.fragmented && b.has(off, length)) {
     const sum = onesSum(b.data.subarray(off, off + length));
     if (sum !== 0xffff) {

@@ -10,6 +10,7 @@ import { asciiDump, DumpScratch, hexAsciiDump, hexDump } from './hexdump.js';
 import { etherPrint, nullPrint, pppPrint, rawPrint, sll2Print, sllPrint } from './link.js';
 import { DEFAULT_PRINT_OPTIONS, type PrintOptions } from './options.js';
 import { Sink } from './sink.js';
+import { TcpSeqTable } from './tcp-seq.js';
 import { printTimestamp, type TsState } from './timestamp.js';
 
 /** What the printer reads of a capture packet. */
@@ -33,7 +34,7 @@ function invalidHeader(caplen: number, len: number): string {
 
 export class PacketPrinter {
   readonly options: PrintOptions;
-  private readonly state: DecodeState = { tcpSeq: new Map(), addresses: new AddressText(), tcpEndpoints: new EndpointText(), udpEndpoints: new EndpointText(), macPairs: new EndpointText() };
+  private readonly state: DecodeState = { tcpSeq: new TcpSeqTable(), addresses: new AddressText(), tcpEndpoints: new EndpointText(), udpEndpoints: new EndpointText(), macPairs: new EndpointText() };
   private readonly ts: TsState = {};
   /** The byte buffer the -x/-X/-A dumps are built in. */
   private readonly scratch = new DumpScratch();

@@ -122,20 +122,17 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
   if (flags & 16) {
     const sa = ip.src, da = ip.dst;
     rev = sport > dport || (sport === dport && sa > da);
-    // The conversation key: both addresses (already formatted) and both ports, lower side first.
-    const lo = rev ? da : sa, hi = rev ? sa : da;
+    // The conversation key: both header addresses' bytes and both ports, lower side first.
+    const alen = ip.v === 4 ? 4 : 16;
+    const lo = rev ? ip.srcOff + alen : ip.srcOff, hi = rev ? ip.srcOff : ip.srcOff + alen;
     const ports = rev ? dport * 65536 + sport : sport * 65536 + dport;
-    const th = ctx.state.tcpSeq.get(lo)?.get(hi)?.get(ports);
-    if (!th || flags & 2) {
-      const entry = rev ? { highIsn: seq, lowIsn: (ack - 1) >>> 0 } : { lowIsn: seq, highIsn: (ack - 1) >>> 0 };
-      const byLow = ctx.state.tcpSeq;
-      let byHigh = byLow.get(lo);
-      if (byHigh === undefined) { byHigh = new Map(); byLow.set(lo, byHigh); }
-      let byPorts = byHigh.get(hi);
-      if (byPorts === undefined) { byPorts = new Map(); byHigh.set(hi, byPorts); }
-      byPorts.set(ports, entry);
-      thseq = entry.lowIsn; thack = entry.highIsn;
+    const table = ctx.state.tcpSeq;
+    if (!table.find(b.data, lo, hi, alen, ports) || flags & 2) {
+      if (rev) table.set(b.data, lo, hi, alen, ports, (ack - 1) >>> 0, seq);
+      else table.set(b.data, lo, hi, alen, ports, seq, (ack - 1) >>> 0);
+      thseq = table.lowIsn; thack = table.highIsn;
     } else {
+      const th = table;
       if (rev) { seq = (seq - th.highIsn) >>> 0; ack = (ack - th.lowIsn) >>> 0; } else { seq = (seq - th.lowIsn) >>> 0; ack = (ack - th.highIsn) >>> 0; }
       thseq = th.lowIsn; thack = th.highIsn;
     }
@@ -331,32 +328,50 @@ function caret(d: Uint8Array): string {
   return s;
 }
 
-const ASCII = new TextDecoder('latin1');
-
-/** Bytes as latin1 text: short runs (tokens, request lines) without the decoder's call overhead. */
-function latin1(d: Uint8Array, a: number, z: number): string {
-  return z - a <= 256 ? String.fromCharCode.apply(null, d.subarray(a, z) as unknown as number[]) : ASCII.decode(d.subarray(a, z));
-}
-
 const isPrint = (c: number): boolean => c >= 0x20 && c < 0x7f;
 
-function fetchToken(d: Uint8Array, idx: number, end: number): [string, number] {
+/**
+ * tcpdump's fetch_token: the token at `idx` (printable characters up to a blank or line end)
+ * and the blanks after it. Returns the index after them (0 when there is no token), the token's
+ * end in `tokenEnd`. (tcpdump keeps at most 126 characters of a token; it is only ever compared
+ * with HTTP methods and three-digit statuses, which are shorter.)
+ */
+function fetchToken(d: Uint8Array, idx: number, end: number, tokenEnd: Int32Array): number {
   const start = idx;
   for (; idx < end; idx++) {
-    if (idx >= d.length) return ['', 0];
+    if (idx >= d.length) return 0;
     const c = d[idx]!;
     if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) break;
-    if (!isPrint(c)) return ['', 0];
+    if (!isPrint(c)) return 0;
   }
-  if (idx === start) return ['', 0];
-  // tcpdump keeps at most 126 characters of a token.
-  const tok = latin1(d, start, Math.min(idx, start + 126));
+  if (idx === start) return 0;
+  tokenEnd[0] = idx;
   for (; idx < end; idx++) {
     const c = d[idx]!;
     if (c === 0x0d || c === 0x0a || !isPrint(c) || (c !== 0x20 && c !== 0x09)) break;
   }
-  return [tok, idx];
+  return idx;
 }
+
+/** HTTP_METHODS by length, as bytes, for a case-insensitive comparison with a token in the packet. */
+const METHODS_BY_LENGTH: readonly (readonly Uint8Array[])[] = Array.from({ length: 17 }, (_, n) =>
+  [...HTTP_METHODS].filter((m) => m.length === n).map((m) => Uint8Array.from(m, (c) => c.charCodeAt(0))));
+
+/** True when d[a, z) is an HTTP method, in any letter case. */
+function isMethod(d: Uint8Array, a: number, z: number): boolean {
+  if (z - a > 16) return false;
+  for (const m of METHODS_BY_LENGTH[z - a]!) {
+    let i = 0;
+    for (; i < m.length; i++) {
+      const c = d[a + i]!;
+      if ((c >= 0x61 && c <= 0x7a ? c - 0x20 : c) !== m[i]) break;
+    }
+    if (i === m.length) return true;
+  }
+  return false;
+}
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 /** tcpdump's txtproto_print for HTTP-like protocols: the request or status line. */
 function txtproto(ctx: Ctx, off: number, len: number, caps: string, proto: string): void {
@@ -364,11 +379,13 @@ function txtproto(ctx: Ctx, off: number, len: number, caps: string, proto: strin
   const end = off + len;
   let printThis = false;
   ctx.out.s(caps);
-  let [tok, idx] = fetchToken(d, off, end);
+  const tokenEnd = new Int32Array(1);
+  let idx = fetchToken(d, off, end, tokenEnd);
   if (idx !== 0) {
-    if (HTTP_METHODS.has(tok.toUpperCase())) printThis = true;
-    [tok, idx] = fetchToken(d, idx, end);
-    if (idx !== 0 && /^\d{3}$/.test(tok)) printThis = true;
+    if (isMethod(d, off, tokenEnd[0]!)) printThis = true;
+    const start = idx;
+    idx = fetchToken(d, idx, end, tokenEnd);
+    if (idx !== 0 && tokenEnd[0]! - start === 3 && isDigit(d[start]!) && isDigit(d[start + 1]!) && isDigit(d[start + 2]!)) printThis = true;
   }
   if (!printThis) return;
   if (ctx.opts.verbose) {
@@ -384,23 +401,22 @@ function txtproto(ctx: Ctx, off: number, len: number, caps: string, proto: strin
 function txtLine(ctx: Ctx, prefix: string, start: number, end: number, proto: string): number {
   const d = ctx.b.data;
   let idx = start;
-  // Only printable ASCII reaches here, where latin1 decoding is the identity.
-  const text = (a: number, z: number): string => latin1(d, a, z);
+  // Only printable ASCII and tabs reach the output here: the bytes are the text.
   while (idx < end) {
     // Past the captured bytes before the line ends: nothing of the line is printed.
     if (idx >= d.length) throw new Truncated(proto);
     const c = d[idx]!;
-    if (c === 0x0a) { ctx.out.s(`${prefix}${text(start, idx)}`); return idx + 1; }
+    if (c === 0x0a) { ctx.out.s(prefix).bytes(d, start, idx); return idx + 1; }
     if (c === 0x0d) {
       if (idx + 1 >= end) return 0;
       if (idx + 1 >= d.length) throw new Truncated(proto);
-      if (d[idx + 1] === 0x0a) { ctx.out.s(`${prefix}${text(start, idx)}`); return idx + 2; }
+      if (d[idx + 1] === 0x0a) { ctx.out.s(prefix).bytes(d, start, idx); return idx + 2; }
       return 0;
     }
     if (!isPrint(c) && c !== 0x09) return 0;
     idx++;
   }
-  ctx.out.s(`${prefix}${text(start, idx)} [|${proto}]`);
+  ctx.out.s(prefix).bytes(d, start, idx).s(' [|').s(proto).c(0x5d);
   return 0;
 }
 
