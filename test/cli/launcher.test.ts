@@ -1,5 +1,6 @@
 /**
- * bin/tsbpf, the `tsbpf` command: started from the V8 start-up snapshot (dist/tsbpf.blob) it
+ * bin/tsbpf, the `tsbpf` command: started from a V8 start-up snapshot (dist/tsbpf-dump.blob for
+ * `dump`, dist/tsbpf.blob for the other commands) it
  * must behave byte for byte as without it (TSBPF_NO_SNAPSHOT=1: dist/src/cli/main.js), for
  * output, errors, exit statuses, standard input, pipes that close early, time zones and the
  * working directory, all of which the snapshot's build machine must not have fixed; and it must
@@ -7,7 +8,7 @@
  *
  * That the snapshot path is really taken is checked twice: the launcher's TSBPF_LAUNCH_DEBUG
  * line, and, independently of the launcher, the stack of an error under TSBPF_DEBUG, whose
- * frames are in dist/tsbpf-snapshot.cjs only when the code came from the snapshot.
+ * frames are in dist/snapshot/*.cjs (the bundles) only when the code came from a snapshot.
  */
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -23,6 +24,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = [join(here, '../..'), join(here, '../../..')].find((d) => existsSync(join(d, 'bin/tsbpf')))!;
 const launcher = join(root, 'bin/tsbpf');
 const blob = join(root, 'dist/tsbpf.blob');
+const dumpBlob = join(root, 'dist/tsbpf-dump.blob');
 const record = join(root, 'dist/tsbpf.blob.node');
 const built = existsSync(join(root, 'dist/src/cli/main.js'));
 const notBuilt = { skip: built ? false : 'not built (npm run build)' };
@@ -60,7 +62,8 @@ function same(c: Case): SpawnSyncReturns<Buffer> {
   const plain = launch(c, { TSBPF_NO_SNAPSHOT: '1' });
   const what = `tsbpf ${c.args.join(' ')} ${JSON.stringify(c.env ?? {})}`;
   const stderr = snap.stderr.toString('latin1');
-  assert.match(stderr, /^tsbpf: snapshot \S+tsbpf\.blob\n/, `${what}: the snapshot path was not taken`);
+  const expected = c.args[0] === 'dump' ? 'tsbpf-dump.blob' : 'tsbpf.blob';
+  assert.ok(stderr.startsWith('tsbpf: snapshot ') && stderr.split('\n')[0]!.endsWith(`/dist/${expected}`), `${what}: the snapshot path was not taken: ${stderr.split('\n')[0]}`);
   assert.equal(stderr.replace(/^.*\n/, ''), plain.stderr.toString('latin1'), `${what}: stderr`);
   assert.equal(snap.status, plain.status, `${what}: status`);
   assert.ok(snap.stdout.equals(plain.stdout), `${what}: stdout differs:\n${snap.stdout.toString('latin1').slice(0, 400)}\n---\n${plain.stdout.toString('latin1').slice(0, 400)}`);
@@ -72,20 +75,25 @@ const http = join(root, 'samples/http.pcap');
 const samples = ['http.pcap', 'dns.pcap', 'http.pcapng'].map((f) => join(root, 'samples', f));
 
 describe('bin/tsbpf and the start-up snapshot', notBuilt, () => {
-  it('the build made the blob and its record, naming this node binary', () => {
-    assert.ok(existsSync(blob), `${blob} is missing: scripts/build-snapshot.mjs did not run`);
+  it('the build made the blobs and their record, naming this node binary', () => {
+    for (const b of [blob, dumpBlob]) assert.ok(existsSync(b), `${b} is missing: scripts/build-snapshot.mjs did not run`);
     const [flags, node] = readFileSync(record, 'utf8').split('\n');
     assert.equal(typeof flags, 'string');
     assert.equal(node, process.execPath);
   });
 
-  it('code runs from the snapshot bundle, not from dist/src (stack of an error under TSBPF_DEBUG)', () => {
-    const c: Case = { args: ['dump', '-r', join(dir, 'missing.pcap')], env: { TSBPF_DEBUG: '1' } };
-    const snap = launch(c).stderr.toString();
-    const plain = launch(c, { TSBPF_NO_SNAPSHOT: '1' }).stderr.toString();
-    assert.match(snap, /at .*dist\/tsbpf-snapshot\.cjs:/);
-    assert.doesNotMatch(snap, /dist\/src\/cli/);
-    assert.match(plain, /dist\/src\/cli\/commands\/dump\.js/);
+  it('code runs from the snapshot bundles, not from dist/src (stack of an error under TSBPF_DEBUG)', () => {
+    const cases: [Case, RegExp, RegExp][] = [
+      [{ args: ['dump', '-r', join(dir, 'missing.pcap')], env: { TSBPF_DEBUG: '1' } }, /at .*dist\/snapshot\/dump\.cjs:/, /dist\/src\/cli\/commands\/dump\.js/],
+      [{ args: ['bpf-asm', join(dir, 'missing.bpf')], env: { TSBPF_DEBUG: '1' } }, /at .*dist\/snapshot\/all\.cjs:/, /dist\/src\/node\/io\/files\.js/],
+    ];
+    for (const [c, fromSnapshot, fromModules] of cases) {
+      const snap = launch(c).stderr.toString();
+      const plain = launch(c, { TSBPF_NO_SNAPSHOT: '1' }).stderr.toString();
+      assert.match(snap, fromSnapshot);
+      assert.doesNotMatch(snap, /dist\/src\//);
+      assert.match(plain, fromModules);
+    }
   });
 
   const tzs: Record<string, string | undefined>[] = [{ TZ: 'America/New_York' }, { TZ: undefined }, { TZ: 'UTC' }];
@@ -193,6 +201,7 @@ describe('bin/tsbpf falls back when the blob does not fit', notBuilt, () => {
     copyFileSync(launcher, join(top, 'bin/tsbpf'));
     symlinkSync(join(root, 'dist/src'), join(top, 'dist/src'));
     symlinkSync(blob, join(top, 'dist/tsbpf.blob'));
+    symlinkSync(dumpBlob, join(top, 'dist/tsbpf-dump.blob'));
     return { bin: join(top, 'bin/tsbpf'), record: join(top, 'dist/tsbpf.blob.node') };
   };
   const choice = (bin: string): string => {
