@@ -86,13 +86,14 @@ function hasTool(name: string): boolean {
 function tools(): { cli: string[]; plain: string[]; before: string | undefined; tcpdump: boolean; launch: string } {
   const before = process.env['TSBPF_BENCH_DUMP_BEFORE'];
   const launcher = resolve(process.cwd(), 'bin/tsbpf');
-  const debug = spawnSync(launcher, ['--help'], { encoding: 'utf8', env: { ...process.env, TSBPF_LAUNCH_DEBUG: '1' } });
+  const choice = (args: string[]): string =>
+    (spawnSync(launcher, args, { encoding: 'utf8', env: { ...process.env, TSBPF_LAUNCH_DEBUG: '1' } }).stderr.split('\n')[0] ?? '').replace(/^tsbpf: /, '');
   return {
     cli: [launcher],
     plain: [process.execPath, resolve(process.cwd(), 'dist/src/cli/main.js')],
     before: before && existsSync(before) ? resolve(before) : undefined,
     tcpdump: hasTool('tcpdump'),
-    launch: `bin/tsbpf: ${debug.stderr.trim().replace(/^tsbpf: /, '')}${process.env['NODE_EXTRA_CA_CERTS'] ? ' (NODE_EXTRA_CA_CERTS is set here; the launcher runs node without it)' : ''}`,
+    launch: `bin/tsbpf --help: ${choice(['--help'])}; bin/tsbpf dump: ${choice(['dump', '-h'])}${process.env['NODE_EXTRA_CA_CERTS'] ? ' (NODE_EXTRA_CA_CERTS is set here; the launcher runs node without it)' : ''}`,
   };
 }
 
