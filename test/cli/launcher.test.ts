@@ -139,6 +139,13 @@ describe('bin/tsbpf and the start-up snapshot', notBuilt, () => {
     assert.equal(same({ args: ['bpf-asm', '-d', 'samples/cpu-filter.bpf'] }).status, 0);
     assert.equal(same({ args: ['dump', '-dd', 'ip6 and udp port 53'] }).status, 0);
     assert.equal(same({ args: ['compile', 'tcp port 80'] }).status, 0);
+    // The eBPF JIT compiles WebAssembly at run time, after the heap was deserialized.
+    const prog = join(dir, 'prog.s');
+    writeFileSync(prog, 'r0 = *(u8 *)(r1 + 1)\nr0 += 4\nexit\n');
+    for (const engine of ['jit', 'interpreter']) {
+      const r = same({ args: ['run', '--engine', engine, '--data-hex', 'aabbcc', prog] });
+      assert.equal(r.stdout.toString(), 'r0 = 0xbf (191)\n');
+    }
   });
 
   it('reads standard input (-r -), writes a capture to standard output (-w -)', () => {
