@@ -38,6 +38,7 @@ function env(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   delete e['TSBPF_NO_SNAPSHOT'];
   delete e['TSBPF_LAUNCH_DEBUG'];
   delete e['TSBPF_DEBUG'];
+  delete e['NODE_OPTIONS'];
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete e[k];
     else e[k] = v;
@@ -251,6 +252,17 @@ describe('bin/tsbpf falls back when the blob does not fit', notBuilt, () => {
   it('no record: fallback', () => {
     const c = copy('none');
     assert.match(choice(c.bin), /^tsbpf: no snapshot \(no /);
+  });
+
+  it('NODE_OPTIONS set (it may change V8 flags, and Node then refuses the blob): fallback', () => {
+    const options = { NODE_OPTIONS: '--max-old-space-size=200' };
+    const refused = spawnSync(process.execPath, ['--snapshot-blob', blob, '--', '--help'], { env: env(options), encoding: 'utf8' });
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /Failed to load the startup snapshot/);
+    const r = launch({ args: ['--help'], env: options }, { TSBPF_LAUNCH_DEBUG: '1' });
+    assert.equal(r.status, 0);
+    assert.equal(r.stderr.toString(), 'tsbpf: no snapshot (NODE_OPTIONS is set)\n');
+    assert.match(r.stdout.toString(), /^usage: tsbpf COMMAND/);
   });
 
   it('TSBPF_NO_SNAPSHOT=1: fallback', () => {
