@@ -13,9 +13,6 @@ export interface DecodeState {
   readonly tcpSeq: TcpSeqTable;
   /** Text of recently printed addresses. */
   readonly addresses: AddressText;
-  /** Recent "src.sport > dst.dport: " texts of TCP and of UDP (port names differ). */
-  readonly tcpEndpoints: EndpointText;
-  readonly udpEndpoints: EndpointText;
   /** Recent "SRC > DST, " texts of Ethernet headers (-e), keyed by the two address texts. */
   readonly macPairs: EndpointText;
 }

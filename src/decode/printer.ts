@@ -34,7 +34,7 @@ function invalidHeader(caplen: number, len: number): string {
 
 export class PacketPrinter {
   readonly options: PrintOptions;
-  private readonly state: DecodeState = { tcpSeq: new TcpSeqTable(), addresses: new AddressText(), tcpEndpoints: new EndpointText(), udpEndpoints: new EndpointText(), macPairs: new EndpointText() };
+  private readonly state: DecodeState = { tcpSeq: new TcpSeqTable(), addresses: new AddressText(), macPairs: new EndpointText() };
   private readonly ts: TsState = {};
   /** The byte buffer the -x/-X/-A dumps are built in. */
   private readonly scratch = new DumpScratch();

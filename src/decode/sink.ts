@@ -96,7 +96,10 @@ export class Sink {
       return this;
     }
     if (n > 0xffffffff) return this.s(String(n));
-    const digits = n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+    // The digit count from the bit length (floor(bits * log10(2)), one more at the next power
+    // of ten): no chain of comparisons whose branches mispredict on numbers of mixed sizes.
+    const t = ((32 - Math.clz32(n)) * 1233) >>> 12;
+    const digits = n >= POW10[t]! ? t + 1 : t;
     if (this.len + digits > this.buf.length) this.grow(digits);
     const buf = this.buf;
     let at = this.len + digits;
@@ -115,18 +118,22 @@ export class Sink {
     return this;
   }
 
-  /** A non-negative integer below 2^32 in decimal, zero-padded to `width` digits. */
+  /** A non-negative integer in decimal, zero-padded to `width` digits (at most 9). */
   pad(n: number, width: number): this {
-    if (this.len + width + 10 > this.buf.length) this.grow(width + 10);
-    const start = this.len;
-    this.u(n);
-    const digits = this.len - start;
-    if (digits < width) {
-      const buf = this.buf, shift = width - digits;
-      for (let i = this.len - 1; i >= start; i--) buf[i + shift] = buf[i]!;
-      for (let i = 0; i < shift; i++) buf[start + i] = 48;
-      this.len += shift;
+    if (!(n < POW10[width]!)) return this.u(n);
+    if (this.len + width > this.buf.length) this.grow(width);
+    const buf = this.buf;
+    let at = this.len + width;
+    this.len = at;
+    let m = n | 0, i = 0;
+    for (; i + 2 <= width; i += 2) {
+      const q = (m / 100) | 0;
+      const r = (m - q * 100) << 1;
+      buf[--at] = DIGIT_PAIRS[r + 1]!;
+      buf[--at] = DIGIT_PAIRS[r]!;
+      m = q;
     }
+    if (i < width) buf[--at] = 48 + m;
     return this;
   }
 
@@ -192,6 +199,9 @@ export function ascii(s: string): AsciiText {
   }
   return words;
 }
+
+/** 10^i for i = 0..10. */
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
 
 /** The two ASCII digits of 0..99. */
 const DIGIT_PAIRS = new Uint8Array(200);

@@ -332,11 +332,11 @@ const isPrint = (c: number): boolean => c >= 0x20 && c < 0x7f;
 
 /**
  * tcpdump's fetch_token: the token at `idx` (printable characters up to a blank or line end)
- * and the blanks after it. Returns the index after them (0 when there is no token), the token's
- * end in `tokenEnd`. (tcpdump keeps at most 126 characters of a token; it is only ever compared
- * with HTTP methods and three-digit statuses, which are shorter.)
+ * and the blanks after it. Returns the index after them (0 when there is no token; tokenEnd
+ * finds where the token itself ends). (tcpdump keeps at most 126 characters of a token; it is
+ * only ever compared with HTTP methods and three-digit statuses, which are shorter.)
  */
-function fetchToken(d: Uint8Array, idx: number, end: number, tokenEnd: Int32Array): number {
+function fetchToken(d: Uint8Array, idx: number, end: number): number {
   const start = idx;
   for (; idx < end; idx++) {
     if (idx >= d.length) return 0;
@@ -345,12 +345,17 @@ function fetchToken(d: Uint8Array, idx: number, end: number, tokenEnd: Int32Arra
     if (!isPrint(c)) return 0;
   }
   if (idx === start) return 0;
-  tokenEnd[0] = idx;
   for (; idx < end; idx++) {
     const c = d[idx]!;
     if (c === 0x0d || c === 0x0a || !isPrint(c) || (c !== 0x20 && c !== 0x09)) break;
   }
   return idx;
+}
+
+/** The end of the token fetchToken found between `start` and `next` (before the blanks it skipped). */
+function tokenEnd(d: Uint8Array, start: number, next: number): number {
+  while (next > start && (d[next - 1] === 0x20 || d[next - 1] === 0x09)) next--;
+  return next;
 }
 
 /** HTTP_METHODS by length, as bytes, for a case-insensitive comparison with a token in the packet. */
@@ -379,13 +384,12 @@ function txtproto(ctx: Ctx, off: number, len: number, caps: string, proto: strin
   const end = off + len;
   let printThis = false;
   ctx.out.s(caps);
-  const tokenEnd = new Int32Array(1);
-  let idx = fetchToken(d, off, end, tokenEnd);
+  let idx = fetchToken(d, off, end);
   if (idx !== 0) {
-    if (isMethod(d, off, tokenEnd[0]!)) printThis = true;
+    if (isMethod(d, off, tokenEnd(d, off, idx))) printThis = true;
     const start = idx;
-    idx = fetchToken(d, idx, end, tokenEnd);
-    if (idx !== 0 && tokenEnd[0]! - start === 3 && isDigit(d[start]!) && isDigit(d[start + 1]!) && isDigit(d[start + 2]!)) printThis = true;
+    idx = fetchToken(d, idx, end);
+    if (idx !== 0 && tokenEnd(d, start, idx) - start === 3 && isDigit(d[start]!) && isDigit(d[start + 1]!) && isDigit(d[start + 2]!)) printThis = true;
   }
   if (!printThis) return;
   if (ctx.opts.verbose) {
