@@ -34,9 +34,10 @@ function writeStdout(text: string): void {
 
 /** The process's standard streams and file reading as a CliIO. */
 export function processIO(): CliIO {
+  const toFile = stdoutIsFile();
   return {
-    stdout: stdoutIsFile() ? writeStdout : (text: string) => { process.stdout.write(text); },
-    stdoutBytes: stdoutBytesWriter(stdoutIsFile()),
+    stdout: toFile ? writeStdout : (text: string) => { process.stdout.write(text); },
+    stdoutBytes: stdoutBytesWriter(toFile),
     stderr: (text: string) => { process.stderr.write(text); },
     readInput: async (path?: string) => (await import('../node/io/files.js')).readInput(path),
   };

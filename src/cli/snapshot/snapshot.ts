@@ -54,8 +54,10 @@ export function buildSnapshot(registry: readonly Command[], warmUp: (run: WarmRu
   });
   const samples = process.argv[2];
   if (samples === undefined) throw new Error('usage: node --snapshot-blob BLOB --build-snapshot ENTRY.cjs SAMPLES_DIR');
+  // Shaped as processIO()'s, so the warm-up takes the output paths real runs take.
   const sink: CliIO = {
     stdout: () => {},
+    stdoutBytes: () => {},
     stderr: () => {},
     readInput: async (path) => {
       if (path === undefined || path === '-') throw new Error('the warm-up reads no standard input');
