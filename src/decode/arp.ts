@@ -34,7 +34,7 @@ export function arpPrint(ctx: Ctx, off: number, length: number): void {
     case 3: case 8: ctx.out.s(`who-is ${hw(tha)} tell ${hw(sha)}`); break;
     case 4: ctx.out.s(`${hw(tha)} at ${host4(ctx, b, tpa)}`); break;
     case 9: ctx.out.s(`${hw(sha)} at ${host4(ctx, b, spa)}`); break;
-    default: ctx.out.s(hexAsciiDump(b.data.subarray(off))); return;
+    default: hexAsciiDump(b.data.subarray(off), ctx.out); return;
   }
   ctx.out.s(', length ').v(length);
 }

@@ -1,5 +1,5 @@
 /** IPv4 and IPv6 (with extension headers) and the protocol demultiplexer above them. */
-import { flat, Truncated } from './bytes.js';
+import { Truncated } from './bytes.js';
 import { host4, host6, hostText } from './names.js';
 import { grePrint } from './gre.js';
 import { ahPrint, espPrint } from './ipsec.js';
@@ -10,9 +10,10 @@ import { pimPrint } from './pim.js';
 import type { Ctx } from './context.js';
 import { icmpPrint, icmp6Print, igmpPrint } from './icmp.js';
 import { addressPair, tcpPrint, udpPrint, type IpInfo } from './transport.js';
-import { ascii } from './sink.js';
+import { ascii, type AsciiText } from './sink.js';
 
 const T_IP = ascii('IP '), T_IP6 = ascii('IP6 ');
+const T_TTL = ascii(', ttl '), T_ID = ascii(', id '), T_OFFSET = ascii(', offset '), T_FLAGS = ascii(', flags ['), T_HEAD_END = ascii(')\n    ');
 
 export const IPPROTO_NAMES: Record<number, string> = {
   0: 'Options', 1: 'ICMP', 2: 'IGMP', 4: 'IPIP', 6: 'TCP', 8: 'EGP', 9: 'IGRP', 17: 'UDP', 33: 'DCCP', 41: 'IPv6',
@@ -24,12 +25,12 @@ export const IPPROTO_NAMES: Record<number, string> = {
 const IP_FLAGS: readonly string[] = Array.from({ length: 8 }, (_, f) => [f & 1 ? '+' : '', f & 2 ? 'DF' : '', f & 4 ? 'rsvd' : ''].filter((x) => x).join(', ') || 'none');
 
 /** ", offset 0, flags [FLAGS" for every value of the three flag bits (-v). */
-const OFFSET0_FLAGS: readonly string[] = IP_FLAGS.map((f) => flat(', offset 0, flags [' + f));
+const OFFSET0_FLAGS: readonly AsciiText[] = IP_FLAGS.map((f) => ascii(', offset 0, flags [' + f));
 
 /** "(tos 0x.." with its ECN suffix, for every TOS byte (-v). */
-const TOS_TEXT: readonly string[] = Array.from({ length: 256 }, (_, t) => flat('(tos 0x' + t.toString(16) + ['', ',ECT(1)', ',ECT(0)', ',CE'][t & 3]!));
+const TOS_TEXT: readonly AsciiText[] = Array.from({ length: 256 }, (_, t) => ascii('(tos 0x' + t.toString(16) + ['', ',ECT(1)', ',ECT(0)', ',CE'][t & 3]!));
 /** "], proto NAME (N), length " for every protocol number (-v). */
-const PROTO_LENGTH_TEXT: readonly string[] = Array.from({ length: 256 }, (_, p) => flat('], proto ' + (IPPROTO_NAMES[p] ?? 'unknown') + ' (' + p + '), length '));
+const PROTO_LENGTH_TEXT: readonly AsciiText[] = Array.from({ length: 256 }, (_, p) => ascii('], proto ' + (IPPROTO_NAMES[p] ?? 'unknown') + ' (' + p + '), length '));
 
 const IPOPT_NAMES: Record<number, string> = { 0: 'EOL', 1: 'NOP', 68: 'timestamp', 130: 'security', 7: 'RR', 137: 'SSRR', 131: 'LSRR', 148: 'RA', 82: 'traceroute' };
 
@@ -160,11 +161,15 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
   if (truncatedBy > 0) ctx.out.s('truncated-ip - ').v(truncatedBy).s(' bytes missing! ');
   else len = Math.min(len, length);
   if (ctx.opts.verbose) {
-    let head = TOS_TEXT[tos]!;
-    if (ttl >= 1) head += ', ttl ' + ttl;
-    // Grouped into short flat pieces (and one table entry for an unfragmented packet's offset and flags).
+    const out = ctx.out;
+    out.t(TOS_TEXT[tos]!);
+    if (ttl >= 1) out.t(T_TTL).u(ttl);
+    out.t(T_ID).u(id);
+    // (One table entry for an unfragmented packet's offset and flags.)
     const fo = fragField & 0x1fff;
-    ctx.out.s(head + (', id ' + id) + (fo === 0 ? OFFSET0_FLAGS[fragField >> 13]! : ', offset ' + fo * 8 + ', flags [' + IP_FLAGS[fragField >> 13]!) + PROTO_LENGTH_TEXT[proto]! + b.u16(off + 2));
+    if (fo === 0) out.t(OFFSET0_FLAGS[fragField >> 13]!);
+    else out.t(T_OFFSET).u(fo * 8).t(T_FLAGS).s(IP_FLAGS[fragField >> 13]!);
+    out.t(PROTO_LENGTH_TEXT[proto]!).u(b.u16(off + 2));
     if (hlen > 20) {
       ctx.out.s(', options (');
       let cut = false;
@@ -182,7 +187,7 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
       tmp[10] = 0; tmp[11] = 0;
       ctx.out.s(`, bad cksum ${stored.toString(16)} (->${(~onesSum(tmp) & 0xffff).toString(16)})!`);
     }
-    ctx.out.s(')\n    ');
+    ctx.out.t(T_HEAD_END);
     if (!b.has(off, hlen) && (fragField & 0x1fff) === 0) {
       const p = b.u8(off + 9);
       if (p !== 6 && p !== 17) ctx.out.s(`${host4(ctx, b, off + 12)} > ${host4(ctx, b, off + 16)}: `);

@@ -95,7 +95,7 @@ export function etherPrint(ctx: Ctx): number {
   }
   if (!etherTypePrint(ctx, type, off, length)) {
     if (!ctx.opts.linkHeader) ctx.out.s(`${macPair(ctx)}${etherTypeText(ctx, type)}, length ${ctx.origLength}: `);
-    if (defaultPrint(ctx)) ctx.out.s(hexAsciiDump(b.data.subarray(off)));
+    if (defaultPrint(ctx)) hexAsciiDump(b.data.subarray(off), ctx.out);
   }
   return off;
 }
@@ -107,7 +107,7 @@ function cookedPayload(ctx: Ctx, proto: number, off: number, length: number, hea
   if (!etherTypePrint(ctx, proto, off, length)) {
     // Undecoded: the header is printed (if -e did not already) before the raw bytes.
     if (!ctx.opts.linkHeader) ctx.out.s(header());
-    if (defaultPrint(ctx)) ctx.out.s(hexAsciiDump(ctx.b.data.subarray(off)));
+    if (defaultPrint(ctx)) hexAsciiDump(ctx.b.data.subarray(off), ctx.out);
   }
 }
 
@@ -152,7 +152,7 @@ export function nullPrint(ctx: Ctx, networkOrder: boolean): number {
   else if (family === 24 || family === 28 || family === 30) ip6Print(ctx, 4, length);
   else {
     if (!ctx.opts.linkHeader) ctx.out.s(`AF ${BSD_AF_NAMES.get(family) ?? 'Unknown'} (${family}), length ${ctx.origLength}: `);
-    if (defaultPrint(ctx)) ctx.out.s(hexAsciiDump(b.data.subarray(4)));
+    if (defaultPrint(ctx)) hexAsciiDump(b.data.subarray(4), ctx.out);
   }
   return 4;
 }
@@ -188,7 +188,7 @@ function llcPrint(ctx: Ctx, off: number, length: number, macs: () => string): nu
     // Too short for an LLC header: tcpdump says so and shows what there is.
     c.out.s(' [|llc]');
     // (Observed: this dump is suppressed by neither -q nor -x; -x/-X/-A then dump what follows.)
-    c.out.s(hexAsciiDump(view.data.subarray(off, off + length)));
+    hexAsciiDump(view.data.subarray(off, off + length), c.out);
     return Math.min(b.length, off + length);
   }
   {
@@ -202,7 +202,7 @@ function llcPrint(ctx: Ctx, off: number, length: number, macs: () => string): nu
       const et = view.u16(off + 6, 'snap');
       if (ctx.opts.linkHeader) c.out.s(`oui ${oui === 0 ? 'Ethernet' : 'Unknown'} (0x${oui.toString(16).padStart(6, '0')}), ethertype ${ETHERTYPE_NAMES.get(et) ?? 'Unknown'} (0x${hex4(et)}), length ${length - 8}: `);
       if (oui === 0 && etherTypePrint(c, et, off + 8, length - 8)) return off + 8;
-      if (defaultPrint(ctx)) c.out.s(hexAsciiDump(view.data.subarray(off + 8)));
+      if (defaultPrint(ctx)) hexAsciiDump(view.data.subarray(off + 8), c.out);
       return off + 8;
     }
     const name = (sap: number, what: string): string => LLC_SAPS[sap] ?? `Unknown ${what} 0x${sap.toString(16).padStart(2, '0')}`;
@@ -218,7 +218,7 @@ function llcPrint(ctx: Ctx, off: number, length: number, macs: () => string): nu
     if ((control & 3) === 3) {
       c.out.s('Unnumbered, ').v(LLC_U_CMDS[control & 0xef] ?? (control & 0xef).toString(16).padStart(2, '0')).s(', Flags [').v(LLC_FLAGS[(ssapField & 1) | (control & 0x10)] ?? '?').s('], length ').v(length);
     }
-    if (defaultPrint(ctx)) c.out.s(hexAsciiDump(view.data.subarray(off)));
+    if (defaultPrint(ctx)) hexAsciiDump(view.data.subarray(off), c.out);
     return off + 3;
   }
 }
@@ -237,7 +237,7 @@ export function pppPrint(ctx: Ctx): number {
   else if (proto === 0x57) ip6Print(ctx, off, ctx.origLength - off);
   else {
     ctx.out.s('unknown PPP protocol (0x').v(hex4(proto)).s(')');
-    if (defaultPrint(ctx)) ctx.out.s(hexAsciiDump(b.data.subarray(off)));
+    if (defaultPrint(ctx)) hexAsciiDump(b.data.subarray(off), ctx.out);
   }
   // tcpdump reports a fixed 4-byte PPP header to -x/-X/-A, whatever the compression.
   return 4;

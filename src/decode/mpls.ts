@@ -33,7 +33,7 @@ export function mplsPrint(ctx: Ctx, off: number, length: number): void {
     const first = b.u8(off, 'mpls');
     kind = first >= 0x45 && first <= 0x4f ? 'ip' : first >= 0x60 && first <= 0x6f ? 'ip6' : 'unknown';
   }
-  if (kind === 'unknown') { if (defaultPrint(ctx)) ctx.out.s(hexAsciiDump(b.data.subarray(off, off + Math.max(0, length)))); return; }
+  if (kind === 'unknown') { if (defaultPrint(ctx)) hexAsciiDump(b.data.subarray(off, off + Math.max(0, length)), ctx.out); return; }
   ctx.out.s(ctx.opts.verbose ? '\n\t' : ' ');
   if (kind === 'ip') ipPrint(ctx, off, length);
   else ip6Print(ctx, off, length);

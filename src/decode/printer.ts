@@ -6,7 +6,7 @@
 import type { CapturePacket } from '../capture/types.js';
 import { AddressText, Bytes, EndpointText, Truncated } from './bytes.js';
 import { makeCtx, type Ctx, type DecodeState, type ReusableCtx } from './context.js';
-import { asciiDump, DumpScratch, hexAsciiDump, hexDump } from './hexdump.js';
+import { asciiDump, hexAsciiDump, hexDump } from './hexdump.js';
 import { etherPrint, nullPrint, pppPrint, rawPrint, sll2Print, sllPrint } from './link.js';
 import { DEFAULT_PRINT_OPTIONS, type PrintOptions } from './options.js';
 import { Sink } from './sink.js';
@@ -36,8 +36,6 @@ export class PacketPrinter {
   readonly options: PrintOptions;
   private readonly state: DecodeState = { tcpSeq: new TcpSeqTable(), addresses: new AddressText(), macPairs: new EndpointText() };
   private readonly ts: TsState = {};
-  /** The byte buffer the -x/-X/-A dumps are built in. */
-  private readonly scratch = new DumpScratch();
   /** The sink format() prints into. */
   private readonly own = new Sink(1024);
   private readonly ctx: ReusableCtx;
@@ -81,18 +79,16 @@ export class PacketPrinter {
       hdrlen = e.soft ? ll : 0;
     }
     if (opts.hex !== 'none') {
-      let dump = '';
       const d = ctx.dumpEnd === undefined ? p.data : p.data.subarray(0, ctx.dumpEnd);
       switch (opts.hex) {
-        case 'XX': dump = hexAsciiDump(d, this.scratch); break;
-        case 'X': if (d.length > hdrlen) dump = hexAsciiDump(d.subarray(hdrlen), this.scratch); break;
-        case 'xx': dump = hexDump(d, this.scratch); break;
-        case 'x': if (d.length > hdrlen) dump = hexDump(d.subarray(hdrlen), this.scratch); break;
-        case 'AA': dump = asciiDump(d, this.scratch); break;
-        case 'A': if (d.length > hdrlen) dump = asciiDump(d.subarray(hdrlen), this.scratch); break;
+        case 'XX': hexAsciiDump(d, out); break;
+        case 'X': if (d.length > hdrlen) hexAsciiDump(d.subarray(hdrlen), out); break;
+        case 'xx': hexDump(d, out); break;
+        case 'x': if (d.length > hdrlen) hexDump(d.subarray(hdrlen), out); break;
+        case 'AA': asciiDump(d, out); break;
+        case 'A': if (d.length > hdrlen) asciiDump(d.subarray(hdrlen), out); break;
         default: break;
       }
-      out.s(dump);
     }
     out.c(0x0a);
   }
@@ -127,7 +123,7 @@ export class PacketPrinter {
       default:
         // tcpdump has no printer for this link type: it says so and shows the bytes.
         ctx.out.s('UNSUPPORTED');
-        ctx.out.s(hexAsciiDump(ctx.b.data));
+        hexAsciiDump(ctx.b.data, ctx.out);
         return 0;
     }
   }

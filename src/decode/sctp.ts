@@ -44,7 +44,7 @@ export function sctpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): vo
       if (rem === 0) { bogus(); return; }
       if (ctx.opts.verbose >= 2) {
         ctx.out.s('[Payload');
-        if (defaultPrint(ctx)) ctx.out.s(`:${hexAsciiDump(b.data.subarray(at, Math.min(b.length, at + rem)))}`);
+        if (defaultPrint(ctx)) { ctx.out.c(0x3a); hexAsciiDump(b.data.subarray(at, Math.min(b.length, at + rem)), ctx.out); }
         ctx.out.s(']');
       }
       at += rem; left -= rem; rem = 0;

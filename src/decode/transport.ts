@@ -1,5 +1,5 @@
 /** TCP and UDP (print-tcp.c / print-udp.c one-line forms) and the port-based dispatch above. */
-import { flat, HEX2, hex4, hexRun, Truncated } from './bytes.js';
+import { flat, hexRun, Truncated } from './bytes.js';
 import type { Ctx } from './context.js';
 import { ascii, type AsciiText } from './sink.js';
 
@@ -90,6 +90,7 @@ const TCPOPT_NAMES: Record<number, string> = {
 const TCPOPT_ASCII: readonly (AsciiText | undefined)[] = Array.from({ length: 256 }, (_, k) => (TCPOPT_NAMES[k] === undefined ? undefined : ascii(TCPOPT_NAMES[k])));
 const TCPOPT_COMMA_ASCII: readonly (AsciiText | undefined)[] = Array.from({ length: 256 }, (_, k) => (TCPOPT_NAMES[k] === undefined ? undefined : ascii(',' + TCPOPT_NAMES[k])));
 const T_SEQ = ascii(', seq '), T_ACK = ascii(', ack '), T_WIN = ascii(', win '), T_URG = ascii(', urg '), T_OPTIONS = ascii(', options [');
+const T_CKSUM = ascii(', cksum 0x'), T_CORRECT = ascii(' (correct)'), T_UDP_SUM_OK = ascii('[udp sum ok] ');
 const T_LENGTH = ascii(', length '), T_VAL = ascii(' val '), T_ECR = ascii(' ecr '), T_UDP_LENGTH = ascii('UDP, length ');
 
 const HTTP_METHODS = new Set(['GET', 'PUT', 'COPY', 'HEAD', 'LOCK', 'MOVE', 'POLL', 'POST', 'BCOPY', 'BMOVE', 'MKCOL', 'TRACE', 'LABEL', 'MERGE',
@@ -142,9 +143,9 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
     const stored = b.u16(off + 16);
     ctx.out.t(flagText);
     flagsOut = true;
-    ctx.out.s(', cksum 0x' + hex4(stored));
+    ctx.out.t(T_CKSUM).hex(stored, 4);
     if (sum !== 0xffff) ctx.out.s(` (incorrect -> 0x${shouldBe(stored, sum).toString(16).padStart(4, '0')})`);
-    else ctx.out.s(' (correct)');
+    else ctx.out.t(T_CORRECT);
   }
   if (hlen > length) { if (!flagsOut) ctx.out.t(flagText); ctx.out.s(' [bad hdr length ').v(hlen).s(' - too long, > ').v(length).s(']'); return; }
   const dlen = length - hlen;
@@ -445,7 +446,7 @@ export function udpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
     else {
       const sum = onesSumRange(b.data, off, off + ulen, pseudoSum(ctx, ip, 17, ulen));
       if (sum !== 0xffff) ctx.out.s(`[bad udp cksum 0x${stored.toString(16).padStart(4, '0')} -> 0x${shouldBe(stored, sum).toString(16).padStart(4, '0')}!] `);
-      else ctx.out.s('[udp sum ok] ');
+      else ctx.out.t(T_UDP_SUM_OK);
     }
   }
   const plen = ulen - 8;
