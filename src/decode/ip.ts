@@ -195,13 +195,13 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
       throw new Truncated('ip');
     }
   }
+  // The encoded numeric texts go along unless a host name replaced them (hostText returns
+  // the numeric text itself when there is none).
   const addresses = ctx.state.addresses;
-  // (Host names replace the numeric texts only when a lookup is given and -n is not.)
-  const numeric = ctx.opts.hostName === undefined || ctx.opts.numeric !== 0;
-  const src = hostText(ctx, addresses.ip4(b.data, off + 12));
-  const srcAscii = numeric ? addresses.lastAscii : undefined;
-  const dst = hostText(ctx, addresses.ip4(b.data, off + 16));
-  const dstAscii = numeric ? addresses.lastAscii : undefined;
+  const srcText = addresses.ip4(b.data, off + 12), srcAscii0 = addresses.lastAscii;
+  const dstText = addresses.ip4(b.data, off + 16), dstAscii0 = addresses.lastAscii;
+  const src = hostText(ctx, srcText), dst = hostText(ctx, dstText);
+  const srcAscii = src === srcText ? srcAscii0 : undefined, dstAscii = dst === dstText ? dstAscii0 : undefined;
   const fragOff = fragField & 0x1fff;
   const payload = len - hlen;
   const info: IpInfo = { v: 4, src, dst, srcOff: off + 12, dstOff: finalDestination(ctx, off, hlen), fragmented: (fragField & 0x3fff) !== 0, length: payload, direct: true, srcAscii, dstAscii };
@@ -280,11 +280,10 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
   let len = plen;
   if (length - 40 < plen) { ctx.out.s('truncated-ip6 - ').v(plen - (length - 40)).s(' bytes missing!'); len = length - 40; }
   const addresses = ctx.state.addresses;
-  const numeric = ctx.opts.hostName === undefined || ctx.opts.numeric !== 0;
-  const src = hostText(ctx, addresses.ip6(b, off + 8));
-  const srcAscii = numeric ? addresses.lastAscii : undefined;
-  const dst = hostText(ctx, addresses.ip6(b, off + 24));
-  const dstAscii = numeric ? addresses.lastAscii : undefined;
+  const srcText = addresses.ip6(b, off + 8), srcAscii0 = addresses.lastAscii;
+  const dstText = addresses.ip6(b, off + 24), dstAscii0 = addresses.lastAscii;
+  const src = hostText(ctx, srcText), dst = hostText(ctx, dstText);
+  const srcAscii = src === srcText ? srcAscii0 : undefined, dstAscii = dst === dstText ? dstAscii0 : undefined;
   let at = off + 40;
   const end = off + 40 + len;
   let fragmented = false;

@@ -21,12 +21,11 @@ export interface IpInfo {
   readonly length: number;
   /** False when IPv6 extension headers sit between the IP header and this one: tcpdump then prints ports only. */
   readonly direct: boolean;
-  /** src and dst encoded for Sink.t, when they are the numeric addresses (no host names). */
+  /** src and dst encoded for Sink.t, when they are the numeric addresses (not host names). */
   readonly srcAscii?: AsciiText;
   readonly dstAscii?: AsciiText;
 }
 
-/** "src.sport > dst.dport: " (ports only when extension headers came between). */
 /** "src > dst: " of an IP header (numeric addresses written from their encoded texts). */
 export function addressPair(ctx: Ctx, ip: IpInfo): void {
   const out = ctx.out;
@@ -36,24 +35,38 @@ export function addressPair(ctx: Ctx, ip: IpInfo): void {
   out.c(0x3a).c(0x20);
 }
 
+/** A port-name table as encoded texts indexed by port (undefined: no name, or not ASCII). */
+function portNames(table: Readonly<Record<number, string>>): readonly (AsciiText | undefined)[] {
+  const names = new Array<AsciiText | undefined>(65536).fill(undefined);
+  for (const [p, name] of Object.entries(table)) if (/^[\x20-\x7e]*$/.test(name)) names[Number(p)] = ascii(name);
+  return names;
+}
+const TCP_NAMES = portNames(TCP_SERVICES), UDP_NAMES = portNames(UDP_SERVICES);
+
+/** "src.sport > dst.dport: " (ports only when extension headers came between). */
 function endpoints(ctx: Ctx, ip: IpInfo, sport: number, dport: number, table: Readonly<Record<number, string>>): void {
   const out = ctx.out;
+  const names = ctx.opts.numeric !== 0 ? undefined : table === TCP_SERVICES ? TCP_NAMES : UDP_NAMES;
   if (ip.direct) {
     if (ip.srcAscii !== undefined) out.t(ip.srcAscii); else out.s(ip.src);
     out.c(0x2e);
   }
-  port(ctx, sport, table);
+  port(ctx, sport, table, names);
   out.t(T_TO);
   if (ip.direct) {
     if (ip.dstAscii !== undefined) out.t(ip.dstAscii); else out.s(ip.dst);
     out.c(0x2e);
   }
-  port(ctx, dport, table);
+  port(ctx, dport, table, names);
   out.c(0x3a).c(0x20);
 }
 
-function port(ctx: Ctx, p: number, table: Readonly<Record<number, string>>): void {
-  const name = ctx.opts.numeric === 0 ? table[p] : undefined;
+/** A port's name (without -nn) or number. */
+function port(ctx: Ctx, p: number, table: Readonly<Record<number, string>>, names: readonly (AsciiText | undefined)[] | undefined): void {
+  if (names === undefined) { ctx.out.u(p); return; }
+  const text = names[p];
+  if (text !== undefined) { ctx.out.t(text); return; }
+  const name = table[p];
   if (name === undefined) ctx.out.u(p);
   else ctx.out.s(name);
 }
