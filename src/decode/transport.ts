@@ -103,6 +103,7 @@ const TCPOPT_NAMES: Record<number, string> = {
 const TCPOPT_ASCII: readonly (AsciiText | undefined)[] = Array.from({ length: 256 }, (_, k) => (TCPOPT_NAMES[k] === undefined ? undefined : ascii(TCPOPT_NAMES[k])));
 const TCPOPT_COMMA_ASCII: readonly (AsciiText | undefined)[] = Array.from({ length: 256 }, (_, k) => (TCPOPT_NAMES[k] === undefined ? undefined : ascii(',' + TCPOPT_NAMES[k])));
 const T_SEQ = ascii(', seq '), T_ACK = ascii(', ack '), T_WIN = ascii(', win '), T_URG = ascii(', urg '), T_OPTIONS = ascii(', options [');
+const T_NOP_NOP_TS_VAL = ascii('nop,nop,TS val ');
 const T_CKSUM = ascii(', cksum 0x'), T_CORRECT = ascii(' (correct)'), T_UDP_SUM_OK = ascii('[udp sum ok] ');
 const T_LENGTH = ascii(', length '), T_VAL = ascii(' val '), T_ECR = ascii(' ecr '), T_UDP_LENGTH = ascii('UDP, length ');
 
@@ -217,6 +218,15 @@ function tcpOptions(ctx: Ctx, off: number, hlen: number, sackBase: number, sigEn
   const b = ctx.b;
   // The separator goes out with the next option's name (one piece), or alone before a cut.
   let sep = '';
+  // The most common start (Linux): nop, nop, a timestamp — what the loop below prints for
+  // those 12 bytes, in four writes.
+  const d = b.data;
+  if (hlen >= 12 && b.has(off, 12) && d[off] === 1 && d[off + 1] === 1 && d[off + 2] === 8 && d[off + 3] === 10) {
+    ctx.out.t(T_NOP_NOP_TS_VAL).u(b.u32(off + 4)).t(T_ECR).u(b.u32(off + 8));
+    off += 12;
+    hlen -= 12;
+    sep = ',';
+  }
   while (hlen > 0) {
     if (off >= b.length) { ctx.out.s(sep); b.u8(off, 'tcp'); }
     const opt = b.data[off++]!;
