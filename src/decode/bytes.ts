@@ -44,6 +44,16 @@ export class Bytes {
   }
 }
 
+/** Big-endian 16 bits at `o`, which the caller has checked is captured (hot paths, after a `has`). */
+export function be16(d: Uint8Array, o: number): number {
+  return (d[o]! << 8) | d[o + 1]!;
+}
+
+/** Big-endian 32 bits (unsigned) at `o`, which the caller has checked is captured. */
+export function be32(d: Uint8Array, o: number): number {
+  return ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
+}
+
 /**
  * A sequential (flat) copy of `s`. V8 keeps a concatenation of 13 or more characters as a tree
  * of its pieces; a table entry or cached text built that way would add all its pieces to every

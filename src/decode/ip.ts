@@ -1,5 +1,5 @@
 /** IPv4 and IPv6 (with extension headers) and the protocol demultiplexer above them. */
-import { Truncated } from './bytes.js';
+import { be16, Truncated } from './bytes.js';
 import { host4, host6, hostText } from './names.js';
 import { grePrint } from './gre.js';
 import { ahPrint, espPrint } from './ipsec.js';
@@ -137,26 +137,28 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
   // With nothing at all after the link header tcpdump prints only the truncation marker.
   if (!b.has(off, 1)) throw new Truncated('ip');
   const prefix = !ctx.opts.linkHeader;
-  const vhl = b.u8(off);
+  const d = b.data;
+  const vhl = d[off]!;
   if (vhl >> 4 !== 4) { ctx.out.s('IP').v(vhl >> 4).v(vhl >> 4 === 6 ? ', wrong link-layer encapsulation' : '').s(' (invalid)'); return; }
   if (prefix) ctx.out.t(T_IP);
   if (!b.has(off, 20)) { ctx.out.s(' [|ip]'); return; }
-  if (!ctx.opts.verbose && !b.has(off, (vhl & 0xf) * 4) && (b.u16(off + 6) & 0x1fff) === 0) {
+  // (The fixed header is captured: read directly from here on.)
+  if (!ctx.opts.verbose && !b.has(off, (vhl & 0xf) * 4) && (be16(d, off + 6) & 0x1fff) === 0) {
     // Cut inside the options: the addresses are printed first for all but TCP and UDP.
-    const p = b.u8(off + 9);
+    const p = d[off + 9]!;
     if (p !== 6 && p !== 17) ctx.out.s(`${host4(ctx, b, off + 12)} > ${host4(ctx, b, off + 16)}: `);
     ctx.out.s(' [remaining caplen(').v(b.length - off).s(') < header length(').v((vhl & 0xf) * 4).s(')]');
     throw new Truncated('ip');
   }
   const hlen = (vhl & 0xf) * 4;
   if (hlen < 20) { ctx.out.s('bad-hlen ').v(hlen); return; }
-  let len = b.u16(off + 2);
+  let len = be16(d, off + 2);
   if (len < hlen) { ctx.out.s('[total length ').v(len).s(' < header length ').v(hlen).s(']'); return; }
-  const tos = b.u8(off + 1);
-  const id = b.u16(off + 4);
-  const fragField = b.u16(off + 6);
-  const ttl = b.u8(off + 8);
-  const proto = b.u8(off + 9);
+  const tos = d[off + 1]!;
+  const id = be16(d, off + 4);
+  const fragField = be16(d, off + 6);
+  const ttl = d[off + 8]!;
+  const proto = d[off + 9]!;
   const truncatedBy = length < len ? len - length : 0;
   if (truncatedBy > 0) ctx.out.s('truncated-ip - ').v(truncatedBy).s(' bytes missing! ');
   else len = Math.min(len, length);
@@ -169,7 +171,7 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
     const fo = fragField & 0x1fff;
     if (fo === 0) out.t(OFFSET0_FLAGS[fragField >> 13]!);
     else out.t(T_OFFSET).u(fo * 8).t(T_FLAGS).s(IP_FLAGS[fragField >> 13]!);
-    out.t(PROTO_LENGTH_TEXT[proto]!).u(b.u16(off + 2));
+    out.t(PROTO_LENGTH_TEXT[proto]!).u(be16(d, off + 2));
     if (hlen > 20) {
       ctx.out.s(', options (');
       let cut = false;

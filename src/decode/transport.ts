@@ -1,5 +1,5 @@
 /** TCP and UDP (print-tcp.c / print-udp.c one-line forms) and the port-based dispatch above. */
-import { flat, hexRun, Truncated } from './bytes.js';
+import { be16, be32, flat, hexRun, Truncated } from './bytes.js';
 import type { Ctx } from './context.js';
 import { ascii, type AsciiText } from './sink.js';
 
@@ -115,21 +115,23 @@ const HTTP_METHODS = new Set(['GET', 'PUT', 'COPY', 'HEAD', 'LOCK', 'MOVE', 'POL
 export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): void {
   const b = ctx.b;
   if (!b.has(off, 4)) { ctx.out.v(ip.src).s(' > ').v(ip.dst).s(': [|tcp]'); return; }
-  const sport = b.u16(off), dport = b.u16(off + 2);
+  // (Each field is read directly once a `has` showed it captured.)
+  const d = b.data;
+  const sport = be16(d, off), dport = be16(d, off + 2);
   endpoints(ctx, ip, sport, dport, TCP_SERVICES);
   if (!b.has(off, 20)) { ctx.out.s(' [|tcp]'); return; }
-  const hlen = (b.u8(off + 12) >> 4) * 4;
+  const hlen = (d[off + 12]! >> 4) * 4;
   if (hlen < 20) { ctx.out.s('tcp ').v(length).s(' [bad hdr length ').v(hlen).s(' - too short, < 20]'); return; }
   if (ctx.opts.quiet) {
     ctx.out.s('tcp ').v(length - hlen);
     if (hlen > length) ctx.out.s(' [bad hdr length ').v(hlen).s(' - too long, > ').v(length).s(']');
     return;
   }
-  const flags = b.u8(off + 13);
-  let seq = b.u32(off + 4);
-  let ack = b.u32(off + 8);
-  const win = b.u16(off + 14);
-  const urp = b.u16(off + 18);
+  const flags = d[off + 13]!;
+  let seq = be32(d, off + 4);
+  let ack = be32(d, off + 8);
+  const win = be16(d, off + 14);
+  const urp = be16(d, off + 18);
   // The flags text is appended with what follows it (one string piece fewer per line).
   const flagText = FLAG_ASCII[flags]!;
   let flagsOut = false;
@@ -222,7 +224,7 @@ function tcpOptions(ctx: Ctx, off: number, hlen: number, sackBase: number, sigEn
   // those 12 bytes, in four writes.
   const d = b.data;
   if (hlen >= 12 && b.has(off, 12) && d[off] === 1 && d[off + 1] === 1 && d[off + 2] === 8 && d[off + 3] === 10) {
-    ctx.out.t(T_NOP_NOP_TS_VAL).u(b.u32(off + 4)).t(T_ECR).u(b.u32(off + 8));
+    ctx.out.t(T_NOP_NOP_TS_VAL).u(be32(d, off + 4)).t(T_ECR).u(be32(d, off + 8));
     off += 12;
     hlen -= 12;
     sep = ',';
@@ -457,8 +459,10 @@ export function udpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
     ctx.out.s(' [|udp]');
     return;
   }
-  const sport = b.u16(off), dport = b.u16(off + 2);
-  const ulen = b.u16(off + 4);
+  // (At least the first 6 bytes are captured here.)
+  const d = b.data;
+  const sport = be16(d, off), dport = be16(d, off + 2);
+  const ulen = be16(d, off + 4);
   endpoints(ctx, ip, sport, dport, UDP_SERVICES);
   if (ulen < 8) { ctx.out.s('truncated-udplength ').v(ulen); return; }
   if (ulen > length) { ctx.out.s('UDP, bad length ').v(ulen).s(' > ').v(length); return; }
