@@ -7,12 +7,15 @@ import type { AddressText, Bytes, EndpointText } from './bytes.js';
 import type { PrintOptions } from './options.js';
 import type { Sink } from './sink.js';
 import type { TcpSeqTable } from './tcp-seq.js';
+import type { IpInfo } from './transport.js';
 
 export interface DecodeState {
   /** Initial sequence numbers per TCP conversation (tcpdump's relative numbering). */
   readonly tcpSeq: TcpSeqTable;
   /** Text of recently printed addresses. */
   readonly addresses: AddressText;
+  /** The IpInfo the IP printers refill for the protocol above (see ip.ts's ipInfo). */
+  readonly ipInfo: { -readonly [K in keyof IpInfo]: IpInfo[K] };
   /** Recent "SRC > DST, " texts of Ethernet headers (-e), keyed by the two address texts. */
   readonly macPairs: EndpointText;
 }

@@ -206,12 +206,24 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
   const srcAscii = src === srcText ? srcAscii0 : undefined, dstAscii = dst === dstText ? dstAscii0 : undefined;
   const fragOff = fragField & 0x1fff;
   const payload = len - hlen;
-  const info: IpInfo = { v: 4, src, dst, srcOff: off + 12, dstOff: finalDestination(ctx, off, hlen), fragmented: (fragField & 0x3fff) !== 0, length: payload, direct: true, srcAscii, dstAscii };
+  const info = ipInfo(ctx, 4, src, dst, off + 12, finalDestination(ctx, off, hlen), (fragField & 0x3fff) !== 0, payload, true, srcAscii, dstAscii);
   if (fragOff !== 0) {
     ctx.out.v(src).s(' > ').v(dst).s(': ').v(ctx.opts.numeric === 0 && PROTO_DB[proto] ? PROTO_DB[proto] : `ip-proto-${proto}`);
     return;
   }
   demux(ctx, proto, off + hlen, payload, info);
+}
+
+/**
+ * The IpInfo handed to the protocol above: one object per printer, refilled for each IP header
+ * (no allocation per packet). Every printer is done with it before a nested IP header is printed
+ * (tunnels and quoted packets come last), and the AH case passes a copy.
+ */
+function ipInfo(ctx: Ctx, v: 4 | 6, src: string, dst: string, srcOff: number, dstOff: number, fragmented: boolean, length: number, direct: boolean, srcAscii: AsciiText | undefined, dstAscii: AsciiText | undefined): IpInfo {
+  const info = ctx.state.ipInfo;
+  info.v = v; info.src = src; info.dst = dst; info.srcOff = srcOff; info.dstOff = dstOff;
+  info.fragmented = fragmented; info.length = length; info.direct = direct; info.srcAscii = srcAscii; info.dstAscii = dstAscii;
+  return info;
 }
 
 /** /etc/protocols names tcpdump uses when -n is not given. */
@@ -291,7 +303,7 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
   let fragmented = false;
   let finalDst = off + 24;
   for (let first = true; ; first = false) {
-    if (first && nh !== 6 && nh !== 17 && nh !== 33 && nh !== 132) addressPair(ctx, { v: 6, src, dst, srcOff: 0, dstOff: 0, fragmented: false, length: 0, direct: true, srcAscii, dstAscii });
+    if (first && nh !== 6 && nh !== 17 && nh !== 33 && nh !== 132) addressPair(ctx, ipInfo(ctx, 6, src, dst, off + 8, off + 24, false, 0, true, srcAscii, dstAscii));
     // An extension header with nothing of it captured: tcpdump stops with the IPv6 marker.
     // Nothing of the next header captured: a routing header stops softly with the IPv6
     // marker, a fragment header aborts with its own (observed from tcpdump 4.99.3).
@@ -354,7 +366,7 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
       at += ahLen;
       continue;
     }
-    const info: IpInfo = { v: 6, src, dst, srcOff: off + 8, dstOff: finalDst, fragmented, length: end - at, direct: at === off + 40, srcAscii, dstAscii };
+    const info = ipInfo(ctx, 6, src, dst, off + 8, finalDst, fragmented, end - at, at === off + 40, srcAscii, dstAscii);
     switch (nh) {
       case 6: tcpPrint(ctx, at, end - at, info); return;
       case 17: udpPrint(ctx, at, end - at, info); return;
