@@ -41,36 +41,46 @@ function printChar(c: number): string {
 /** printChar of every byte value, built once. */
 const CHAR_TEXT: readonly string[] = Array.from({ length: 256 }, (_, c) => printChar(c));
 
-/** Prints a name with its trailing dot, following compression pointers. */
+/**
+ * Prints a name with its trailing dot, following compression pointers. Labels are written as
+ * they are read: a name cut short shows what was captured of it (except when the cut falls in
+ * a pointer, whose bounds-checked fetch aborts before anything of the name is printed).
+ */
 function printName(ctx: Ctx, at: number, msg: number, silentCut = false): number {
-  const b = ctx.b;
+  const b = ctx.b, d = b.data, out = ctx.out;
+  const start = out.len;
   let end = -1;
-  let s = '';
   let hops = 0;
   for (;;) {
-    if (at >= b.length) { ctx.out.s(s); throw new Truncated('domain'); }
-    const l = b.data[at]!;
+    if (at >= b.length) throw new Truncated('domain');
+    const l = d[at]!;
     if ((l & 0xc0) === 0xc0) {
       if (end < 0) end = at + 2;
-      const target = msg + (((l & 0x3f) << 8) | b.u8(at + 1, 'domain'));
-      if (++hops > 64 || target >= at) { ctx.out.v(s).s('<LOOP>'); return end; }
+      if (at + 1 >= b.length) { out.len = start; throw new Truncated('domain'); }
+      const target = msg + (((l & 0x3f) << 8) | d[at + 1]!);
+      if (++hops > 64 || target >= at) { out.s('<LOOP>'); return end; }
       at = target;
       continue;
     }
     if (l === 0) { if (end < 0) end = at + 1; break; }
-    if (l & 0xc0) { ctx.out.v(s).s('<ELT ').v((l & 0xc0).toString(16)).s('>'); return at + 1; }
+    if (l & 0xc0) { out.s('<ELT ').s((l & 0xc0).toString(16)).c(0x3e); return at + 1; }
     // A label whose characters start past the capture ends the name quietly (fqdn_print's
     // loop condition); one cut inside is printed up to the cut, then truncated.
-    if (silentCut && at + 1 >= b.length) { ctx.out.s(s); return -1; }
-    for (let i = 0; i < l; i++) {
-      if (at + 1 + i >= b.length) { ctx.out.s(s); throw new Truncated('domain'); }
-      const c = b.data[at + 1 + i]!;
-      s += CHAR_TEXT[c]!;
+    if (silentCut && at + 1 >= b.length) return -1;
+    // Runs of printable characters copied as they are, the others in printChar's notation.
+    const to = Math.min(at + 1 + l, b.length);
+    for (let i = at + 1; i < to;) {
+      let j = i;
+      while (j < to && d[j]! >= 0x20 && d[j]! < 0x7f) j++;
+      if (j > i) out.bytes(d, i, j);
+      if (j < to) out.s(CHAR_TEXT[d[j++]!]!);
+      i = j;
     }
-    s += '.';
+    if (at + 1 + l > b.length) throw new Truncated('domain');
+    out.c(0x2e);
     at += l + 1;
   }
-  ctx.out.s(s === '' ? '.' : s);
+  if (out.len === start) out.c(0x2e);
   return end;
 }
 
@@ -199,7 +209,14 @@ export function dnsPrint(ctx: Ctx, off: number, length: number, mdns = false): v
     let at = off + 12;
     const rcode = flags & 0xf | extendedRcode(ctx, off, qd, an + ns, ar);
     if (flags & 0x8000) {
-      ctx.out.v(id).v(OPS[op]).v(RCODES[rcode] ?? ` Resp${rcode}`).v(flags & 0x400 ? '*' : '').v(flags & 0x80 ? '' : '-').v(flags & 0x200 ? '|' : '').v(flags & 0x20 ? '$' : '');
+      const out = ctx.out;
+      out.u(id).s(OPS[op]!);
+      const rc = RCODES[rcode];
+      if (rc !== undefined) out.s(rc); else out.s(' Resp').u(rcode);
+      if (flags & 0x400) out.c(0x2a);
+      if (!(flags & 0x80)) out.c(0x2d);
+      if (flags & 0x200) out.c(0x7c);
+      if (flags & 0x20) out.c(0x24);
       if (qd !== 1) ctx.out.s(' [').v(qd).s('q]');
       for (let i = 0; i < qd; i++) {
         if (i !== 0) ctx.out.s(',');
@@ -221,7 +238,9 @@ export function dnsPrint(ctx: Ctx, off: number, length: number, mdns = false): v
         at = section(ctx, at, off, ar, ' ar:', mdns);
       }
     } else {
-      ctx.out.v(id).v(OPS[op]).v(flags & 0x100 ? '+' : '').v(flags & 0x10 ? '%' : '');
+      ctx.out.u(id).s(OPS[op]!);
+      if (flags & 0x100) ctx.out.c(0x2b);
+      if (flags & 0x10) ctx.out.c(0x25);
       if (flags & 0x6cf) ctx.out.s(' [b2&3=0x').v(flags.toString(16)).s(']');
       if (op === 1) {
         if (qd) ctx.out.s(' [').v(qd).s('q]');
