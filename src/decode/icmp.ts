@@ -6,7 +6,7 @@ import { ipPrint, onesSum } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
 import { shouldBe, type IpInfo } from './transport.js';
 import { relTime } from './timestamp.js';
-import { ascii } from './sink.js';
+import { ascii, type AsciiText } from './sink.js';
 
 const ICMP_NAMES: Record<number, string> = {
   0: 'echo reply', 4: 'source quench', 8: 'echo request', 10: 'router solicitation', 13: 'time stamp request',
@@ -21,6 +21,11 @@ const UNREACH: Record<number, string> = {
 
 const T_ICMP = ascii('ICMP '), T_ECHO_REQUEST = ascii('ICMP echo request, id '), T_ECHO_REPLY = ascii('ICMP echo reply, id ');
 const T_SEQ = ascii(', seq '), T_LENGTH = ascii(', length ');
+const T_NET = ascii('ICMP net '), T_HOST = ascii('ICMP host '), T_UNREACHABLE = ascii(' unreachable');
+const T_PARAMETER_CODE = ascii('ICMP parameter problem - code '), T_PARAMETER_OCTET = ascii('ICMP parameter problem - octet ');
+const T_TIME_STAMP_QUERY = ascii('ICMP time stamp query id '), T_SEQ_SPACE = ascii(' seq ');
+/** "ICMP NAME" of the types printed by name alone. */
+const ICMP_ASCII: readonly (AsciiText | undefined)[] = Array.from({ length: 256 }, (_, t) => (ICMP_NAMES[t] === undefined ? undefined : ascii('ICMP ' + ICMP_NAMES[t])));
 
 function portName(ctx: Ctx, p: number, table: Readonly<Record<number, string>>): string {
   return ctx.opts.numeric === 0 ? (table[p] ?? String(p)) : String(p);
@@ -33,16 +38,23 @@ export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): vo
   // Time exceeded checks the quoted destination itself (a soft stop); the other types read
   // their fields with bounds-checked fetches (an abort).
   if (type === 11 && !b.has(off, 28)) throw new Truncated('icmp', true);
-  // (undefined: an echo written straight to the output.)
+  // The common forms are written straight to the output once their fields are fetched (str
+  // stays undefined); the others are built as a string first. Either way nothing is written
+  // before every fetch succeeded.
+  const out = ctx.out;
   let str: string | undefined;
   const inner = off + 8;
   switch (type) {
-    case 0: case 8: if (b.has(off, 8)) { str = undefined; break; } str = `echo ${type === 8 ? 'request' : 'reply'}, id ${b.u16(off + 4, 'icmp')}, seq ${b.u16(off + 6, 'icmp')}`; break;
+    case 0: case 8: {
+      const id = b.u16(off + 4, 'icmp'), seq = b.u16(off + 6, 'icmp');
+      out.t(type === 8 ? T_ECHO_REQUEST : T_ECHO_REPLY).u(id).t(T_SEQ).u(seq);
+      break;
+    }
     case 3: {
       const idst = host4(ctx, b, inner + 16, 'icmp');
       switch (code) {
-        case 0: str = `net ${idst} unreachable`; break;
-        case 1: str = `host ${idst} unreachable`; break;
+        case 0: out.t(T_NET).s(idst).t(T_UNREACHABLE); break;
+        case 1: out.t(T_HOST).s(idst).t(T_UNREACHABLE); break;
         case 2: str = `${idst} protocol ${b.u8(inner + 9, 'icmp')} unreachable`; break;
         case 3: {
           const ihl = (b.u8(inner, 'icmp') & 0xf) * 4;
@@ -70,8 +82,17 @@ export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): vo
       break;
     }
     case 11: str = code === 0 ? 'time exceeded in-transit' : code === 1 ? 'ip reassembly time exceeded' : `time exceeded-#${code}`; break;
-    case 12: str = code ? `parameter problem - code ${code}` : `parameter problem - octet ${b.u8(off + 4, 'icmp')}`; break;
-    case 13: str = `time stamp query id ${b.u16(off + 4, 'icmp')} seq ${b.u16(off + 6, 'icmp')}`; break;
+    case 12: {
+      if (code) { out.t(T_PARAMETER_CODE).u(code); break; }
+      const octet = b.u8(off + 4, 'icmp');
+      out.t(T_PARAMETER_OCTET).u(octet);
+      break;
+    }
+    case 13: {
+      const id = b.u16(off + 4, 'icmp'), seq = b.u16(off + 6, 'icmp');
+      out.t(T_TIME_STAMP_QUERY).u(id).t(T_SEQ_SPACE).u(seq);
+      break;
+    }
     case 14: {
       // Milliseconds since midnight UT, as hh:mm:ss.mmm (hours unbounded for bogus values).
       const t = (v: number): string => {
@@ -82,10 +103,13 @@ export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): vo
       break;
     }
     case 18: str = `address mask is 0x${b.u32(off + 8, 'icmp').toString(16).padStart(8, '0')}`; break;
-    default: str = ICMP_NAMES[type] ?? `type-#${type}`;
+    default: {
+      const name = ICMP_ASCII[type];
+      if (name !== undefined) out.t(name); else str = `type-#${type}`;
+    }
   }
-  if (str === undefined) ctx.out.t(type === 8 ? T_ECHO_REQUEST : T_ECHO_REPLY).u(b.u16(off + 4)).t(T_SEQ).u(b.u16(off + 6)).t(T_LENGTH).v(length);
-  else ctx.out.t(T_ICMP).s(str).t(T_LENGTH).v(length);
+  if (str !== undefined) out.t(T_ICMP).s(str);
+  out.t(T_LENGTH).v(length);
   if (ctx.opts.verbose && !ip.fragmented && b.has(off, length)) {
     const sum = onesSum(b.data.subarray(off, off + length));
     if (sum !== 0xffff) {
