@@ -75,8 +75,7 @@ export class PacketPrinter {
       if (e.proto) out.s(' [|').s(e.proto).c(0x5d);
       // A soft stop keeps the link header length; an abort dumps the whole frame, except
       // (observed from tcpdump 4.99.3) after 802.1Q tags, which it had already accounted.
-      const ll = this.linkHeaderLength(ctx, p.linkType);
-      hdrlen = e.soft ? ll : 0;
+      hdrlen = e.soft ? this.linkHeaderLength(ctx, p.linkType) : 0;
     }
     if (opts.hex !== 'none') {
       const d = ctx.dumpEnd === undefined ? p.data : p.data.subarray(0, ctx.dumpEnd);
@@ -99,7 +98,12 @@ export class PacketPrinter {
     switch (linkType) {
       case 1: {
         let off = 14;
-        while (b.has(off - 2, 2) && [0x8100, 0x88a8, 0x9100, 0x9200].includes(b.u16(off - 2)) && b.has(off, 4)) off += 4;
+        for (;;) {
+          if (!b.has(off - 2, 2)) break;
+          const t = b.u16(off - 2);
+          if ((t !== 0x8100 && t !== 0x88a8 && t !== 0x9100 && t !== 0x9200) || !b.has(off, 4)) break;
+          off += 4;
+        }
         return off;
       }
       case 113: return 16;
