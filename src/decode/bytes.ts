@@ -112,11 +112,15 @@ export class AddressText {
   private readonly v4Keys = new Int32Array(1024);
   private readonly v4Text: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
   private readonly v4Ascii: AsciiText[] = new Array<AsciiText>(1024).fill(NO_TEXT);
+  private readonly v4AsciiDot: AsciiText[] = new Array<AsciiText>(1024).fill(NO_TEXT);
   private readonly v6Keys = new Int32Array(4 * 512);
   private readonly v6Text: (string | undefined)[] = new Array<string | undefined>(512).fill(undefined);
   private readonly v6Ascii: AsciiText[] = new Array<AsciiText>(512).fill(NO_TEXT);
+  private readonly v6AsciiDot: AsciiText[] = new Array<AsciiText>(512).fill(NO_TEXT);
   /** The address returned by the last ip4 or ip6 call, encoded for Sink.t. */
   lastAscii: AsciiText = NO_TEXT;
+  /** The same followed by '.' (the "addr.port" of transport endpoints). */
+  lastAsciiDot: AsciiText = NO_TEXT;
   private readonly macKeys = new Int32Array(2 * 512);
   private readonly macText: (string | undefined)[] = new Array<string | undefined>(512).fill(undefined);
 
@@ -125,11 +129,12 @@ export class AddressText {
     const key = (d[off]! << 24) | (d[off + 1]! << 16) | (d[off + 2]! << 8) | d[off + 3]!;
     const slot = Math.imul(key, 0x9e3779b1) >>> 22;
     const hit = this.v4Text[slot];
-    if (hit !== undefined && this.v4Keys[slot] === key) { this.lastAscii = this.v4Ascii[slot]!; return hit; }
+    if (hit !== undefined && this.v4Keys[slot] === key) { this.lastAscii = this.v4Ascii[slot]!; this.lastAsciiDot = this.v4AsciiDot[slot]!; return hit; }
     const text = flat(DEC8[d[off]!]! + '.' + DEC8[d[off + 1]!]! + '.' + DEC8[d[off + 2]!]! + '.' + DEC8[d[off + 3]!]!);
     this.v4Keys[slot] = key;
     this.v4Text[slot] = text;
     this.lastAscii = this.v4Ascii[slot] = ascii(text);
+    this.lastAsciiDot = this.v4AsciiDot[slot] = ascii(text + '.');
     return text;
   }
 
@@ -157,11 +162,12 @@ export class AddressText {
     const slot = Math.imul(w0 ^ Math.imul(w1, 31) ^ Math.imul(w2, 961) ^ Math.imul(w3, 0x9e3779b1), 0x85ebca6b) >>> 23;
     const k = this.v6Keys, at = slot * 4;
     const hit = this.v6Text[slot];
-    if (hit !== undefined && k[at] === w0 && k[at + 1] === w1 && k[at + 2] === w2 && k[at + 3] === w3) { this.lastAscii = this.v6Ascii[slot]!; return hit; }
+    if (hit !== undefined && k[at] === w0 && k[at + 1] === w1 && k[at + 2] === w2 && k[at + 3] === w3) { this.lastAscii = this.v6Ascii[slot]!; this.lastAsciiDot = this.v6AsciiDot[slot]!; return hit; }
     const text = flat(ip6String(b, off));
     k[at] = w0; k[at + 1] = w1; k[at + 2] = w2; k[at + 3] = w3;
     this.v6Text[slot] = text;
     this.lastAscii = this.v6Ascii[slot] = ascii(text);
+    this.lastAsciiDot = this.v6AsciiDot[slot] = ascii(text + '.');
     return text;
   }
 }

@@ -15,7 +15,7 @@ export interface DecodeState {
   /** Text of recently printed addresses. */
   readonly addresses: AddressText;
   /** The IpInfo the IP printers refill for the protocol above (see ip.ts's ipInfo). */
-  readonly ipInfo: { -readonly [K in keyof IpInfo]: IpInfo[K] };
+  readonly ipInfo: ReusableIpInfo;
   /** Recent "SRC > DST, " texts of Ethernet headers (-e), keyed by the two address texts. */
   readonly macPairs: EndpointText;
 }
@@ -45,3 +45,6 @@ export function makeCtx(b: Bytes, opts: PrintOptions, state: DecodeState, origLe
 
 /** A context whose fields can be replaced: the packet printer reuses one for every packet. */
 export type ReusableCtx = { -readonly [K in keyof Ctx]: Ctx[K] };
+
+/** An IpInfo whose fields can be refilled (DecodeState.ipInfo). */
+export type ReusableIpInfo = { -readonly [K in keyof IpInfo]: IpInfo[K] };

@@ -7,7 +7,7 @@ import { vrrpPrint } from './vrrp.js';
 import { sctpPrint } from './sctp.js';
 import { ospfPrint } from './ospf.js';
 import { pimPrint } from './pim.js';
-import type { Ctx } from './context.js';
+import type { Ctx, ReusableIpInfo } from './context.js';
 import { icmpPrint, icmp6Print, igmpPrint } from './icmp.js';
 import { addressPair, tcpPrint, udpPrint, type IpInfo } from './transport.js';
 import { ascii, type AsciiText } from './sink.js';
@@ -200,13 +200,15 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
   // The encoded numeric texts go along unless a host name replaced them (hostText returns
   // the numeric text itself when there is none).
   const addresses = ctx.state.addresses;
-  const srcText = addresses.ip4(b.data, off + 12), srcAscii0 = addresses.lastAscii;
-  const dstText = addresses.ip4(b.data, off + 16), dstAscii0 = addresses.lastAscii;
+  const srcText = addresses.ip4(b.data, off + 12), srcAscii0 = addresses.lastAscii, srcDot0 = addresses.lastAsciiDot;
+  const dstText = addresses.ip4(b.data, off + 16), dstAscii0 = addresses.lastAscii, dstDot0 = addresses.lastAsciiDot;
   const src = hostText(ctx, srcText), dst = hostText(ctx, dstText);
-  const srcAscii = src === srcText ? srcAscii0 : undefined, dstAscii = dst === dstText ? dstAscii0 : undefined;
+  const srcNumeric = src === srcText, dstNumeric = dst === dstText;
   const fragOff = fragField & 0x1fff;
   const payload = len - hlen;
-  const info = ipInfo(ctx, 4, src, dst, off + 12, finalDestination(ctx, off, hlen), (fragField & 0x3fff) !== 0, payload, true, srcAscii, dstAscii);
+  const info = ipInfo(ctx, 4, src, dst, off + 12, finalDestination(ctx, off, hlen), (fragField & 0x3fff) !== 0, payload, true);
+  if (srcNumeric) { info.srcAscii = srcAscii0; info.srcAsciiDot = srcDot0; }
+  if (dstNumeric) { info.dstAscii = dstAscii0; info.dstAsciiDot = dstDot0; }
   if (fragOff !== 0) {
     ctx.out.v(src).s(' > ').v(dst).s(': ').v(ctx.opts.numeric === 0 && PROTO_DB[proto] ? PROTO_DB[proto] : `ip-proto-${proto}`);
     return;
@@ -219,10 +221,12 @@ export function ipPrint(ctx: Ctx, off: number, length: number): void {
  * (no allocation per packet). Every printer is done with it before a nested IP header is printed
  * (tunnels and quoted packets come last), and the AH case passes a copy.
  */
-function ipInfo(ctx: Ctx, v: 4 | 6, src: string, dst: string, srcOff: number, dstOff: number, fragmented: boolean, length: number, direct: boolean, srcAscii: AsciiText | undefined, dstAscii: AsciiText | undefined): IpInfo {
+function ipInfo(ctx: Ctx, v: 4 | 6, src: string, dst: string, srcOff: number, dstOff: number, fragmented: boolean, length: number, direct: boolean): ReusableIpInfo {
   const info = ctx.state.ipInfo;
   info.v = v; info.src = src; info.dst = dst; info.srcOff = srcOff; info.dstOff = dstOff;
-  info.fragmented = fragmented; info.length = length; info.direct = direct; info.srcAscii = srcAscii; info.dstAscii = dstAscii;
+  info.fragmented = fragmented; info.length = length; info.direct = direct;
+  // (The encoded texts are set by the caller when the addresses are numeric.)
+  info.srcAscii = undefined; info.dstAscii = undefined; info.srcAsciiDot = undefined; info.dstAsciiDot = undefined;
   return info;
 }
 
@@ -294,16 +298,21 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
   let len = plen;
   if (length - 40 < plen) { ctx.out.s('truncated-ip6 - ').v(plen - (length - 40)).s(' bytes missing!'); len = length - 40; }
   const addresses = ctx.state.addresses;
-  const srcText = addresses.ip6(b, off + 8), srcAscii0 = addresses.lastAscii;
-  const dstText = addresses.ip6(b, off + 24), dstAscii0 = addresses.lastAscii;
+  const srcText = addresses.ip6(b, off + 8), srcAscii0 = addresses.lastAscii, srcDot0 = addresses.lastAsciiDot;
+  const dstText = addresses.ip6(b, off + 24), dstAscii0 = addresses.lastAscii, dstDot0 = addresses.lastAsciiDot;
   const src = hostText(ctx, srcText), dst = hostText(ctx, dstText);
-  const srcAscii = src === srcText ? srcAscii0 : undefined, dstAscii = dst === dstText ? dstAscii0 : undefined;
+  const srcNumeric = src === srcText, dstNumeric = dst === dstText;
   let at = off + 40;
   const end = off + 40 + len;
   let fragmented = false;
   let finalDst = off + 24;
   for (let first = true; ; first = false) {
-    if (first && nh !== 6 && nh !== 17 && nh !== 33 && nh !== 132) addressPair(ctx, ipInfo(ctx, 6, src, dst, off + 8, off + 24, false, 0, true, srcAscii, dstAscii));
+    if (first && nh !== 6 && nh !== 17 && nh !== 33 && nh !== 132) {
+      const pair = ipInfo(ctx, 6, src, dst, off + 8, off + 24, false, 0, true);
+      if (srcNumeric) pair.srcAscii = srcAscii0;
+      if (dstNumeric) pair.dstAscii = dstAscii0;
+      addressPair(ctx, pair);
+    }
     // An extension header with nothing of it captured: tcpdump stops with the IPv6 marker.
     // Nothing of the next header captured: a routing header stops softly with the IPv6
     // marker, a fragment header aborts with its own (observed from tcpdump 4.99.3).
@@ -366,7 +375,9 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
       at += ahLen;
       continue;
     }
-    const info = ipInfo(ctx, 6, src, dst, off + 8, finalDst, fragmented, end - at, at === off + 40, srcAscii, dstAscii);
+    const info = ipInfo(ctx, 6, src, dst, off + 8, finalDst, fragmented, end - at, at === off + 40);
+    if (srcNumeric) { info.srcAscii = srcAscii0; info.srcAsciiDot = srcDot0; }
+    if (dstNumeric) { info.dstAscii = dstAscii0; info.dstAsciiDot = dstDot0; }
     switch (nh) {
       case 6: tcpPrint(ctx, at, end - at, info); return;
       case 17: udpPrint(ctx, at, end - at, info); return;

@@ -34,7 +34,7 @@ function invalidHeader(caplen: number, len: number): string {
 
 export class PacketPrinter {
   readonly options: PrintOptions;
-  private readonly state: DecodeState = { tcpSeq: new TcpSeqTable(), ipInfo: { v: 4, src: '', dst: '', srcOff: 0, dstOff: 0, fragmented: false, length: 0, direct: true, srcAscii: undefined, dstAscii: undefined }, addresses: new AddressText(), macPairs: new EndpointText() };
+  private readonly state: DecodeState = { tcpSeq: new TcpSeqTable(), ipInfo: { v: 4, src: '', dst: '', srcOff: 0, dstOff: 0, fragmented: false, length: 0, direct: true, srcAscii: undefined, dstAscii: undefined, srcAsciiDot: undefined, dstAsciiDot: undefined }, addresses: new AddressText(), macPairs: new EndpointText() };
   private readonly ts: TsState = {};
   /** The sink format() prints into. */
   private readonly own = new Sink(1024);

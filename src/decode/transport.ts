@@ -3,7 +3,7 @@ import { be16, be32, flat, hexRun, Truncated } from './bytes.js';
 import type { Ctx } from './context.js';
 import { ascii, type AsciiText } from './sink.js';
 
-const T_TO = ascii(' > ');
+const T_TO = ascii(' > '), T_COLON_SPACE = ascii(': ');
 import { onesSumRange } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
 import { dnsPrint, ntpPrint, bootpPrint } from './apps.js';
@@ -24,6 +24,9 @@ export interface IpInfo {
   /** src and dst encoded for Sink.t, when they are the numeric addresses (not host names). */
   readonly srcAscii?: AsciiText;
   readonly dstAscii?: AsciiText;
+  /** The same followed by '.'. */
+  readonly srcAsciiDot?: AsciiText;
+  readonly dstAsciiDot?: AsciiText;
 }
 
 /** "src > dst: " of an IP header (numeric addresses written from their encoded texts). */
@@ -47,6 +50,14 @@ const TCP_NAMES = portNames(TCP_SERVICES), UDP_NAMES = portNames(UDP_SERVICES);
 function endpoints(ctx: Ctx, ip: IpInfo, sport: number, dport: number, table: Readonly<Record<number, string>>): void {
   const out = ctx.out;
   const names = ctx.opts.numeric !== 0 ? undefined : table === TCP_SERVICES ? TCP_NAMES : UDP_NAMES;
+  if (ip.direct && ip.srcAsciiDot !== undefined && ip.dstAsciiDot !== undefined) {
+    out.t(ip.srcAsciiDot);
+    port(ctx, sport, table, names);
+    out.t(T_TO).t(ip.dstAsciiDot);
+    port(ctx, dport, table, names);
+    out.t(T_COLON_SPACE);
+    return;
+  }
   if (ip.direct) {
     if (ip.srcAscii !== undefined) out.t(ip.srcAscii); else out.s(ip.src);
     out.c(0x2e);
