@@ -259,7 +259,7 @@ export function dnsPrint(ctx: Ctx, off: number, length: number, mdns = false): v
       }
       if (left) throw new Truncated('domain');
     }
-    ctx.out.s(' (').v(length).s(')');
+    ctx.out.c(0x20).c(0x28).v(length).c(0x29);
   } catch (e) {
     if (e instanceof Truncated) { ctx.out.s(' [|domain]'); return; }
     throw e;

@@ -12,7 +12,7 @@ import { icmpPrint, icmp6Print, igmpPrint } from './icmp.js';
 import { addressPair, tcpPrint, udpPrint, type IpInfo } from './transport.js';
 import { ascii, type AsciiText } from './sink.js';
 
-const T_IP = ascii('IP '), T_IP6 = ascii('IP6 ');
+const T_IP = ascii('IP '), T_IP6 = ascii('IP6 '), T_FRAG = ascii('frag (');
 const T_TTL = ascii(', ttl '), T_ID = ascii(', id '), T_OFFSET = ascii(', offset '), T_FLAGS = ascii(', flags ['), T_HEAD_END = ascii(')\n    ');
 
 export const IPPROTO_NAMES: Record<number, string> = {
@@ -359,7 +359,7 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
       const offField = b.u16(at + 2);
       const fragLen = end - at - 8;
       if (ctx.opts.verbose) ctx.out.s(`frag (0x${b.u32(at + 4).toString(16).padStart(8, '0')}:${offField & 0xfff8}|${fragLen})`);
-      else ctx.out.s('frag (').v(offField & 0xfff8).s('|').v(fragLen).s(')');
+      else ctx.out.t(T_FRAG).u(offField & 0xfff8).c(0x7c).v(fragLen).c(0x29);
       if ((offField & 0xfff8) !== 0) return;
       ctx.out.s(' ');
       fragmented = true;

@@ -115,6 +115,7 @@ const TCPOPT_ASCII: readonly (AsciiText | undefined)[] = Array.from({ length: 25
 const TCPOPT_COMMA_ASCII: readonly (AsciiText | undefined)[] = Array.from({ length: 256 }, (_, k) => (TCPOPT_NAMES[k] === undefined ? undefined : ascii(',' + TCPOPT_NAMES[k])));
 const T_SEQ = ascii(', seq '), T_ACK = ascii(', ack '), T_WIN = ascii(', win '), T_URG = ascii(', urg '), T_OPTIONS = ascii(', options [');
 const T_NOP_NOP_TS_VAL = ascii('nop,nop,TS val ');
+const T_HTTP = ascii('HTTP'), T_NEWLINE_TAB = ascii('\n\t'), T_COOKIEREQ = ascii(' cookiereq'), T_COOKIE = ascii(' cookie '), T_TFO = ascii('tfo');
 const T_CKSUM = ascii(', cksum 0x'), T_CORRECT = ascii(' (correct)'), T_UDP_SUM_OK = ascii('[udp sum ok] ');
 const T_LENGTH = ascii(', length '), T_VAL = ascii(' val '), T_ECR = ascii(' ecr '), T_UDP_LENGTH = ascii('UDP, length ');
 
@@ -212,8 +213,8 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
   if (!b.has(off, hlen)) { ctx.out.s(' [remaining caplen(').v(b.length - off).s(') < header length(').v(hlen).s(')] [|tcp]'); throw new Truncated(''); }
   const at = off + hlen;
   if (sport === 80 || dport === 80 || sport === 8080 || dport === 8080 || sport === 3128 || dport === 3128) {
-    ctx.out.s(': ');
-    txtproto(ctx, at, dlen, 'HTTP', 'http');
+    ctx.out.t(T_COLON_SPACE);
+    txtproto(ctx, at, dlen, T_HTTP, 'http');
   } else if (sport === 53 || dport === 53) {
     // DNS over TCP: a two-byte length prefix.
     if (b.has(at, 2)) { ctx.out.s(' '); dnsPrint(ctx, at + 2, dlen - 2); }
@@ -278,10 +279,11 @@ function tcpOptions(ctx: Ctx, off: number, hlen: number, sackBase: number, sigEn
 
 /** TCP Fast Open (RFC 7413): a cookie request or a 4-16 byte even-length cookie. */
 function fastOpen(ctx: Ctx, off: number, datalen: number): void {
-  if (datalen === 0) { ctx.out.s(' cookiereq'); return; }
+  if (datalen === 0) { ctx.out.t(T_COOKIEREQ); return; }
   if (datalen % 2 !== 0 || datalen < 4 || datalen > 16) { ctx.out.s(' (invalid)'); return; }
   // (Captured: optionData's lenCheck covered the option's data.)
-  ctx.out.s(' cookie ' + hexRun(ctx.b.data, off, datalen));
+  ctx.out.t(T_COOKIE);
+  for (let i = 0; i < datalen; i++) ctx.out.hex2(ctx.b.data[off + i]!);
 }
 
 class OptionDataTruncated extends Truncated {}
@@ -331,14 +333,14 @@ function optionData(ctx: Ctx, opt: number, len: number, off: number, hlen: numbe
         ctx.out.s(' 0x').v(uto.toString(16)).s(' ').v(uto & 1 ? (uto >> 1) * 60 : uto >> 1);
         break;
       }
-      case 34: datalen = len - 2; if (!lenCheck(ctx, off, datalen, hlen)) return; ctx.out.s(' '); fastOpen(ctx, off, datalen); break;
+      case 34: datalen = len - 2; if (!lenCheck(ctx, off, datalen, hlen)) return; ctx.out.c(0x20); fastOpen(ctx, off, datalen); break;
       case 253: case 254: {
         datalen = len - 2;
         if (!lenCheck(ctx, off, datalen, hlen)) return;
         if (datalen < 2) { ctx.out.s('[bad opt]'); return; }
         const magic = b.u16(off);
-        ctx.out.s('-');
-        if (magic === 0xf989) { ctx.out.s('tfo'); fastOpen(ctx, off + 2, datalen - 2); } else ctx.out.s(magic.toString(16).padStart(4, '0'));
+        ctx.out.c(0x2d);
+        if (magic === 0xf989) { ctx.out.t(T_TFO); fastOpen(ctx, off + 2, datalen - 2); } else ctx.out.s(magic.toString(16).padStart(4, '0'));
         break;
       }
       default: {
@@ -416,11 +418,11 @@ function isMethod(d: Uint8Array, a: number, z: number): boolean {
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 /** tcpdump's txtproto_print for HTTP-like protocols: the request or status line. */
-function txtproto(ctx: Ctx, off: number, len: number, caps: string, proto: string): void {
+function txtproto(ctx: Ctx, off: number, len: number, caps: AsciiText, proto: string): void {
   const d = ctx.b.data;
   const end = off + len;
   let printThis = false;
-  ctx.out.s(caps);
+  ctx.out.t(caps);
   let idx = fetchToken(d, off, end);
   if (idx !== 0) {
     if (isMethod(d, off, tokenEnd(d, off, idx))) printThis = true;
@@ -432,14 +434,14 @@ function txtproto(ctx: Ctx, off: number, len: number, caps: string, proto: strin
   if (ctx.opts.verbose) {
     ctx.out.s(', length: ').v(len);
     for (let i = off; i < off + len;) {
-      const next = txtLine(ctx, '\n\t', i, off + len, proto);
+      const next = txtLine(ctx, T_NEWLINE_TAB, i, off + len, proto);
       if (next === 0) break;
       i = next;
     }
-  } else txtLine(ctx, ': ', off, off + len, proto);
+  } else txtLine(ctx, T_COLON_SPACE, off, off + len, proto);
 }
 
-function txtLine(ctx: Ctx, prefix: string, start: number, end: number, proto: string): number {
+function txtLine(ctx: Ctx, prefix: AsciiText, start: number, end: number, proto: string): number {
   const d = ctx.b.data;
   let idx = start;
   // Only printable ASCII and tabs reach the output here: the bytes are the text.
@@ -447,17 +449,17 @@ function txtLine(ctx: Ctx, prefix: string, start: number, end: number, proto: st
     // Past the captured bytes before the line ends: nothing of the line is printed.
     if (idx >= d.length) throw new Truncated(proto);
     const c = d[idx]!;
-    if (c === 0x0a) { ctx.out.s(prefix).bytes(d, start, idx); return idx + 1; }
+    if (c === 0x0a) { ctx.out.t(prefix).bytes(d, start, idx); return idx + 1; }
     if (c === 0x0d) {
       if (idx + 1 >= end) return 0;
       if (idx + 1 >= d.length) throw new Truncated(proto);
-      if (d[idx + 1] === 0x0a) { ctx.out.s(prefix).bytes(d, start, idx); return idx + 2; }
+      if (d[idx + 1] === 0x0a) { ctx.out.t(prefix).bytes(d, start, idx); return idx + 2; }
       return 0;
     }
     if (!isPrint(c) && c !== 0x09) return 0;
     idx++;
   }
-  ctx.out.s(prefix).bytes(d, start, idx).s(' [|').s(proto).c(0x5d);
+  ctx.out.t(prefix).bytes(d, start, idx).s(' [|').s(proto).c(0x5d);
   return 0;
 }
 
