@@ -183,10 +183,18 @@ export class EndpointText {
   private readonly src: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
   private readonly dst: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
   private readonly text: string[] = new Array<string>(4096).fill('');
+  /** The text encoded for Sink.t (undefined when it is not ASCII). */
+  private readonly encoded: (AsciiText | undefined)[] = new Array<AsciiText | undefined>(4096).fill(undefined);
 
   private static slot(src: string, dst: string, ports: number): number {
-    const h = ports ^ Math.imul(src.length * 64 + dst.length, 0x85ebca6b) ^ (src.charCodeAt(src.length - 1) << 8) ^ dst.charCodeAt(dst.length - 1);
-    return Math.imul(h, 0x9e3779b1) >>> 20;
+    return Math.imul(ports ^ Math.imul(EndpointText.mix(src), 0x85ebca6b) ^ EndpointText.mix(dst), 0x9e3779b1) >>> 20;
+  }
+
+  /** A hash of all of `s` (address texts share long prefixes and suffixes). */
+  private static mix(s: string): number {
+    let h = s.length;
+    for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+    return h;
   }
 
   get(src: string, dst: string, sport: number, dport: number): string | undefined {
@@ -199,7 +207,15 @@ export class EndpointText {
     const ports = (sport << 16) | dport;
     const slot = EndpointText.slot(src, dst, ports);
     this.ports[slot] = ports; this.src[slot] = src; this.dst[slot] = dst; this.text[slot] = text;
+    this.encoded[slot] = /^[\x00-\x7f]*$/.test(text) ? ascii(text) : undefined;
     return text;
+  }
+
+  /** The encoded text kept for the key (undefined when none is, or it is not ASCII). */
+  getAscii(src: string, dst: string, sport: number, dport: number): AsciiText | undefined {
+    const ports = (sport << 16) | dport;
+    const slot = EndpointText.slot(src, dst, ports);
+    return this.ports[slot] === ports && this.src[slot] === src && this.dst[slot] === dst ? this.encoded[slot] : undefined;
   }
 }
 

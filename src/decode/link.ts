@@ -5,6 +5,7 @@
  */
 import { Bytes, etherName, hex4, linkAddrString } from './bytes.js';
 import { makeCtx, type Ctx } from './context.js';
+import { ascii, type AsciiText } from './sink.js';
 import { arpPrint } from './arp.js';
 import { ipPrint, ip6Print } from './ip.js';
 import { hexAsciiDump } from './hexdump.js';
@@ -31,6 +32,10 @@ const isVlan = (t: number): boolean => t === 0x8100 || t === 0x88a8 || t === 0x9
 
 /** "ethertype NAME (0xHHHH)" of every named type, each one flat string (one piece per -e line instead of five). */
 const ETHERTYPE_TEXT: ReadonlyMap<number, string> = new Map([...ETHERTYPE_NAMES].map(([t, n]) => [t, ['ethertype ', n, ' (0x', hex4(t), ')'].join('')]));
+
+/** ETHERTYPE_TEXT encoded for Sink.t. */
+const ETHERTYPE_ASCII: ReadonlyMap<number, AsciiText> = new Map([...ETHERTYPE_TEXT].map(([t, text]) => [t, ascii(text)]));
+const T_LENGTH = ascii(', length ');
 
 function etherTypeText(ctx: Ctx, type: number): string {
   return ctx.opts.quiet ? (ETHERTYPE_NAMES.get(type) ?? `Unknown Ethertype (0x${hex4(type)})`) : (ETHERTYPE_TEXT.get(type) ?? `ethertype Unknown (0x${hex4(type)})`);
@@ -60,20 +65,32 @@ function macPair(ctx: Ctx): string {
   return pairs.get(src, dst, 0, 0) ?? pairs.set(src, dst, 0, 0, [etherName(ctx.b, 6, ctx.opts.numeric, names), ' > ', etherName(ctx.b, 0, ctx.opts.numeric, names), ', '].join(''));
 }
 
+/** macPair written to the output (from the kept encoded text when there is one). */
+function macPairOut(ctx: Ctx): void {
+  const names = ctx.state.addresses;
+  if (ctx.b.has(0, 12)) {
+    const src = names.mac(ctx.b.data, 6), dst = names.mac(ctx.b.data, 0);
+    const encoded = ctx.state.macPairs.getAscii(src, dst, 0, 0);
+    if (encoded !== undefined) { ctx.out.t(encoded); return; }
+  }
+  ctx.out.s(macPair(ctx));
+}
+
 export function etherPrint(ctx: Ctx): number {
   const b = ctx.b;
   const caplen = b.length;
   let length = ctx.origLength;
   if (caplen < 14) { ctx.out.s(' [|ether]'); return caplen; }
   // MAC strings are built only when printed (-e or an undecoded type): most packets skip them.
-  if (ctx.opts.linkHeader) ctx.out.s(macPair(ctx));
+  if (ctx.opts.linkHeader) macPairOut(ctx);
   let type = b.u16(12);
   let off = 14;
   length -= 14;
   if (isVlan(type) && caplen - off < 4) { ctx.out.s(' [|vlan]'); return caplen; }
   if (ctx.opts.linkHeader && type > 1500) {
-    ctx.out.s(etherTypeText(ctx, type));
-    ctx.out.s(', length ').v(ctx.origLength).s(': ');
+    const encoded = ctx.opts.quiet ? undefined : ETHERTYPE_ASCII.get(type);
+    if (encoded !== undefined) ctx.out.t(encoded); else ctx.out.s(etherTypeText(ctx, type));
+    ctx.out.t(T_LENGTH).v(ctx.origLength).c(0x3a).c(0x20);
   }
   while (isVlan(type)) {
     if (caplen - off < 4) { ctx.out.s(' [|vlan]'); return caplen; }
