@@ -2,7 +2,7 @@
 import { Bytes, ip6String, Truncated } from './bytes.js';
 import { host4, host6, hostText } from './names.js';
 import { makeCtx, type Ctx } from './context.js';
-import { ipPrint, onesSum } from './ip.js';
+import { ipPrint, onesSum, onesSumRange } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
 import { shouldBe, type IpInfo } from './transport.js';
 import { relTime } from './timestamp.js';
@@ -111,7 +111,7 @@ export function icmpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): vo
   if (str !== undefined) out.t(T_ICMP).s(str);
   out.t(T_LENGTH).v(length);
   if (ctx.opts.verbose && !ip.fragmented && b.has(off, length)) {
-    const sum = onesSum(b.data.subarray(off, off + length));
+    const sum = onesSumRange(b.data, off, off + length);
     if (sum !== 0xffff) {
       const tmp = b.data.slice(off, off + length);
       tmp[2] = 0; tmp[3] = 0;

@@ -1,5 +1,5 @@
 /** IPv4 and IPv6 (with extension headers) and the protocol demultiplexer above them. */
-import { be16, Truncated } from './bytes.js';
+import { be16, be32, Truncated } from './bytes.js';
 import { host4, host6, hostText } from './names.js';
 import { grePrint } from './gre.js';
 import { ahPrint, espPrint } from './ipsec.js';
@@ -13,6 +13,9 @@ import { addressPair, tcpPrint, udpPrint, type IpInfo } from './transport.js';
 import { ascii, type AsciiText } from './sink.js';
 
 const T_IP = ascii('IP '), T_IP6 = ascii('IP6 '), T_FRAG = ascii('frag (');
+const T_CLASS = ascii('class 0x'), T_FLOWLABEL = ascii('flowlabel 0x'), T_HLIM = ascii('hlim ');
+/** ", next-header NAME (N) payload length: " for every next-header value (-v). */
+const NEXT_HEADER_TEXT: readonly AsciiText[] = Array.from({ length: 256 }, (_, p) => ascii(', next-header ' + (IPPROTO_NAMES[p] ?? 'unknown') + ' (' + p + ') payload length: '));
 const T_TTL = ascii(', ttl '), T_ID = ascii(', id '), T_OFFSET = ascii(', offset '), T_FLAGS = ascii(', flags ['), T_HEAD_END = ascii(')\n    ');
 
 export const IPPROTO_NAMES: Record<number, string> = {
@@ -284,16 +287,19 @@ export function ip6Print(ctx: Ctx, off: number, length: number): void {
   const b = ctx.b;
   if (!b.has(off, 40)) { ctx.out.s(' [|ip6]'); return; }
   if (!ctx.opts.linkHeader) ctx.out.t(T_IP6);
-  const word = b.u32(off);
+  // (The fixed header is captured: read directly.)
+  const d = b.data;
+  const word = be32(d, off);
   if (word >>> 28 !== 6) { ctx.out.s('version error: ').v(word >>> 28).s(' != 6'); return; }
-  const plen = b.u16(off + 4);
-  let nh = b.u8(off + 6);
-  const hlim = b.u8(off + 7);
+  const plen = be16(d, off + 4);
+  let nh = d[off + 6]!;
+  const hlim = d[off + 7]!;
   if (ctx.opts.verbose) {
-    ctx.out.s('(');
-    if (word & 0x0ff00000) ctx.out.s('class 0x').v(((word >>> 20) & 0xff).toString(16).padStart(2, '0')).s(', ');
-    if (word & 0xfffff) ctx.out.s('flowlabel 0x').v((word & 0xfffff).toString(16).padStart(5, '0')).s(', ');
-    ctx.out.s('hlim ').v(hlim).s(', next-header ').v(IPPROTO_NAMES[nh] ?? 'unknown').s(' (').v(nh).s(') payload length: ').v(plen).s(') ');
+    const out = ctx.out;
+    out.c(0x28);
+    if (word & 0x0ff00000) out.t(T_CLASS).hex((word >>> 20) & 0xff, 2).c(0x2c).c(0x20);
+    if (word & 0xfffff) out.t(T_FLOWLABEL).hex(word & 0xfffff, 5).c(0x2c).c(0x20);
+    out.t(T_HLIM).u(hlim).t(NEXT_HEADER_TEXT[nh]!).u(plen).c(0x29).c(0x20);
   }
   let len = plen;
   if (length - 40 < plen) { ctx.out.s('truncated-ip6 - ').v(plen - (length - 40)).s(' bytes missing!'); len = length - 40; }
