@@ -14,8 +14,6 @@ import { ascii, type AsciiText } from './sink.js';
 
 const T_IP = ascii('IP '), T_IP6 = ascii('IP6 '), T_FRAG = ascii('frag (');
 const T_CLASS = ascii('class 0x'), T_FLOWLABEL = ascii('flowlabel 0x'), T_HLIM = ascii('hlim ');
-/** ", next-header NAME (N) payload length: " for every next-header value (-v). */
-const NEXT_HEADER_TEXT: readonly AsciiText[] = Array.from({ length: 256 }, (_, p) => ascii(', next-header ' + (IPPROTO_NAMES[p] ?? 'unknown') + ' (' + p + ') payload length: '));
 const T_TTL = ascii(', ttl '), T_ID = ascii(', id '), T_OFFSET = ascii(', offset '), T_FLAGS = ascii(', flags ['), T_HEAD_END = ascii(')\n    ');
 
 export const IPPROTO_NAMES: Record<number, string> = {
@@ -32,6 +30,8 @@ const OFFSET0_FLAGS: readonly AsciiText[] = IP_FLAGS.map((f) => ascii(', offset 
 
 /** "(tos 0x.." with its ECN suffix, for every TOS byte (-v). */
 const TOS_TEXT: readonly AsciiText[] = Array.from({ length: 256 }, (_, t) => ascii('(tos 0x' + t.toString(16) + ['', ',ECT(1)', ',ECT(0)', ',CE'][t & 3]!));
+/** ", next-header NAME (N) payload length: " for every next-header value (-v). */
+const NEXT_HEADER_TEXT: readonly AsciiText[] = Array.from({ length: 256 }, (_, p) => ascii(', next-header ' + (IPPROTO_NAMES[p] ?? 'unknown') + ' (' + p + ') payload length: '));
 /** "], proto NAME (N), length " for every protocol number (-v). */
 const PROTO_LENGTH_TEXT: readonly AsciiText[] = Array.from({ length: 256 }, (_, p) => ascii('], proto ' + (IPPROTO_NAMES[p] ?? 'unknown') + ' (' + p + '), length '));
 
