@@ -51,6 +51,18 @@ describe('tsbpf dump: packet selection vs tcpdump', needsTool('tcpdump'), () => 
 
 describe('tsbpf dump: options and errors', needsTool('tcpdump'), () => {
   const http = join(samplesDir(), 'http.pcap');
+  it('printed lines are the same as bytes (stdoutBytes) and as text (stdout)', async () => {
+    const files = readdirSync(samplesDir()).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => join(samplesDir(), f));
+    for (const file of files) {
+      for (const opts of [['-nn'], [], ['-v', '-e'], ['-X']]) {
+        const bytes = await dump([...opts, '-r', file]), text = await dump([...opts, '-r', file], true);
+        assert.equal(bytes.status, 0);
+        assert.ok(bytes.stdout.length > 0);
+        assert.equal(bytes.stdout, text.stdout, `${opts.join(' ')} ${file}`);
+      }
+    }
+  });
+
   it('stderr names the file, link type and snapshot length like tcpdump', async () => {
     const ours = await dump(['-nn', '-r', http, 'tcp port 80']);
     assert.equal(ours.stderr, tcpdumpText(http, ['-nn', 'tcp port 80']).stderr);
