@@ -88,14 +88,17 @@ export class Sink {
     return this.s(String(x));
   }
 
-  /** A non-negative integer in decimal (up to 2^32 - 1 written digit by digit; larger ones through String). */
+  /**
+   * A non-negative integer in decimal, written digit by digit up to 2^32 - 1 (anything else,
+   * larger or not a non-negative integer, through String).
+   */
   u(n: number): this {
+    if (!(n >= 0 && n <= 0xffffffff) || n % 1 !== 0) return this.s(String(n));
     if (n < 10) {
       if (this.len + 1 > this.buf.length) this.grow(1);
       this.buf[this.len++] = 48 + n;
       return this;
     }
-    if (n > 0xffffffff) return this.s(String(n));
     // The digit count from the bit length (floor(bits * log10(2)), one more at the next power
     // of ten): no chain of comparisons whose branches mispredict on numbers of mixed sizes.
     const t = ((32 - Math.clz32(n)) * 1233) >>> 12;
@@ -118,9 +121,9 @@ export class Sink {
     return this;
   }
 
-  /** A non-negative integer in decimal, zero-padded to `width` digits (at most 9). */
+  /** String(n).padStart(width, '0'), written digit by digit for integers below 10^width (width at most 9). */
   pad(n: number, width: number): this {
-    if (!(n < POW10[width]!)) return this.u(n);
+    if (!(n >= 0 && n < POW10[width]!) || n % 1 !== 0) return this.s(String(n).padStart(width, '0'));
     if (this.len + width > this.buf.length) this.grow(width);
     const buf = this.buf;
     let at = this.len + width;

@@ -28,9 +28,9 @@ function numbers(rng: Prng, n: number): number[] {
 }
 
 describe(`Sink (seed ${SEED})`, () => {
-  it('u writes String(n) for non-negative integers (digit by digit below 2^32)', () => {
+  it('u writes String(n) (digit by digit for integers below 2^32)', () => {
     const s = new Sink(1);
-    for (const v of numbers(new Prng(SEED), 20000)) {
+    for (const v of [...numbers(new Prng(SEED), 20000), -1, -0, 2.5, 1e21, NaN, -Infinity]) {
       s.len = 0;
       s.u(v);
       assert.equal(text(s), String(v));
@@ -46,6 +46,11 @@ describe(`Sink (seed ${SEED})`, () => {
       s.len = 0;
       s.pad(v, width);
       assert.equal(text(s), String(v).padStart(width, '0'));
+    }
+    for (const v of [-5, 2.5, 1234567, NaN]) {
+      s.len = 0;
+      s.pad(v, 6);
+      assert.equal(text(s), String(v).padStart(6, '0'));
     }
   });
 
