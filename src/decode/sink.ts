@@ -157,8 +157,9 @@ export class Sink {
     return this;
   }
 
-  /** Lowercase hex of a non-negative integer below 2^32, zero-padded to at least `width` digits (toString(16).padStart). */
+  /** toString(16).padStart(width, '0'): digit by digit for integers below 2^32. */
   hex(v: number, width = 1): this {
+    if (!(v >= 0 && v <= 0xffffffff) || v % 1 !== 0) return this.s(v.toString(16).padStart(width, '0'));
     let digits = 1;
     while (digits < 8 && v >>> (4 * digits) !== 0) digits++;
     if (digits < width) digits = width;
