@@ -69,17 +69,6 @@ export const HEX2: readonly string[] = Array.from({ length: 256 }, (_, v) => v.t
 /** Decimal text of every byte value. */
 export const DEC8: readonly string[] = Array.from({ length: 256 }, (_, v) => String(v));
 
-/** Lowercase hex of `n` bytes at `off` (captured), in pieces of at most 12 characters (each one flat string, not one piece per byte). */
-export function hexRun(d: Uint8Array, off: number, n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i += 6) {
-    let p = '';
-    for (let j = i; j < i + 6 && j < n; j++) p += HEX2[d[off + j]!]!;
-    s += p;
-  }
-  return s;
-}
-
 export const hex2 = (v: number): string => HEX2[v & 0xff]!;
 export const hex4 = (v: number): string => (v >= 0 && v <= 0xffff ? HEX2[v >> 8]! + HEX2[v & 0xff]! : v.toString(16).padStart(4, '0'));
 

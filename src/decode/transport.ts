@@ -1,5 +1,5 @@
 /** TCP and UDP (print-tcp.c / print-udp.c one-line forms) and the port-based dispatch above. */
-import { be16, be32, flat, hexRun, Truncated } from './bytes.js';
+import { be16, be32, flat, Truncated } from './bytes.js';
 import type { Ctx } from './context.js';
 import { ascii, type AsciiText } from './sink.js';
 
@@ -323,7 +323,7 @@ function optionData(ctx: Ctx, opt: number, len: number, off: number, hlen: numbe
         if (!lenCheck(ctx, off, 16, hlen)) return;
         // tcpdump checks the signature only over a fully captured segment, and has no secret.
         ctx.out.s(ctx.b.length < sigEnd ? " snaplen too short, can't check - " : " shared secret not supplied with -M, can't check - ");
-        ctx.out.s(hexRun(b.data, off, 16));
+        for (let i = 0; i < 16; i++) ctx.out.hex2(b.data[off + i]!);
         break;
       }
       case 28: {
@@ -463,6 +463,8 @@ function txtLine(ctx: Ctx, prefix: AsciiText, start: number, end: number, proto:
   return 0;
 }
 
+const isPort = (sport: number, dport: number, p: number): boolean => sport === p || dport === p;
+
 export function udpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): void {
   const b = ctx.b;
   // A length below 8 is reported before the rest of the header is checked.
@@ -492,12 +494,11 @@ export function udpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
   const plen = ulen - 8;
   const at = off + 8;
   if (ctx.opts.quiet) { ctx.out.t(T_UDP_LENGTH).u(plen); return; }
-  const isPort = (p: number): boolean => sport === p || dport === p;
-  if (isPort(53)) dnsPrint(ctx, at, plen);
-  else if (isPort(67) || isPort(68)) bootpPrint(ctx, at, plen);
-  else if (isPort(123)) ntpPrint(ctx, at, plen);
-  else if (isPort(5353)) dnsPrint(ctx, at, plen, true);
-  else if (isPort(4789)) vxlanPrint(ctx, at, plen);
-  else if (isPort(6081)) genevePrint(ctx, at, plen);
+  if (isPort(sport, dport, 53)) dnsPrint(ctx, at, plen);
+  else if (isPort(sport, dport, 67) || isPort(sport, dport, 68)) bootpPrint(ctx, at, plen);
+  else if (isPort(sport, dport, 123)) ntpPrint(ctx, at, plen);
+  else if (isPort(sport, dport, 5353)) dnsPrint(ctx, at, plen, true);
+  else if (isPort(sport, dport, 4789)) vxlanPrint(ctx, at, plen);
+  else if (isPort(sport, dport, 6081)) genevePrint(ctx, at, plen);
   else ctx.out.t(T_UDP_LENGTH).u(plen);
 }
