@@ -1,5 +1,5 @@
 /** DNS summaries (print-domain.c), NTP and BOOTP/DHCP one-line forms. */
-import { etherName, ip4String, ip6String, Truncated } from './bytes.js';
+import { etherName, Truncated } from './bytes.js';
 import { host4 } from './names.js';
 import { dhcpOptionName, dhcpOptionValue } from './dhcp-options.js';
 import type { Ctx } from './context.js';
@@ -116,7 +116,8 @@ function record(ctx: Ctx, at: number, msg: number, mdns = false): number {
   ctx.out.s(' ').v(TYPES[type] ?? `Type${type}`);
   if (next > b.length) throw new Truncated('domain');
   switch (type) {
-    case 1: ctx.out.s(` ${ip4String(b, rd, 'domain')}`); break;
+    // (Addresses through the printer's cache: the bounds check first, as the formatters do.)
+    case 1: b.need(rd, 4, 'domain'); ctx.state.addresses.ip4(b.data, rd); ctx.out.c(0x20).t(ctx.state.addresses.lastAscii); break;
     case 2: case 5: case 12: case 39: ctx.out.s(' '); printName(ctx, rd, msg); break;
     case 15: ctx.out.s(' '); printName(ctx, rd + 2, msg); ctx.out.s(` ${b.u16(rd)}`); break;
     case 6: {
@@ -129,7 +130,7 @@ function record(ctx: Ctx, at: number, msg: number, mdns = false): number {
       ctx.out.s(` ${b.u32(p)} ${b.u32(p + 4)} ${b.u32(p + 8)} ${b.u32(p + 12)} ${b.u32(p + 16)}`);
       break;
     }
-    case 28: ctx.out.s(` ${ip6String(b, rd, 'domain')}`); break;
+    case 28: b.need(rd, 16, 'domain'); ctx.state.addresses.ip6(b, rd); ctx.out.c(0x20).t(ctx.state.addresses.lastAscii); break;
     case 33: ctx.out.s(' '); printName(ctx, rd + 6, msg); ctx.out.s(`:${b.u16(rd + 4)} ${b.u16(rd)} ${b.u16(rd + 2)}`); break;
     case 16: {
       let p = rd;
