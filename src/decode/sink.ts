@@ -93,7 +93,7 @@ export class Sink {
    * larger or not a non-negative integer, through String).
    */
   u(n: number): this {
-    if (!(n >= 0 && n <= 0xffffffff) || n % 1 !== 0) return this.s(String(n));
+    if ((n >>> 0) !== n) return this.s(String(n));
     if (n < 10) {
       if (this.len + 1 > this.buf.length) this.grow(1);
       this.buf[this.len++] = 48 + n;
@@ -123,7 +123,7 @@ export class Sink {
 
   /** String(n).padStart(width, '0'), written digit by digit for integers below 10^width (width at most 9). */
   pad(n: number, width: number): this {
-    if (!(n >= 0 && n < POW10[width]!) || n % 1 !== 0) return this.s(String(n).padStart(width, '0'));
+    if ((n >>> 0) !== n || n >= POW10[width]!) return this.s(String(n).padStart(width, '0'));
     if (this.len + width > this.buf.length) this.grow(width);
     const buf = this.buf;
     let at = this.len + width;
@@ -159,7 +159,7 @@ export class Sink {
 
   /** toString(16).padStart(width, '0'): digit by digit for integers below 2^32. */
   hex(v: number, width = 1): this {
-    if (!(v >= 0 && v <= 0xffffffff) || v % 1 !== 0) return this.s(v.toString(16).padStart(width, '0'));
+    if ((v >>> 0) !== v) return this.s(v.toString(16).padStart(width, '0'));
     let digits = 1;
     while (digits < 8 && v >>> (4 * digits) !== 0) digits++;
     if (digits < width) digits = width;
