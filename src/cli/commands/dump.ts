@@ -255,8 +255,7 @@ export const dumpCommand: Command = {
       selected++;
       if (writer) writer.writeRef(p);
       else if (printer) {
-        // (A view made directly: subarray's species lookup cost more per packet.)
-        printed.data = new Uint8Array(p.buf.buffer, p.buf.byteOffset + p.at, p.caplen); printed.origLength = p.origLength; printed.seconds = p.seconds; printed.nanos = p.nanos; printed.linkType = p.linkType;
+        printed.data = p.data(); printed.origLength = p.origLength; printed.seconds = p.seconds; printed.nanos = p.nanos; printed.linkType = p.linkType;
         printer.print(printed, out!);
         if (out!.len > 1 << 17) flushOut();
       }
