@@ -404,7 +404,9 @@ const METHODS_BY_LENGTH: readonly (readonly Uint8Array[])[] = Array.from({ lengt
 /** True when d[a, z) is an HTTP method, in any letter case. */
 function isMethod(d: Uint8Array, a: number, z: number): boolean {
   if (z - a > 16) return false;
-  for (const m of METHODS_BY_LENGTH[z - a]!) {
+  const methods = METHODS_BY_LENGTH[z - a]!;
+  for (let k = 0; k < methods.length; k++) {
+    const m = methods[k]!;
     let i = 0;
     for (; i < m.length; i++) {
       const c = d[a + i]!;
