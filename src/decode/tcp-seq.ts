@@ -6,6 +6,9 @@
  */
 const KEY_WORDS = 10;
 
+/** Four bytes at `o` as a signed 32-bit key word. */
+const word = (d: Uint8Array, o: number): number => (d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!;
+
 export class TcpSeqTable {
   /** Per slot: address length (0 = empty), lower address (4 words), other address (4 words), ports. */
   private keys = new Int32Array(KEY_WORDS * 1024);
@@ -21,10 +24,13 @@ export class TcpSeqTable {
   private makeKey(d: Uint8Array, lo: number, hi: number, alen: number, ports: number): number {
     const k = this.key;
     k[0] = alen;
-    for (let w = 0; w < 4; w++) {
-      const a = lo + 4 * w, b = hi + 4 * w;
-      k[1 + w] = 4 * w < alen ? (d[a]! << 24) | (d[a + 1]! << 16) | (d[a + 2]! << 8) | d[a + 3]! : 0;
-      k[5 + w] = 4 * w < alen ? (d[b]! << 24) | (d[b + 1]! << 16) | (d[b + 2]! << 8) | d[b + 3]! : 0;
+    k[1] = word(d, lo);
+    k[5] = word(d, hi);
+    if (alen > 4) {
+      k[2] = word(d, lo + 4); k[3] = word(d, lo + 8); k[4] = word(d, lo + 12);
+      k[6] = word(d, hi + 4); k[7] = word(d, hi + 8); k[8] = word(d, hi + 12);
+    } else {
+      k[2] = 0; k[3] = 0; k[4] = 0; k[6] = 0; k[7] = 0; k[8] = 0;
     }
     k[9] = ports | 0;
     return this.hashKey();
