@@ -172,8 +172,6 @@ export class EndpointText {
   private readonly src: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
   private readonly dst: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
   private readonly text: string[] = new Array<string>(4096).fill('');
-  /** The text encoded for Sink.t (undefined when it is not ASCII). */
-  private readonly encoded: (AsciiText | undefined)[] = new Array<AsciiText | undefined>(4096).fill(undefined);
 
   private static slot(src: string, dst: string, ports: number): number {
     return Math.imul(ports ^ Math.imul(EndpointText.mix(src), 0x85ebca6b) ^ EndpointText.mix(dst), 0x9e3779b1) >>> 20;
@@ -196,17 +194,41 @@ export class EndpointText {
     const ports = (sport << 16) | dport;
     const slot = EndpointText.slot(src, dst, ports);
     this.ports[slot] = ports; this.src[slot] = src; this.dst[slot] = dst; this.text[slot] = text;
-    this.encoded[slot] = /^[\x00-\x7f]*$/.test(text) ? ascii(text) : undefined;
     return text;
   }
 
-  /** The encoded text kept for the key (undefined when none is, or it is not ASCII). */
-  getAscii(src: string, dst: string, sport: number, dport: number): AsciiText | undefined {
-    const ports = (sport << 16) | dport;
-    const slot = EndpointText.slot(src, dst, ports);
-    return this.ports[slot] === ports && this.src[slot] === src && this.dst[slot] === dst ? this.encoded[slot] : undefined;
+}
+
+/**
+ * The -e "SRC > DST, " text of recent Ethernet address pairs, encoded for Sink.t, in a
+ * direct-mapped table keyed by the 12 address bytes themselves (no address strings to look up
+ * or hash on a hit).
+ */
+export class MacPairAscii {
+  private readonly keys = new Int32Array(3 * 1024);
+  private readonly text: (AsciiText | undefined)[] = new Array<AsciiText | undefined>(1024).fill(undefined);
+
+  /** The slot of the pair whose 12 bytes are the words w0, w1, w2. */
+  private static slot(w0: number, w1: number, w2: number): number {
+    return Math.imul(w0 ^ Math.imul(w1, 0x85ebca6b) ^ Math.imul(w2, 0xc2b2ae35), 0x9e3779b1) >>> 22;
+  }
+
+  get(d: Uint8Array): AsciiText | undefined {
+    const w0 = be32i(d, 0), w1 = be32i(d, 4), w2 = be32i(d, 8);
+    const slot = MacPairAscii.slot(w0, w1, w2), at = 3 * slot, k = this.keys;
+    return k[at] === w0 && k[at + 1] === w1 && k[at + 2] === w2 ? this.text[slot] : undefined;
+  }
+
+  set(d: Uint8Array, text: AsciiText): void {
+    const w0 = be32i(d, 0), w1 = be32i(d, 4), w2 = be32i(d, 8);
+    const slot = MacPairAscii.slot(w0, w1, w2), at = 3 * slot;
+    this.keys[at] = w0; this.keys[at + 1] = w1; this.keys[at + 2] = w2;
+    this.text[slot] = text;
   }
 }
+
+/** Big-endian 32 bits at `o` as a signed integer (a key word). */
+const be32i = (d: Uint8Array, o: number): number => (d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!;
 
 /** RFC 5952 text of an IPv6 address, as inet_ntop (and tcpdump) writes it. */
 export function ip6String(b: Bytes, off: number, proto = 'ip6'): string {

@@ -3,7 +3,7 @@
  * sequence bases) and the output being built. Output is appended to `out` as it is decoded
  * rather than returned, so that a truncated packet still prints everything decoded before the cut.
  */
-import type { AddressText, Bytes, EndpointText } from './bytes.js';
+import type { AddressText, Bytes, EndpointText, MacPairAscii } from './bytes.js';
 import type { PrintOptions } from './options.js';
 import type { Sink } from './sink.js';
 import type { TcpSeqTable } from './tcp-seq.js';
@@ -18,6 +18,8 @@ export interface DecodeState {
   readonly ipInfo: ReusableIpInfo;
   /** Recent "SRC > DST, " texts of Ethernet headers (-e), keyed by the two address texts. */
   readonly macPairs: EndpointText;
+  /** The same texts encoded, keyed by the address bytes (-e's hot path). */
+  readonly macPairAscii: MacPairAscii;
 }
 
 export interface Ctx {

@@ -67,13 +67,13 @@ function macPair(ctx: Ctx): string {
 
 /** macPair written to the output (from the kept encoded text when there is one). */
 function macPairOut(ctx: Ctx): void {
-  const names = ctx.state.addresses;
-  if (ctx.b.has(0, 12)) {
-    const src = names.mac(ctx.b.data, 6), dst = names.mac(ctx.b.data, 0);
-    const encoded = ctx.state.macPairs.getAscii(src, dst, 0, 0);
-    if (encoded !== undefined) { ctx.out.t(encoded); return; }
-  }
-  ctx.out.s(macPair(ctx));
+  if (!ctx.b.has(0, 12)) { ctx.out.s(macPair(ctx)); return; }
+  const pairs = ctx.state.macPairAscii;
+  const encoded = pairs.get(ctx.b.data);
+  if (encoded !== undefined) { ctx.out.t(encoded); return; }
+  const text = macPair(ctx);
+  if (/^[\x00-\x7f]*$/.test(text)) pairs.set(ctx.b.data, ascii(text));
+  ctx.out.s(text);
 }
 
 export function etherPrint(ctx: Ctx): number {
