@@ -3,15 +3,15 @@
  * JavaScript operations they replace: numbers against String/padStart/toString(16), strings
  * against TextEncoder (UTF-8, lone surrogates as U+FFFD), pre-encoded texts against the plain
  * concatenation (including their whole-word writes past the text, overwritten by what follows),
- * growth from a one-byte buffer, AddressText's encoded texts against its strings, the TCP
- * sequence table against a Map, and PacketPrinter.print into one shared sink against format().
- * (What the printers write is compared with tcpdump by the corpus tests.)
+ * growth from a one-byte buffer, AddressText's encoded texts against its strings, the -e MAC
+ * pair table and the TCP sequence table against Maps, and PacketPrinter.print into one shared
+ * sink against format(). (What the printers write is compared with tcpdump by the corpus tests.)
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AddressText, Bytes } from '../../src/decode/bytes.js';
+import { AddressText, Bytes, MacPairAscii } from '../../src/decode/bytes.js';
 import { PacketPrinter } from '../../src/decode/printer.js';
-import { ascii, Sink } from '../../src/decode/sink.js';
+import { ascii, Sink, type AsciiText } from '../../src/decode/sink.js';
 import { TcpSeqTable } from '../../src/decode/tcp-seq.js';
 import { corpus } from '../helpers/capture-corpus.js';
 import { Prng, testSeed } from '../helpers/prng.js';
@@ -135,6 +135,23 @@ describe(`tables behind the sink (seed ${SEED})`, () => {
       s.len = 0;
       s.t(cache.lastAscii);
       assert.equal(text(s), str);
+    }
+  });
+
+  it('MacPairAscii gives back only the text set for the same 12 bytes', () => {
+    const rng = new Prng(SEED + 9);
+    const pairs = new MacPairAscii();
+    const model = new Map<string, AsciiText>();
+    const macs = Array.from({ length: 60 }, () => rng.bytes(6));
+    for (let i = 0; i < 20000; i++) {
+      const d = new Uint8Array(14);
+      d.set(macs[rng.int(macs.length)]!, 0);
+      d.set(macs[rng.int(macs.length)]!, 6);
+      const key = [...d.subarray(0, 12)].join(',');
+      const got = pairs.get(d);
+      // A slot holds one pair: a hit must be this pair's text; a miss is allowed (evicted).
+      if (got !== undefined) assert.equal(got, model.get(key));
+      if (got === undefined) { const text = ascii(key); pairs.set(d, text); model.set(key, text); }
     }
   });
 
