@@ -38,10 +38,10 @@ export function addressPair(ctx: Ctx, ip: IpInfo): void {
   out.c(0x3a).c(0x20);
 }
 
-/** A port-name table as encoded texts indexed by port (undefined: no name, or not ASCII). */
-function portNames(table: Readonly<Record<number, string>>): readonly (AsciiText | undefined)[] {
-  const names = new Array<AsciiText | undefined>(65536).fill(undefined);
-  for (const [p, name] of Object.entries(table)) if (/^[\x20-\x7e]*$/.test(name)) names[Number(p)] = ascii(name);
+/** A port-name table indexed by port: encoded texts (the name itself when it is not ASCII; undefined: no name). */
+function portNames(table: Readonly<Record<number, string>>): readonly (AsciiText | string | undefined)[] {
+  const names = new Array<AsciiText | string | undefined>(65536).fill(undefined);
+  for (const [p, name] of Object.entries(table)) names[Number(p)] = /^[\x00-\x7f]*$/.test(name) ? ascii(name) : name;
   return names;
 }
 const TCP_NAMES = portNames(TCP_SERVICES), UDP_NAMES = portNames(UDP_SERVICES);
@@ -52,9 +52,9 @@ function endpoints(ctx: Ctx, ip: IpInfo, sport: number, dport: number, table: Re
   const names = ctx.opts.numeric !== 0 ? undefined : table === TCP_SERVICES ? TCP_NAMES : UDP_NAMES;
   if (ip.direct && ip.srcAsciiDot !== undefined && ip.dstAsciiDot !== undefined) {
     out.t(ip.srcAsciiDot);
-    port(ctx, sport, table, names);
+    port(ctx, sport, names);
     out.t(T_TO).t(ip.dstAsciiDot);
-    port(ctx, dport, table, names);
+    port(ctx, dport, names);
     out.t(T_COLON_SPACE);
     return;
   }
@@ -62,24 +62,22 @@ function endpoints(ctx: Ctx, ip: IpInfo, sport: number, dport: number, table: Re
     if (ip.srcAscii !== undefined) out.t(ip.srcAscii); else out.s(ip.src);
     out.c(0x2e);
   }
-  port(ctx, sport, table, names);
+  port(ctx, sport, names);
   out.t(T_TO);
   if (ip.direct) {
     if (ip.dstAscii !== undefined) out.t(ip.dstAscii); else out.s(ip.dst);
     out.c(0x2e);
   }
-  port(ctx, dport, table, names);
+  port(ctx, dport, names);
   out.c(0x3a).c(0x20);
 }
 
 /** A port's name (without -nn) or number. */
-function port(ctx: Ctx, p: number, table: Readonly<Record<number, string>>, names: readonly (AsciiText | undefined)[] | undefined): void {
-  if (names === undefined) { ctx.out.u(p); return; }
-  const text = names[p];
-  if (text !== undefined) { ctx.out.t(text); return; }
-  const name = table[p];
+function port(ctx: Ctx, p: number, names: readonly (AsciiText | string | undefined)[] | undefined): void {
+  const name = names === undefined ? undefined : names[p];
   if (name === undefined) ctx.out.u(p);
-  else ctx.out.s(name);
+  else if (typeof name === 'string') ctx.out.s(name);
+  else ctx.out.t(name);
 }
 
 /** The pseudo-header sum for verifying transport checksums. */
