@@ -1,6 +1,6 @@
 /**
  * The real process behind runCli, shared by the two entries of the `tsbpf` executable: main.ts
- * (a plain `node dist/src/cli/main.js`) and snapshot-entry.ts (the V8 start-up snapshot). Every
+ * (a plain `node dist/src/cli/main.js`) and the V8 start-up snapshots' (src/cli/snapshot/). Every
  * fact about the process (what standard output is, isTTY, the arguments) is read when
  * `runProcess` is called, never when this module loads: in the snapshot, module loading happened
  * on the build machine.
@@ -8,7 +8,6 @@
 import { fstatSync, writeSync } from 'node:fs';
 import type { CliIO, Command } from './command.js';
 import { runCli } from './run-cli.js';
-import { stdoutBytesWriter } from './stdout-bytes.js';
 
 /**
  * Standard output as a file or /dev/null is a synchronous stream that copies every string
@@ -30,6 +29,20 @@ function writeStdout(text: string): void {
   // A short write: finish from the encoded bytes.
   const bytes = Buffer.from(text);
   for (let at = n; at < bytes.length;) at += writeSync(1, bytes, at);
+}
+
+/**
+ * Standard output as bytes (CliIO.stdoutBytes): `tsbpf dump` prints its lines into a byte
+ * buffer and hands over blocks of it. A file or /dev/null takes them with fs.writeSync (no
+ * string, no copy); a pipe or terminal through process.stdout, which keeps its EPIPE handling
+ * (`tsbpf dump ... | head -1` ends quietly) and needs its own copy, the block being reused.
+ */
+function stdoutBytesWriter(toFile: boolean): (bytes: Uint8Array) => void {
+  if (!toFile) return (bytes) => { process.stdout.write(Buffer.from(bytes)); };
+  return (bytes) => {
+    // A short write (a full disk returns an error instead): write the rest.
+    for (let at = 0; at < bytes.length;) at += writeSync(1, bytes, at, bytes.length - at);
+  };
 }
 
 /** The process's standard streams and file reading as a CliIO. */
