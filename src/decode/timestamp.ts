@@ -104,17 +104,27 @@ export function formatTimestamp(sec: number, ns: number, opts: PrintOptions, st:
  */
 export function printTimestamp(sec: number, ns: number, opts: PrintOptions, st: TsState, out: Sink): void {
   if (opts.timestamp !== 'default' || sec > 0x7fffffff || !(ns >= 0 && ns < 1e9) || ns !== Math.floor(ns)) {
-    out.s(formatTimestamp(sec, ns, opts, st));
+    printOtherTimestamp(sec, ns, opts, st, out);
     return;
   }
   const local = sec + (typeof opts.utcOffsetSeconds === 'number' ? opts.utcOffsetSeconds : opts.utcOffsetSeconds(sec));
-  if (st.printedSec !== local) {
-    const day = ((local % 86400) + 86400) % 86400;
-    st.printedSec = local;
-    st.printedClock = ascii(`${pad(Math.floor(day / 3600))}:${pad(Math.floor(day / 60) % 60)}:${pad(day % 60)}.`);
-  }
-  out.t(st.printedClock!);
+  out.t(st.printedSec === local ? st.printedClock! : printedClock(local, st));
   if (opts.nano) out.pad(ns, 9);
   else out.pad(Math.floor(ns / 1000), 6);
   out.c(0x20);
+}
+
+// The rarer paths of printTimestamp live in functions of their own, too large to be inlined:
+// the hot function's optimized code stays small and is compiled sooner (V8 warm-up).
+
+/** The other -t forms and malformed records: formatTimestamp's text. */
+function printOtherTimestamp(sec: number, ns: number, opts: PrintOptions, st: TsState, out: Sink): void {
+  out.s(formatTimestamp(sec, ns, opts, st));
+}
+
+/** "HH:MM:SS." of a new second, encoded and kept in `st`. */
+function printedClock(local: number, st: TsState): AsciiText {
+  const day = ((local % 86400) + 86400) % 86400;
+  st.printedSec = local;
+  return (st.printedClock = ascii(`${pad(Math.floor(day / 3600))}:${pad(Math.floor(day / 60) % 60)}:${pad(day % 60)}.`));
 }
