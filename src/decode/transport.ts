@@ -2,13 +2,13 @@
 import { be16, be32, flat, Truncated } from './bytes.js';
 import type { Ctx } from './context.js';
 import { ascii, type AsciiText } from './sink.js';
-
-const T_TO = ascii(' > '), T_COLON_SPACE = ascii(': ');
 import { onesSumRange } from './ip.js';
 import { TCP_SERVICES, UDP_SERVICES } from './services.js';
 import { dnsPrint, ntpPrint, bootpPrint } from './apps.js';
 import { genevePrint } from './geneve.js';
 import { vxlanPrint } from './vxlan.js';
+
+const T_TO = ascii(' > '), T_COLON_SPACE = ascii(': ');
 
 export interface IpInfo {
   readonly v: 4 | 6;
