@@ -250,8 +250,8 @@ export function ip6String(b: Bytes, off: number, proto = 'ip6'): string {
   let s = '';
   for (let i = 0; i < 8; i++) {
     if (i === best) { s += '::'; i += bestLen - 1; continue; }
-    if (v4tail && i === 6) { s += `${w[6]! >> 8}.${w[6]! & 0xff}.${w[7]! >> 8}.${w[7]! & 0xff}`; break; }
     if (s !== '' && !s.endsWith(':')) s += ':';
+    if (v4tail && i === 6) { s += `${w[6]! >> 8}.${w[6]! & 0xff}.${w[7]! >> 8}.${w[7]! & 0xff}`; break; }
     s += w[i]!.toString(16);
   }
   return s;
