@@ -80,6 +80,12 @@ function port(ctx: Ctx, p: number, names: readonly (AsciiText | string | undefin
   else ctx.out.t(name);
 }
 
+/** memcmp of `n` bytes at `a` and at `b`: negative, zero or positive. */
+function compareBytes(d: Uint8Array, a: number, b: number, n: number): number {
+  for (let i = 0; i < n; i++) if (d[a + i] !== d[b + i]) return d[a + i]! - d[b + i]!;
+  return 0;
+}
+
 /** The pseudo-header sum for verifying transport checksums. */
 function pseudoSum(ctx: Ctx, ip: IpInfo, proto: number, len: number): number {
   // Summed in place (no pseudo-header copy): both addresses' 16-bit words, then the 32-bit
@@ -147,11 +153,15 @@ export function tcpPrint(ctx: Ctx, off: number, length: number, ip: IpInfo): voi
   let flagsOut = false;
   let thseq = 0, thack = 0, rev = false;
   if (flags & 16) {
-    const sa = ip.src, da = ip.dst;
-    rev = sport > dport || (sport === dport && sa > da);
-    // The conversation key: both header addresses' bytes and both ports, lower side first.
+    // The conversation key: both header addresses' bytes and both ports, lower side first —
+    // by port, then by the address bytes (as tcpdump's memcmp; not by the printed texts, which
+    // may be names, equal for two addresses or ordered otherwise).
+    // The header's destination follows its source (ip.dstOff is the pseudo-header's, which a
+    // source route or routing header moves to the final destination).
     const alen = ip.v === 4 ? 4 : 16;
-    const lo = rev ? ip.srcOff + alen : ip.srcOff, hi = rev ? ip.srcOff : ip.srcOff + alen;
+    const src = ip.srcOff, dst = ip.srcOff + alen;
+    rev = sport > dport || (sport === dport && compareBytes(d, src, dst, alen) > 0);
+    const lo = rev ? dst : src, hi = rev ? src : dst;
     const ports = rev ? dport * 65536 + sport : sport * 65536 + dport;
     const table = ctx.state.tcpSeq;
     if (!table.find(b.data, lo, hi, alen, ports) || flags & 2) {

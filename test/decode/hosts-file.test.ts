@@ -5,7 +5,7 @@
  * holds the forms glibc's files backend treats specially: IPv4-mapped lines (they also name
  * the IPv4 address), IPv4-compatible ones (they do not), zone indexes and octets with leading
  * zeros (lines ignored), lines with no name (an empty name, which tcpdump prints as nothing),
- * upper case, tabs, comments, repeated addresses (first line wins).
+ * upper case, tabs, comments, repeated addresses (first line wins), two addresses with one name.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -42,6 +42,10 @@ const HOSTS = [
   '192.0.2.14',
   '192.0.2.15 # a comment, no name',
   '192.0.2.14 after-an-empty-name',
+  '192.0.2.30 twin',
+  '192.0.2.31 twin',
+  '192.0.2.40 b-name',
+  '192.0.2.41 a-name',
   '',
 ].join('\n');
 
@@ -85,6 +89,14 @@ describe('host names from a hosts file, as glibc and tcpdump read it', { skip },
     const frames = [
       ...v4.map((src, i) => { const dst = v4[(i + 3) % v4.length]!; return F.ethernet(M2, M1, 0x0800, F.ipv4({ src, dst, proto: 17 }, F.udp({ v: 4, src, dst }, 40000, 40001, new Uint8Array(4)))); }),
       ...v6.map((src, i) => { const dst = v6[(i + 2) % v6.length]!; return F.ethernet(M2, M1, 0x86dd, F.ipv6({ src, dst, nh: 17 }, F.udp({ v: 6, src, dst }, 40000, 40001, new Uint8Array(4)))); }),
+      // TCP between two hosts on the same port: tcpdump orders the conversation by the address
+      // bytes, so relative sequence numbers must not depend on the names (equal here, or in
+      // the other order than the addresses).
+      ...[['192.0.2.30', '192.0.2.31'], ['192.0.2.40', '192.0.2.41'], ['192.0.2.9', '192.0.2.10']].flatMap(([a, z]) => [0, 1, 2, 3].map((i) => {
+        const [src, dst] = i % 2 === 0 ? [a!, z!] : [z!, a!];
+        const l3 = { v: 4 as const, src, dst };
+        return F.ethernet(M2, M1, 0x0800, F.ipv4({ src, dst, proto: 6 }, F.tcp(l3, { sport: 40000, dport: 40000, seq: (i % 2 === 0 ? 1000 : 5000) + 10 * i, ack: (i % 2 === 0 ? 5001 : 1001) + 10 * i, flags: F.TH.ACK }, new Uint8Array(10))));
+      })),
     ].map((data) => ({ data }));
     const file = join(dir, 'named.pcap');
     writeFileSync(file, writeCapture('pcap', 1, frames));
