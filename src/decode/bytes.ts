@@ -54,6 +54,11 @@ export function be32(d: Uint8Array, o: number): number {
   return ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
 }
 
+/** Big-endian 32 bits at `o` as a signed integer (a hash-table key word), which the caller has checked is captured. */
+export function be32i(d: Uint8Array, o: number): number {
+  return (d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!;
+}
+
 /**
  * A sequential (flat) copy of `s`. V8 keeps a concatenation of 13 or more characters as a tree
  * of its pieces; a table entry or cached text built that way would add all its pieces to every
@@ -196,7 +201,6 @@ export class EndpointText {
     this.ports[slot] = ports; this.src[slot] = src; this.dst[slot] = dst; this.text[slot] = text;
     return text;
   }
-
 }
 
 /**
@@ -227,8 +231,6 @@ export class MacPairAscii {
   }
 }
 
-/** Big-endian 32 bits at `o` as a signed integer (a key word). */
-const be32i = (d: Uint8Array, o: number): number => (d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!;
 
 /** RFC 5952 text of an IPv6 address, as inet_ntop (and tcpdump) writes it. */
 export function ip6String(b: Bytes, off: number, proto = 'ip6'): string {

@@ -4,10 +4,9 @@
  * hash table over typed arrays: a lookup per ACK-carrying segment hashes ten integers instead of
  * going through three nested Maps keyed by address strings.
  */
-const KEY_WORDS = 10;
+import { be32i } from './bytes.js';
 
-/** Four bytes at `o` as a signed 32-bit key word. */
-const word = (d: Uint8Array, o: number): number => (d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!;
+const KEY_WORDS = 10;
 
 export class TcpSeqTable {
   /** Per slot: address length (0 = empty), lower address (4 words), other address (4 words), ports. */
@@ -24,11 +23,11 @@ export class TcpSeqTable {
   private makeKey(d: Uint8Array, lo: number, hi: number, alen: number, ports: number): number {
     const k = this.key;
     k[0] = alen;
-    k[1] = word(d, lo);
-    k[5] = word(d, hi);
+    k[1] = be32i(d, lo);
+    k[5] = be32i(d, hi);
     if (alen > 4) {
-      k[2] = word(d, lo + 4); k[3] = word(d, lo + 8); k[4] = word(d, lo + 12);
-      k[6] = word(d, hi + 4); k[7] = word(d, hi + 8); k[8] = word(d, hi + 12);
+      k[2] = be32i(d, lo + 4); k[3] = be32i(d, lo + 8); k[4] = be32i(d, lo + 12);
+      k[6] = be32i(d, hi + 4); k[7] = be32i(d, hi + 8); k[8] = be32i(d, hi + 12);
     } else {
       k[2] = 0; k[3] = 0; k[4] = 0; k[6] = 0; k[7] = 0; k[8] = 0;
     }
