@@ -167,43 +167,6 @@ export class AddressText {
 }
 
 /**
- * The "src.sport > dst.dport: " text of recently printed transport endpoints, in a direct-mapped
- * table keyed by the address strings (from AddressText, so usually the same objects) and the
- * ports. Each text is one flat string: appended to a line it is one piece instead of seven,
- * which both the concatenation and the flattening before the write would pay for.
- */
-export class EndpointText {
-  private readonly ports = new Int32Array(4096);
-  private readonly src: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
-  private readonly dst: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
-  private readonly text: string[] = new Array<string>(4096).fill('');
-
-  private static slot(src: string, dst: string, ports: number): number {
-    return Math.imul(ports ^ Math.imul(EndpointText.mix(src), 0x85ebca6b) ^ EndpointText.mix(dst), 0x9e3779b1) >>> 20;
-  }
-
-  /** A hash of all of `s` (address texts share long prefixes and suffixes). */
-  private static mix(s: string): number {
-    let h = s.length;
-    for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
-    return h;
-  }
-
-  get(src: string, dst: string, sport: number, dport: number): string | undefined {
-    const ports = (sport << 16) | dport;
-    const slot = EndpointText.slot(src, dst, ports);
-    return this.ports[slot] === ports && this.src[slot] === src && this.dst[slot] === dst ? this.text[slot] : undefined;
-  }
-
-  set(src: string, dst: string, sport: number, dport: number, text: string): string {
-    const ports = (sport << 16) | dport;
-    const slot = EndpointText.slot(src, dst, ports);
-    this.ports[slot] = ports; this.src[slot] = src; this.dst[slot] = dst; this.text[slot] = text;
-    return text;
-  }
-}
-
-/**
  * The -e "SRC > DST, " text of recent Ethernet address pairs, encoded for Sink.t, in a
  * direct-mapped table keyed by the 12 address bytes themselves (no address strings to look up
  * or hash on a hit).

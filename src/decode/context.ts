@@ -3,7 +3,7 @@
  * sequence bases) and the output being built. Output is appended to `out` as it is decoded
  * rather than returned, so that a truncated packet still prints everything decoded before the cut.
  */
-import type { AddressText, Bytes, EndpointText, MacPairAscii } from './bytes.js';
+import type { AddressText, Bytes, MacPairAscii } from './bytes.js';
 import type { PrintOptions } from './options.js';
 import type { Sink } from './sink.js';
 import type { TcpSeqTable } from './tcp-seq.js';
@@ -16,9 +16,7 @@ export interface DecodeState {
   readonly addresses: AddressText;
   /** The IpInfo the IP printers refill for the protocol above (see ip.ts's ipInfo). */
   readonly ipInfo: ReusableIpInfo;
-  /** Recent "SRC > DST, " texts of Ethernet headers (-e), keyed by the two address texts. */
-  readonly macPairs: EndpointText;
-  /** The same texts encoded, keyed by the address bytes (-e's hot path). */
+  /** Recent "SRC > DST, " texts of Ethernet headers (-e), encoded, keyed by the address bytes. */
   readonly macPairAscii: MacPairAscii;
 }
 

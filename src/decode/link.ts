@@ -58,11 +58,7 @@ export function etherTypePrint(ctx: Ctx, type: number, off: number, length: numb
  */
 function macPair(ctx: Ctx): string {
   const names = ctx.state.addresses;
-  if (!ctx.b.has(0, 12)) return etherName(ctx.b, 6, ctx.opts.numeric, names) + ' > ' + etherName(ctx.b, 0, ctx.opts.numeric, names) + ', ';
-  // Kept per address pair (the text depends only on the two addresses), as one flat string.
-  const src = names.mac(ctx.b.data, 6), dst = names.mac(ctx.b.data, 0);
-  const pairs = ctx.state.macPairs;
-  return pairs.get(src, dst, 0, 0) ?? pairs.set(src, dst, 0, 0, [etherName(ctx.b, 6, ctx.opts.numeric, names), ' > ', etherName(ctx.b, 0, ctx.opts.numeric, names), ', '].join(''));
+  return etherName(ctx.b, 6, ctx.opts.numeric, names) + ' > ' + etherName(ctx.b, 0, ctx.opts.numeric, names) + ', ';
 }
 
 /** macPair written to the output (from the kept encoded text when there is one). */
@@ -71,9 +67,10 @@ function macPairOut(ctx: Ctx): void {
   const pairs = ctx.state.macPairAscii;
   const encoded = pairs.get(ctx.b.data);
   if (encoded !== undefined) { ctx.out.t(encoded); return; }
-  const text = macPair(ctx);
-  if (/^[\x00-\x7f]*$/.test(text)) pairs.set(ctx.b.data, ascii(text));
-  ctx.out.s(text);
+  // (The text is ASCII: hex digits and the OUI table's names.)
+  const text = ascii(macPair(ctx));
+  pairs.set(ctx.b.data, text);
+  ctx.out.t(text);
 }
 
 export function etherPrint(ctx: Ctx): number {

@@ -4,7 +4,7 @@
  * keeps: previous and first timestamps for -ttt/-ttttt and TCP initial sequence numbers.
  */
 import type { CapturePacket } from '../capture/types.js';
-import { AddressText, Bytes, EndpointText, MacPairAscii, Truncated } from './bytes.js';
+import { AddressText, Bytes, MacPairAscii, Truncated } from './bytes.js';
 import { makeCtx, type Ctx, type DecodeState, type ReusableCtx } from './context.js';
 import { asciiDump, hexAsciiDump, hexDump } from './hexdump.js';
 import { etherPrint, nullPrint, pppPrint, rawPrint, sll2Print, sllPrint } from './link.js';
@@ -34,7 +34,7 @@ function invalidHeader(caplen: number, len: number): string {
 
 export class PacketPrinter {
   readonly options: PrintOptions;
-  private readonly state: DecodeState = { tcpSeq: new TcpSeqTable(), ipInfo: { v: 4, src: '', dst: '', srcOff: 0, dstOff: 0, fragmented: false, length: 0, direct: true, srcAscii: undefined, dstAscii: undefined, srcAsciiDot: undefined, dstAsciiDot: undefined }, addresses: new AddressText(), macPairs: new EndpointText(), macPairAscii: new MacPairAscii() };
+  private readonly state: DecodeState = { tcpSeq: new TcpSeqTable(), ipInfo: { v: 4, src: '', dst: '', srcOff: 0, dstOff: 0, fragmented: false, length: 0, direct: true, srcAscii: undefined, dstAscii: undefined, srcAsciiDot: undefined, dstAsciiDot: undefined }, addresses: new AddressText(), macPairAscii: new MacPairAscii() };
   private readonly ts: TsState = {};
   /** The sink format() prints into. */
   private readonly own = new Sink(1024);

@@ -38,10 +38,10 @@ export function addressPair(ctx: Ctx, ip: IpInfo): void {
   out.c(0x3a).c(0x20);
 }
 
-/** A port-name table indexed by port: encoded texts (the name itself when it is not ASCII; undefined: no name). */
-function portNames(table: Readonly<Record<number, string>>): readonly (AsciiText | string | undefined)[] {
-  const names = new Array<AsciiText | string | undefined>(65536).fill(undefined);
-  for (const [p, name] of Object.entries(table)) names[Number(p)] = /^[\x00-\x7f]*$/.test(name) ? ascii(name) : name;
+/** A port-name table indexed by port: encoded texts (undefined: no name). The built-in names are ASCII. */
+function portNames(table: Readonly<Record<number, string>>): readonly (AsciiText | undefined)[] {
+  const names = new Array<AsciiText | undefined>(65536).fill(undefined);
+  for (const [p, name] of Object.entries(table)) names[Number(p)] = ascii(name);
   return names;
 }
 const TCP_NAMES = portNames(TCP_SERVICES), UDP_NAMES = portNames(UDP_SERVICES);
@@ -73,10 +73,9 @@ function endpoints(ctx: Ctx, ip: IpInfo, sport: number, dport: number, table: Re
 }
 
 /** A port's name (without -nn) or number. */
-function port(ctx: Ctx, p: number, names: readonly (AsciiText | string | undefined)[] | undefined): void {
+function port(ctx: Ctx, p: number, names: readonly (AsciiText | undefined)[] | undefined): void {
   const name = names === undefined ? undefined : names[p];
   if (name === undefined) ctx.out.u(p);
-  else if (typeof name === 'string') ctx.out.s(name);
   else ctx.out.t(name);
 }
 
