@@ -2,9 +2,7 @@
  * The -x / -X / -A dumps that follow the summary line (tcpdump's print-ascii.c formats),
  * written as ASCII codes straight into the output's bytes.
  */
-import type { Sink } from './sink.js';
-
-const HEX = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+import { HEX_DIGITS as HEX, type Sink } from './sink.js';
 
 const isGraph = (c: number): boolean => c > 0x20 && c < 0x7f;
 
