@@ -8,9 +8,7 @@ import { ascii, type AsciiText, type Sink } from './sink.js';
 
 export interface TsState {
   prevSec?: number; prevNs?: number; firstSec?: number; firstNs?: number;
-  /** The "HH:MM:SS." text of the last second formatted (consecutive packets share it). */
-  clockSec?: number; clockText?: string;
-  /** clockText encoded for Sink.t (printTimestamp's own cache). */
+  /** The encoded "HH:MM:SS." of the last second printed (consecutive packets share it). */
   printedSec?: number; printedClock?: AsciiText;
 }
 
@@ -26,20 +24,15 @@ export function relTime(secs: number): string {
   return s;
 }
 
-/** Three decimal digits of 0..999, for the sub-second digits of every line. */
-const DEC3: readonly string[] = Array.from({ length: 1000 }, (_, v) => String(v).padStart(3, '0'));
-
+/** The fraction of a second: microseconds, or nanoseconds with --nano. */
 function frac(ns: number, nano: boolean): string {
-  // Out-of-range fields of a malformed record keep the general form.
-  if (!(ns >= 0 && ns < 1e9) || ns !== Math.floor(ns)) return nano ? pad(ns, 9) : pad(Math.floor(ns / 1000), 6);
-  if (nano) return DEC3[Math.floor(ns / 1e6)]! + DEC3[Math.floor(ns / 1000) % 1000]! + DEC3[ns % 1000]!;
-  const us = Math.floor(ns / 1000);
-  return DEC3[Math.floor(us / 1000)]! + DEC3[us % 1000]!;
+  return nano ? pad(ns, 9) : pad(Math.floor(ns / 1000), 6);
 }
 
-function clock(sec: number, ns: number, nano: boolean): string {
-  const day = ((sec % 86400) + 86400) % 86400;
-  return `${pad(Math.floor(day / 3600))}:${pad(Math.floor(day / 60) % 60)}:${pad(day % 60)}.${frac(ns, nano)}`;
+/** "HH:MM:SS." of a local time in seconds. */
+function hms(local: number): string {
+  const day = ((local % 86400) + 86400) % 86400;
+  return `${pad(Math.floor(day / 3600))}:${pad(Math.floor(day / 60) % 60)}:${pad(day % 60)}.`;
 }
 
 /** Days since 1970-01-01 to a proleptic Gregorian civil date (Howard Hinnant's algorithm). */
@@ -75,7 +68,7 @@ export function formatTimestamp(sec: number, ns: number, opts: PrintOptions, st:
     case 'epoch': return `${sec}.${frac(ns, opts.nano)} `;
     case 'date': {
       const [y, m, d] = civilFromDays(Math.floor(local / 86400));
-      return `${y}-${pad(m)}-${pad(d)} ${clock(local, ns, opts.nano)} `;
+      return `${y}-${pad(m)}-${pad(d)} ${hms(local)}${frac(ns, opts.nano)} `;
     }
     case 'delta': {
       const text = st.prevSec === undefined ? delta(0, 0, 0, 0, opts.nano) : delta(sec, ns, st.prevSec, st.prevNs!, opts.nano);
@@ -86,15 +79,7 @@ export function formatTimestamp(sec: number, ns: number, opts: PrintOptions, st:
       if (st.firstSec === undefined) { st.firstSec = sec; st.firstNs = ns; }
       return `${delta(sec, ns, st.firstSec, st.firstNs!, opts.nano)} `;
     }
-    default: {
-      if (st.clockSec !== local) {
-        const day = ((local % 86400) + 86400) % 86400;
-        st.clockSec = local;
-        st.clockText = `${pad(Math.floor(day / 3600))}:${pad(Math.floor(day / 60) % 60)}:${pad(day % 60)}.`;
-      }
-      // (The fraction and space joined first: a short flat string, so two pieces instead of three.)
-      return st.clockText + (frac(ns, opts.nano) + ' ');
-    }
+    default: return `${hms(local)}${frac(ns, opts.nano)} `;
   }
 }
 
@@ -124,7 +109,6 @@ function printOtherTimestamp(sec: number, ns: number, opts: PrintOptions, st: Ts
 
 /** "HH:MM:SS." of a new second, encoded and kept in `st`. */
 function printedClock(local: number, st: TsState): AsciiText {
-  const day = ((local % 86400) + 86400) % 86400;
   st.printedSec = local;
-  return (st.printedClock = ascii(`${pad(Math.floor(day / 3600))}:${pad(Math.floor(day / 60) % 60)}:${pad(day % 60)}.`));
+  return (st.printedClock = ascii(hms(local)));
 }
